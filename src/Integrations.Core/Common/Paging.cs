@@ -1,0 +1,38 @@
+namespace Integrations.Core.Common;
+
+/// <summary>A 1-based page request; <c>per_page</c> is at most <see cref="MaxPerPage"/>.</summary>
+public readonly record struct PageRequest(int Page, int PerPage)
+{
+    public const int DefaultPerPage = 20;
+    public const int MaxPerPage = 100;
+
+    public static PageRequest Default => new(1, DefaultPerPage);
+
+    public int Skip => (Page - 1) * PerPage;
+
+    public static Result<PageRequest> Create(int? page, int? perPage)
+    {
+        var p = page ?? 1;
+        var pp = perPage ?? DefaultPerPage;
+        if (p < 1)
+        {
+            return HubError.Invalid("invalid-page", "page must be 1 or more.", "page");
+        }
+
+        if (pp is < 1 or > MaxPerPage)
+        {
+            return HubError.Invalid("invalid-page", $"per_page must be between 1 and {MaxPerPage}.", "per_page");
+        }
+
+        return new PageRequest(p, pp);
+    }
+
+    public PagedList<T> Apply<T>(IReadOnlyCollection<T> all) =>
+        new(all.Skip(Skip).Take(PerPage).ToList(), this, all.Count);
+}
+
+/// <summary>One page of items and the total across all pages.</summary>
+public sealed record PagedList<T>(IReadOnlyList<T> Items, PageRequest Request, long Total)
+{
+    public long TotalPages => Total == 0 ? 0 : (Total + Request.PerPage - 1) / Request.PerPage;
+}

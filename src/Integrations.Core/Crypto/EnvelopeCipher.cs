@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Integrations.Core.Crypto;
+
+/// <summary>
+/// Envelope encryption: every value gets a fresh 256-bit data key (DEK) and is sealed with AES-256-GCM, bound
+/// to its <see cref="SealContext"/>; the DEK is wrapped by a key-encryption key (KEK) with AES-256-GCM, bound to
+/// the KEK id and the same context. DEKs are zeroed as soon as they have been used.
+/// </summary>
+public sealed class EnvelopeCipher(KeyRing keyRing)
+{
+    private static readonly byte[] DekLabel = "ih/dek/v1"u8.ToArray();
+
+    /// <summary>Seals <paramref name="plaintext"/> under the active KEK.</summary>
+    public async ValueTask<SealedSecret> SealAsync(ReadOnlyMemory<byte> plaintext, SealContext context, CancellationToken cancellationToken = default)
+    {
+        var kek = await keyRing.GetActiveAsync(cancellationToken).ConfigureAwait(false);
+        return Seal(plaintext.Span, context, kek);
+    }
+
+    /// <summary>
+    /// Opens a sealed value. The caller owns the returned buffer and should zero it when done.
+    /// Throws <see cref="SecretIntegrityException"/> when the value was altered, moved, or its KEK is gone.
+    /// </summary>
+    public async ValueTask<byte[]> OpenAsync(SealedSecret sealedSecret, SealContext context, CancellationToken cancellationToken = default)
+    {
+        var kek = await keyRing.GetAsync(sealedSecret.KekId, cancellationToken).ConfigureAwait(false)
+            ?? throw new SecretIntegrityException($"The value is wrapped by KEK '{sealedSecret.KekId}', which is unknown or retired.");
+        return Open(sealedSecret, context, kek);
+    }
+
+    public static SealedSecret Seal(ReadOnlySpan<byte> plaintext, SealContext context, KeyEncryptionKey kek)
+    {
+        var bytes = SealedSecret.Allocate(kek.Id, plaintext.Length, out var wrappedDekOffset);
+        var associatedData = context.ToAssociatedData();
+        Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
+        RandomNumberGenerator.Fill(dek);
+        try
+        {
+            var payload = bytes.AsSpan(wrappedDekOffset + SealedSecret.WrappedDekSize);
+            var nonce = payload[..SealedSecret.NonceSize];
+            RandomNumberGenerator.Fill(nonce);
+            using (var aes = new AesGcm(dek, SealedSecret.TagSize))
+            {
+                aes.Encrypt(nonce, plaintext, payload[(SealedSecret.NonceSize + SealedSecret.TagSize)..],
+                    payload.Slice(SealedSecret.NonceSize, SealedSecret.TagSize), associatedData);
+            }
+
+            WrapDek(dek, kek, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dek);
+        }
+
+        return SealedSecret.FromAllocated(bytes, kek.Id, wrappedDekOffset);
+    }
+
+    public static byte[] Open(SealedSecret sealedSecret, SealContext context, KeyEncryptionKey kek)
+    {
+        if (!string.Equals(sealedSecret.KekId, kek.Id, StringComparison.Ordinal))
+        {
+            throw new SecretIntegrityException("The value is wrapped by another KEK.");
+        }
+
+        var associatedData = context.ToAssociatedData();
+        Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
+        try
+        {
+            UnwrapDek(sealedSecret, kek, associatedData, dek);
+            var payload = sealedSecret.Payload;
+            var ciphertext = payload[(SealedSecret.NonceSize + SealedSecret.TagSize)..];
+            var plaintext = new byte[ciphertext.Length];
+            try
+            {
+                using var aes = new AesGcm(dek, SealedSecret.TagSize);
+                aes.Decrypt(payload[..SealedSecret.NonceSize], ciphertext, payload.Slice(SealedSecret.NonceSize, SealedSecret.TagSize), plaintext, associatedData);
+            }
+            catch (AuthenticationTagMismatchException ex)
+            {
+                throw new SecretIntegrityException("The sealed value failed authentication.", ex);
+            }
+
+            return plaintext;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dek);
+        }
+    }
+
+    /// <summary>Re-wraps the DEK of <paramref name="sealedSecret"/> under <paramref name="target"/>; the payload is copied unchanged.</summary>
+    public static SealedSecret Rewrap(SealedSecret sealedSecret, SealContext context, KeyEncryptionKey current, KeyEncryptionKey target)
+    {
+        var associatedData = context.ToAssociatedData();
+        Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
+        try
+        {
+            UnwrapDek(sealedSecret, current, associatedData, dek);
+            var payload = sealedSecret.Payload;
+            var plaintextLength = payload.Length - SealedSecret.NonceSize - SealedSecret.TagSize;
+            var bytes = SealedSecret.Allocate(target.Id, plaintextLength, out var wrappedDekOffset);
+            payload.CopyTo(bytes.AsSpan(wrappedDekOffset + SealedSecret.WrappedDekSize));
+            WrapDek(dek, target, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
+            return SealedSecret.FromAllocated(bytes, target.Id, wrappedDekOffset);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dek);
+        }
+    }
+
+    private static void WrapDek(ReadOnlySpan<byte> dek, KeyEncryptionKey kek, byte[] associatedData, Span<byte> destination)
+    {
+        var nonce = destination[..SealedSecret.NonceSize];
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(kek.Key, SealedSecret.TagSize);
+        aes.Encrypt(nonce, dek, destination.Slice(SealedSecret.NonceSize, SealedSecret.KeySize),
+            destination[(SealedSecret.NonceSize + SealedSecret.KeySize)..], DekAssociatedData(kek.Id, associatedData));
+    }
+
+    private static void UnwrapDek(SealedSecret sealedSecret, KeyEncryptionKey kek, byte[] associatedData, Span<byte> dek)
+    {
+        var wrapped = sealedSecret.WrappedDek;
+        try
+        {
+            using var aes = new AesGcm(kek.Key, SealedSecret.TagSize);
+            aes.Decrypt(wrapped[..SealedSecret.NonceSize], wrapped.Slice(SealedSecret.NonceSize, SealedSecret.KeySize),
+                wrapped[(SealedSecret.NonceSize + SealedSecret.KeySize)..], dek, DekAssociatedData(kek.Id, associatedData));
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new SecretIntegrityException("The wrapped data key failed authentication.", ex);
+        }
+    }
+
+    private static byte[] DekAssociatedData(string kekId, byte[] contextData)
+    {
+        var kekBytes = Encoding.ASCII.GetByteCount(kekId);
+        var buffer = new byte[DekLabel.Length + 2 + kekBytes + contextData.Length];
+        DekLabel.CopyTo(buffer, 0);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(DekLabel.Length), (ushort)kekBytes);
+        Encoding.ASCII.GetBytes(kekId, buffer.AsSpan(DekLabel.Length + 2));
+        contextData.CopyTo(buffer, DekLabel.Length + 2 + kekBytes);
+        return buffer;
+    }
+}

@@ -1,0 +1,337 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Integrations.Core.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Core.Crypto;
+
+/// <summary>
+/// The hub's unwrapped keys, held in memory so a secret read costs no root-wrapper (Key Vault) call.
+/// Keys are loaded once per instance and on demand when an unknown KEK id appears; which KEK is active is
+/// re-read every <see cref="KeyWrappingOptions.ActiveKeyRefreshInterval"/>, so a rotation started on another
+/// instance takes effect here within that interval. On first start it creates the first KEK and audit key.
+/// </summary>
+public sealed partial class KeyRing : IDisposable
+{
+    private static readonly TimeSpan MinimumReloadInterval = TimeSpan.FromSeconds(1);
+    private readonly IKeyRecordStore _store;
+    private readonly IRootKeyWrapper _root;
+    private readonly TimeProvider _time;
+    private readonly KeyWrappingOptions _options;
+    private readonly ILogger<KeyRing> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, IDisposable> _everLoaded = new(StringComparer.Ordinal);
+    private volatile Snapshot? _snapshot;
+
+    public KeyRing(IKeyRecordStore store, IRootKeyWrapper root, TimeProvider time, IOptions<KeyWrappingOptions> options, ILogger<KeyRing> logger)
+    {
+        _store = store;
+        _root = root;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The KEK that wraps new data keys.</summary>
+    public ValueTask<KeyEncryptionKey> GetActiveAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && _time.GetUtcNow() - snapshot.ReadAt < _options.ActiveKeyRefreshInterval
+            && snapshot.Keks.TryGetValue(snapshot.Pointer.ActiveKekId, out var active))
+        {
+            return ValueTask.FromResult(active);
+        }
+
+        return Slow(cancellationToken);
+
+        async ValueTask<KeyEncryptionKey> Slow(CancellationToken ct)
+        {
+            var fresh = await RefreshAsync(force: true, ct).ConfigureAwait(false);
+            return fresh.Keks[fresh.Pointer.ActiveKekId];
+        }
+    }
+
+    /// <summary>A KEK by id, or null when it does not exist or is retired.</summary>
+    public ValueTask<KeyEncryptionKey?> GetAsync(string kekId, CancellationToken cancellationToken = default)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && snapshot.Keks.TryGetValue(kekId, out var kek))
+        {
+            return ValueTask.FromResult<KeyEncryptionKey?>(kek);
+        }
+
+        return Slow(cancellationToken);
+
+        async ValueTask<KeyEncryptionKey?> Slow(CancellationToken ct)
+        {
+            // An unknown id may be a KEK another instance just created; reload at most once a second.
+            var fresh = await RefreshAsync(force: false, ct).ConfigureAwait(false);
+            return fresh.Keks.GetValueOrDefault(kekId);
+        }
+    }
+
+    /// <summary>The audit log's HMAC key.</summary>
+    public async ValueTask<AuditKey> GetAuditKeyAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = _snapshot ?? await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return snapshot.AuditKey;
+    }
+
+    /// <summary>Loads the keys (creating the first ones on a new deployment). Safe to call from many instances at once.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The id of the active KEK as last read from the store.</summary>
+    public async Task<KeyRingState> GetStateAsync(CancellationToken cancellationToken = default) =>
+        (await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false)).Pointer;
+
+    /// <summary>Creates KEK <paramref name="kekId"/> if it does not exist yet (idempotent, for resumable rotations).</summary>
+    public async Task EnsureKekAsync(string kekId, CancellationToken cancellationToken = default)
+    {
+        if (await _store.GetAsync(kekId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            var bytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
+            KeyRecord record;
+            try
+            {
+                record = await WrapNewAsync(kekId, KeyPurpose.DataKeyEncryption, bytes, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bytes);
+            }
+
+            var outcome = await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false);
+            if (outcome == WriteOutcome.Written)
+            {
+                Log.KekCreated(_logger, kekId);
+            }
+        }
+
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes <paramref name="kekId"/> the KEK for new data keys (idempotent).</summary>
+    public async Task ActivateAsync(string kekId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var pointer = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The key ring is not initialized.");
+            if (pointer.ActiveKekId == kekId)
+            {
+                break;
+            }
+
+            var next = pointer with { ActiveKekId = kekId, ActivatedAt = _time.GetUtcNow() };
+            if (await _store.TrySetStateAsync(next, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+            {
+                Log.KekActivated(_logger, kekId);
+                break;
+            }
+        }
+
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks a KEK retired: it is no longer loaded, so nothing it wraps can be opened.</summary>
+    public async Task RetireAsync(string kekId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var record = await _store.GetAsync(kekId, cancellationToken).ConfigureAwait(false);
+            if (record is null || record.IsRetired)
+            {
+                break;
+            }
+
+            if (await _store.TryReplaceAsync(record with { RetiredAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+            {
+                Log.KekRetired(_logger, kekId);
+                break;
+            }
+        }
+
+        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Re-wraps every key record with the current root key (after a new Key Vault key version or a new local
+    /// root key). Data keys are untouched. Returns how many records were re-wrapped.
+    /// </summary>
+    public async Task<int> RewrapWithCurrentRootAsync(CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var wrapped = await _root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
+                if (wrapped.RootKeyId == record.Wrapped.RootKeyId)
+                {
+                    continue;
+                }
+
+                // A concurrent change to the record (a retirement) wins; the next root rotation picks it up.
+                if (await _store.TryReplaceAsync(record with { Wrapped = wrapped }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+                {
+                    count++;
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
+        }
+
+        Log.RootRewrapped(_logger, count);
+        return count;
+    }
+
+    /// <summary>Ids of the KEKs that are not retired.</summary>
+    public async Task<IReadOnlyList<string>> ListLiveKekIdsAsync(CancellationToken cancellationToken = default) =>
+        (await _store.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption && !r.IsRetired)
+            .Select(r => r.Id)
+            .ToList();
+
+    public void Dispose()
+    {
+        foreach (var key in _everLoaded.Values)
+        {
+            key.Dispose();
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task<Snapshot> RefreshAsync(bool force, CancellationToken cancellationToken)
+    {
+        var requestedAt = _time.GetUtcNow();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _snapshot;
+            // Single flight: a caller that waited while another refreshed uses that result.
+            if (current is not null && (current.ReadAt >= requestedAt || (!force && requestedAt - current.ReadAt < MinimumReloadInterval)))
+            {
+                return current;
+            }
+
+            var pointer = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
+                ?? await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
+            var keks = ImmutableDictionary.CreateBuilder<string, KeyEncryptionKey>(StringComparer.Ordinal);
+            AuditKey? auditKey = current?.AuditKey.Id == pointer.AuditKeyId ? current.AuditKey : null;
+            foreach (var record in records.Where(r => !r.IsRetired))
+            {
+                if (record.Purpose == KeyPurpose.DataKeyEncryption)
+                {
+                    keks[record.Id] = current?.Keks.GetValueOrDefault(record.Id) ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
+                }
+                else if (record.Id == pointer.AuditKeyId && auditKey is null)
+                {
+                    auditKey = await UnwrapAuditKeyAsync(record, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (!keks.ContainsKey(pointer.ActiveKekId) || auditKey is null)
+            {
+                throw new InvalidOperationException("The key ring names an active KEK or audit key that is missing or retired.");
+            }
+
+            var snapshot = new Snapshot(keks.ToImmutable(), pointer, auditKey, _time.GetUtcNow());
+            _snapshot = snapshot;
+            return snapshot;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<KeyRingState> BootstrapAsync(CancellationToken cancellationToken)
+    {
+        var kekId = Ids.New("kek");
+        var auditKeyId = Ids.New("auk");
+        var kekBytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
+        var auditBytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
+        try
+        {
+            await _store.TryAddAsync(await WrapNewAsync(kekId, KeyPurpose.DataKeyEncryption, kekBytes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await _store.TryAddAsync(await WrapNewAsync(auditKeyId, KeyPurpose.AuditHmac, auditBytes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kekBytes);
+            CryptographicOperations.ZeroMemory(auditBytes);
+        }
+
+        var pointer = new KeyRingState(kekId, auditKeyId, _time.GetUtcNow());
+        if (await _store.TrySetStateAsync(pointer, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+        {
+            Log.Bootstrapped(_logger, kekId);
+            return pointer;
+        }
+
+        // Another instance initialized the ring first; its keys win and ours stay unused.
+        return await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The key ring pointer vanished during initialization.");
+    }
+
+    private async Task<KeyRecord> WrapNewAsync(string id, KeyPurpose purpose, byte[] key, CancellationToken cancellationToken)
+    {
+        var wrapped = await _root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
+        return new KeyRecord(id, purpose, wrapped, _time.GetUtcNow());
+    }
+
+    private async Task<KeyEncryptionKey> UnwrapKekAsync(KeyRecord record, CancellationToken cancellationToken)
+    {
+        var bytes = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var kek = new KeyEncryptionKey(record.Id, bytes);
+            return (KeyEncryptionKey)_everLoaded.GetOrAdd(record.Id, kek);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private async Task<AuditKey> UnwrapAuditKeyAsync(KeyRecord record, CancellationToken cancellationToken)
+    {
+        var bytes = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (AuditKey)_everLoaded.GetOrAdd(record.Id, new AuditKey(record.Id, bytes));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    private sealed record Snapshot(ImmutableDictionary<string, KeyEncryptionKey> Keks, KeyRingState Pointer, AuditKey AuditKey, DateTimeOffset ReadAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Key ring initialized with KEK {KekId}.")]
+        public static partial void Bootstrapped(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "KEK {KekId} created.")]
+        public static partial void KekCreated(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "KEK {KekId} is now active.")]
+        public static partial void KekActivated(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "KEK {KekId} retired.")]
+        public static partial void KekRetired(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Re-wrapped {Count} key records with the current root key.")]
+        public static partial void RootRewrapped(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Core.Crypto;
+
+/// <summary>Which root key wraps the hub's KEKs. Bound from the <c>KeyWrapping</c> configuration section.</summary>
+public sealed class KeyWrappingOptions
+{
+    public const string SectionName = "KeyWrapping";
+
+    /// <summary><see cref="KeyWrappingProvider.Local"/> (development) or <see cref="KeyWrappingProvider.KeyVault"/>.</summary>
+    public KeyWrappingProvider Provider { get; set; } = KeyWrappingProvider.Local;
+
+    /// <summary>Local provider: the 32-byte root key, base64.</summary>
+    public string? RootKey { get; set; }
+
+    /// <summary>Local provider: earlier root keys, base64, still accepted for unwrapping until a root rotation re-wraps every KEK.</summary>
+    public IList<string> PreviousRootKeys { get; } = [];
+
+    /// <summary>Key Vault provider: the key's URI, e.g. <c>https://myvault.vault.azure.net/keys/hub-root</c> (unversioned: wrap uses the current version).</summary>
+    public Uri? KeyId { get; set; }
+
+    /// <summary>How often an instance re-reads which KEK is active. A rotation waits this long before verifying.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ActiveKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public enum KeyWrappingProvider
+{
+    Local,
+    KeyVault,
+}
+
+/// <summary>Cross-field rules: each provider needs its own setting, and the message says which to set.</summary>
+public sealed class KeyWrappingOptionsValidator : IValidateOptions<KeyWrappingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KeyWrappingOptions options)
+    {
+        switch (options.Provider)
+        {
+            case KeyWrappingProvider.Local:
+                if (!LocalRootKey.TryDecode(options.RootKey, out _))
+                {
+                    return ValidateOptionsResult.Fail(
+                        "KeyWrapping:RootKey must be 32 random bytes in base64 when KeyWrapping:Provider is Local (generate one with `openssl rand -base64 32`).");
+                }
+
+                foreach (var previous in options.PreviousRootKeys)
+                {
+                    if (!LocalRootKey.TryDecode(previous, out _))
+                    {
+                        return ValidateOptionsResult.Fail("Every KeyWrapping:PreviousRootKeys entry must be 32 bytes in base64.");
+                    }
+                }
+
+                return ValidateOptionsResult.Success;
+            case KeyWrappingProvider.KeyVault:
+                var keyId = options.KeyId;
+                if (keyId is null || !keyId.IsAbsoluteUri || keyId.Scheme != Uri.UriSchemeHttps
+                    || keyId.Segments.Length < 3 || !string.Equals(keyId.Segments[1], "keys/", StringComparison.OrdinalIgnoreCase))
+                {
+                    return ValidateOptionsResult.Fail(
+                        "KeyWrapping:KeyId must be a Key Vault key URI such as https://myvault.vault.azure.net/keys/hub-root when KeyWrapping:Provider is KeyVault.");
+                }
+
+                return ValidateOptionsResult.Success;
+            default:
+                return ValidateOptionsResult.Fail("KeyWrapping:Provider must be Local or KeyVault.");
+        }
+    }
+}

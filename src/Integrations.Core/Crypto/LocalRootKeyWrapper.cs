@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Core.Crypto;
+
+/// <summary>
+/// Development root wrapper: AES-256-GCM under a 32-byte key from configuration. Each root key is named by a
+/// fingerprint, so KEKs wrapped by an earlier key still open while it is listed in <c>PreviousRootKeys</c>.
+/// </summary>
+public sealed class LocalRootKeyWrapper : IRootKeyWrapper, IDisposable
+{
+    private static readonly byte[] AssociatedData = "ih/root/local/v1"u8.ToArray();
+    private readonly LocalRootKey _current;
+    private readonly Dictionary<string, LocalRootKey> _keys = new(StringComparer.Ordinal);
+
+    public LocalRootKeyWrapper(IOptions<KeyWrappingOptions> options)
+    {
+        var settings = options.Value;
+        _current = LocalRootKey.Decode(settings.RootKey);
+        _keys[_current.Id] = _current;
+        foreach (var previous in settings.PreviousRootKeys)
+        {
+            var key = LocalRootKey.Decode(previous);
+            _keys.TryAdd(key.Id, key);
+        }
+    }
+
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        var output = new byte[SealedSecret.NonceSize + key.Length + SealedSecret.TagSize];
+        var nonce = output.AsSpan(0, SealedSecret.NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_current.Key, SealedSecret.TagSize);
+        aes.Encrypt(nonce, key.Span, output.AsSpan(SealedSecret.NonceSize, key.Length), output.AsSpan(SealedSecret.NonceSize + key.Length), AssociatedData);
+        return Task.FromResult(new WrappedKey(_current.Id, output));
+    }
+
+    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+    {
+        if (!_keys.TryGetValue(wrapped.RootKeyId, out var rootKey))
+        {
+            throw new InvalidOperationException(
+                $"A key is wrapped by root key '{wrapped.RootKeyId}', which is not configured: add it to KeyWrapping:PreviousRootKeys.");
+        }
+
+        var input = wrapped.Ciphertext;
+        if (input.Length < SealedSecret.NonceSize + SealedSecret.TagSize)
+        {
+            throw new SecretIntegrityException("The wrapped key is truncated.");
+        }
+
+        var length = input.Length - SealedSecret.NonceSize - SealedSecret.TagSize;
+        var output = new byte[length];
+        try
+        {
+            using var aes = new AesGcm(rootKey.Key, SealedSecret.TagSize);
+            aes.Decrypt(input.AsSpan(0, SealedSecret.NonceSize), input.AsSpan(SealedSecret.NonceSize, length),
+                input.AsSpan(SealedSecret.NonceSize + length), output, AssociatedData);
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw new SecretIntegrityException("The wrapped key failed authentication under the root key.", ex);
+        }
+
+        return Task.FromResult(output);
+    }
+
+    public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+        foreach (var key in _keys.Values)
+        {
+            key.Dispose();
+        }
+    }
+}
+
+/// <summary>A local root key and its fingerprint id.</summary>
+internal sealed class LocalRootKey : IDisposable
+{
+    private LocalRootKey(byte[] key)
+    {
+        Key = key;
+        Id = "local:" + Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 8));
+    }
+
+    public byte[] Key { get; }
+
+    public string Id { get; }
+
+    public static bool TryDecode(string? base64, out byte[] key)
+    {
+        key = [];
+        if (string.IsNullOrWhiteSpace(base64))
+        {
+            return false;
+        }
+
+        var buffer = new byte[SealedSecret.KeySize + 3];
+        if (!Convert.TryFromBase64String(base64.Trim(), buffer, out var written) || written != SealedSecret.KeySize)
+        {
+            return false;
+        }
+
+        key = buffer[..SealedSecret.KeySize];
+        CryptographicOperations.ZeroMemory(buffer);
+        return true;
+    }
+
+    public static LocalRootKey Decode(string? base64) =>
+        TryDecode(base64, out var key) ? new LocalRootKey(key) : throw new InvalidOperationException("KeyWrapping:RootKey must be 32 bytes in base64.");
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(Key);
+}

@@ -1,0 +1,1 @@
+namespace Integrations.Azure.Tests;
