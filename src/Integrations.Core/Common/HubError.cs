@@ -42,5 +42,13 @@ public readonly struct Result<T>
 
     public static implicit operator Result<T>(T value) => new(value, null);
 
+    internal static Result<T> FromValue(T value) => new(value, null);
+
     public static implicit operator Result<T>(HubError error) => new(default, error);
+}
+
+/// <summary>Factory for results whose value's static type is an interface (C# has no implicit conversion from interfaces).</summary>
+public static class Result
+{
+    public static Result<T> Success<T>(T value) => Result<T>.FromValue(value);
 }

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Integrations.Core.Audit;
+
+/// <summary>Audit log settings. Bound from the <c>Audit</c> configuration section.</summary>
+public sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    /// <summary>How long records are kept (default 2555 days, seven years).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(2555);
+
+    /// <summary>Records younger than this are not sealed yet, so a request still writing its record is not skipped by the chain.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SealDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>NCRONTAB (six fields, with seconds) of the retention cleanup; the Functions timer reads the same setting.</summary>
+    [Required]
+    public string CleanupSchedule { get; set; } = "0 30 3 * * *";
+
+    /// <summary>NCRONTAB (six fields) of the job that seals new records into the hash chain.</summary>
+    [Required]
+    public string SealSchedule { get; set; } = "0 */5 * * * *";
+}

@@ -1,0 +1,86 @@
+namespace Integrations.Core.Audit;
+
+/// <summary>
+/// One audited request: who did what to which object, when, from where and how it ended. Never a secret value;
+/// a presented credential appears only as a keyed HMAC (<see cref="CredentialHmac"/>), like Vault's audit devices.
+/// </summary>
+public sealed record AuditRecord(
+    string Id,
+    DateTimeOffset Time,
+    string OrganizationId,
+    string? ProjectId,
+    string Action,
+    string Outcome,
+    int Status,
+    string ActorType,
+    string ActorId,
+    string? Target,
+    string? SourceIp,
+    string? UserAgent,
+    string? RequestId,
+    string? CredentialHmac,
+    string? ChainHash = null)
+{
+    /// <summary>The log partition the record belongs to: one per project, one per organization, one for the platform.</summary>
+    public string Partition => AuditPartition.For(OrganizationId, ProjectId);
+}
+
+/// <summary>What is being audited, before the log gives it an id, a time and a place in the chain.</summary>
+public sealed record AuditEvent(
+    string OrganizationId,
+    string? ProjectId,
+    string Action,
+    string Outcome,
+    int Status,
+    string ActorType,
+    string ActorId,
+    string? Target = null,
+    string? SourceIp = null,
+    string? UserAgent = null,
+    string? RequestId = null,
+    string? CredentialHmac = null);
+
+/// <summary>Names of audit partitions. Requests outside any organization (bad credentials, platform admin) go to <see cref="Platform"/>.</summary>
+public static class AuditPartition
+{
+    public const string Platform = "platform";
+
+    public static string For(string organizationId, string? projectId) =>
+        organizationId == Platform ? Platform : $"{organizationId}_{projectId ?? "org"}";
+}
+
+/// <summary>Stable action names.</summary>
+public static class AuditActions
+{
+    public const string OrganizationCreate = "org.create";
+    public const string ProjectCreate = "project.create";
+    public const string ProjectList = "project.list";
+    public const string SecretCreate = "secret.create";
+    public const string SecretRead = "secret.read";
+    public const string SecretList = "secret.list";
+    public const string SecretVersions = "secret.versions";
+    public const string SecretReveal = "secret.reveal";
+    public const string SecretUpdate = "secret.update";
+    public const string SecretDelete = "secret.delete";
+    public const string SecretRestore = "secret.restore";
+    public const string SecretPurge = "secret.purge";
+    public const string ApiKeyCreate = "apikey.create";
+    public const string ApiKeyList = "apikey.list";
+    public const string ApiKeyRevoke = "apikey.revoke";
+    public const string KeyRotationStart = "keys.rotate";
+    public const string KeyRotationRead = "keys.rotation.read";
+    public const string AuditRead = "audit.read";
+    public const string Authenticate = "auth";
+}
+
+/// <summary>Stable outcome names.</summary>
+public static class AuditOutcomes
+{
+    public const string Success = "success";
+    public const string Denied = "denied";
+    public const string Unauthenticated = "unauthenticated";
+    public const string NotFound = "not_found";
+    public const string Invalid = "invalid";
+    public const string Conflict = "conflict";
+    public const string Error = "error";
+}

@@ -1,0 +1,40 @@
+using Integrations.Core.Common;
+
+namespace Integrations.Core.Audit;
+
+/// <summary>Where a partition's hash chain stands: sealed through which record, and the anchor left by retention cleanup.</summary>
+public sealed record AuditChainState(
+    string Partition,
+    DateTimeOffset SealedThroughTime,
+    string SealedThroughId,
+    string HeadHash,
+    long SealedCount,
+    DateTimeOffset AnchorTime,
+    string AnchorId,
+    string AnchorHash,
+    string? ETag = null);
+
+/// <summary>Durable storage of the audit log. Appends must not be lost silently: a failure throws.</summary>
+public interface IAuditStore
+{
+    Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Records of a partition with from ≤ time &lt; to, newest first, one page and the total.</summary>
+    Task<PagedList<AuditRecord>> QueryAsync(string partition, DateTimeOffset from, DateTimeOffset to, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Records of a partition with from ≤ time ≤ to in chain order (time, then id).</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAsync(string partition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Every partition that has ever had a record.</summary>
+    Task<IReadOnlyList<string>> ListPartitionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores each record's chain hash.</summary>
+    Task SetChainHashesAsync(string partition, IReadOnlyList<AuditRecord> sealedRecords, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(string partition, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);
+
+    Task<AuditChainState?> GetChainStateAsync(string partition, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds the state (no ETag) or replaces it if its ETag still matches.</summary>
+    Task<WriteOutcome> TrySetChainStateAsync(AuditChainState state, CancellationToken cancellationToken = default);
+}

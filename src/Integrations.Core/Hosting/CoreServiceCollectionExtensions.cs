@@ -1,0 +1,45 @@
+using Integrations.Core.Audit;
+using Integrations.Core.Crypto;
+using Integrations.Core.Identity;
+using Integrations.Core.Rotation;
+using Integrations.Core.Tenancy;
+using Integrations.Core.Vault;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Core.Hosting;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the domain services and binds their options (validated at start). The stores, the lock and
+    /// the job dispatcher are ports: add an implementation such as <c>AddIntegrationsAzure</c>.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddOptionsWithValidateOnStart<KeyWrappingOptions>().BindConfiguration(KeyWrappingOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyWrappingOptions>, KeyWrappingOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<VaultOptions>().BindConfiguration(VaultOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations();
+
+        // The local wrapper is the default root; AddIntegrationsAzure replaces it when KeyWrapping:Provider is KeyVault.
+        services.TryAddSingleton<LocalRootKeyWrapper>();
+        services.TryAddSingleton<IRootKeyWrapper>(sp => sp.GetRequiredService<LocalRootKeyWrapper>());
+        services.TryAddSingleton<KeyRing>();
+        services.TryAddSingleton<EnvelopeCipher>();
+
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<TenancyService>();
+        services.TryAddSingleton<VaultService>();
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<AuditChain>();
+        services.TryAddSingleton<KeyRotationService>();
+        return services;
+    }
+}

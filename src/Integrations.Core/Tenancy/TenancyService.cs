@@ -1,0 +1,48 @@
+using Integrations.Core.Common;
+using Integrations.Core.Identity;
+
+namespace Integrations.Core.Tenancy;
+
+/// <summary>Creates organizations (with their first owner key) and projects.</summary>
+public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, TimeProvider time)
+{
+    /// <summary>Creates an organization and its first owner API key (every scope), returned once.</summary>
+    public async Task<Result<(Organization Organization, IssuedApiKey OwnerKey)>> CreateOrganizationAsync(
+        string? name, string createdBy, CancellationToken cancellationToken = default)
+    {
+        if (DisplayName.Validate(name, "name") is { } error)
+        {
+            return error;
+        }
+
+        var organization = new Organization(Ids.New("org"), name!, time.GetUtcNow());
+        if (await store.TryAddOrganizationAsync(organization, cancellationToken).ConfigureAwait(false) != WriteOutcome.Written)
+        {
+            throw new InvalidOperationException("A freshly generated organization id already exists.");
+        }
+
+        var key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, cancellationToken).ConfigureAwait(false);
+        return (organization, key.Value!);
+    }
+
+    public async Task<Result<Project>> CreateProjectAsync(string organizationId, string? name, string createdBy, CancellationToken cancellationToken = default)
+    {
+        if (DisplayName.Validate(name, "name") is { } error)
+        {
+            return error;
+        }
+
+        var project = new Project(Ids.New("prj"), organizationId, name!, createdBy, time.GetUtcNow());
+        return await store.TryAddProjectAsync(project, cancellationToken).ConfigureAwait(false) switch
+        {
+            WriteOutcome.Written => project,
+            _ => HubError.Conflict("project-exists", $"The organization already has a project named '{name}'."),
+        };
+    }
+
+    public Task<Project?> GetProjectAsync(string organizationId, string projectId, CancellationToken cancellationToken = default) =>
+        Ids.IsValid("prj", projectId) ? store.GetProjectAsync(organizationId, projectId, cancellationToken) : Task.FromResult<Project?>(null);
+
+    public Task<IReadOnlyList<Project>> ListProjectsAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        store.ListProjectsAsync(organizationId, cancellationToken);
+}

@@ -1,0 +1,281 @@
+using System.Security.Cryptography;
+using System.Text;
+using Integrations.Core.Common;
+using Integrations.Core.Crypto;
+using Integrations.Core.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Core.Vault;
+
+/// <summary>A secret's value as revealed. The caller must not log or keep it.</summary>
+public sealed record RevealedSecret(string Name, int Version, string Value);
+
+/// <summary>What a create or update writes; null description or tags on update keep the current ones.</summary>
+public sealed record SecretInput(string? Value, string? Description, IReadOnlyList<string>? Tags);
+
+/// <summary>Filters of a secret list.</summary>
+public sealed record SecretQuery(string? NamePrefix, string? Tag, bool Deleted, PageRequest Page);
+
+/// <summary>
+/// The vault: secrets by name within a project, every value sealed with its own data key, every change a new
+/// version. Expected failures come back as <see cref="HubError"/> values.
+/// </summary>
+public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, EnvelopeCipher cipher, TimeProvider time, IOptions<VaultOptions> options)
+{
+    private const int MaxUpdateAttempts = 8;
+
+    public async Task<Result<SecretRecord>> CreateAsync(string organizationId, string projectId, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
+    {
+        if ((SecretRules.ValidateName(name) ?? ValidateInput(input)) is { } error)
+        {
+            return error;
+        }
+
+        if (await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return HubError.NotFound("project");
+        }
+
+        var location = new SecretLocation(organizationId, projectId, name!);
+        var now = time.GetUtcNow();
+        var secretId = Ids.New("sec");
+        var sealedValue = await SealAsync(input.Value!, new SealContext(organizationId, projectId, secretId, 1), cancellationToken).ConfigureAwait(false);
+        var secret = new SecretRecord(location, secretId, 1, input.Description, input.Tags ?? [], actor, now, actor, now, null, sealedValue);
+        var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
+        return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
+            ? secret
+            : HubError.Conflict("secret-exists", $"The project already has a secret named '{name}' (a deleted one keeps its name until it is purged).");
+    }
+
+    /// <summary>The secret's metadata; deleted secrets are not found.</summary>
+    public async Task<Result<SecretRecord>> GetAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    {
+        var secret = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+        return secret is { DeletedAt: null } ? secret : HubError.NotFound("secret");
+    }
+
+    /// <summary>Opens the latest value, or version <paramref name="version"/>.</summary>
+    public async Task<Result<RevealedSecret>> RevealAsync(SecretLocation location, int? version, CancellationToken cancellationToken = default)
+    {
+        if (version is < 1)
+        {
+            return HubError.Invalid("invalid-version", "version must be 1 or more.", "version");
+        }
+
+        var secret = SecretRules.IsValidName(location.Name)
+            ? await store.GetAsync(location, includeValue: version is null, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (secret is not { DeletedAt: null })
+        {
+            return HubError.NotFound("secret");
+        }
+
+        var number = version ?? secret.CurrentVersion;
+        SealedSecret? sealedValue = secret.CurrentValue;
+        if (version is not null)
+        {
+            sealedValue = version > secret.CurrentVersion ? null : (await store.GetVersionAsync(location, number, cancellationToken).ConfigureAwait(false))?.Value;
+        }
+
+        if (sealedValue is null)
+        {
+            return HubError.NotFound("secret version");
+        }
+
+        var plaintext = await cipher.OpenAsync(sealedValue, secret.ContextFor(number), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new RevealedSecret(location.Name, number, Encoding.UTF8.GetString(plaintext));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Writes a new version. Concurrent updates become ordered versions; with <paramref name="expectedVersion"/>
+    /// (HTTP If-Match) an update that is no longer based on the latest version fails with PreconditionFailed.
+    /// </summary>
+    public async Task<Result<SecretRecord>> UpdateAsync(SecretLocation location, SecretInput input, int? expectedVersion, string actor, CancellationToken cancellationToken = default)
+    {
+        if (ValidateInput(input) is { } error)
+        {
+            return error;
+        }
+
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+            if (current is not { DeletedAt: null })
+            {
+                return HubError.NotFound("secret");
+            }
+
+            if (expectedVersion is not null && expectedVersion != current.CurrentVersion)
+            {
+                return PreconditionFailed(current.CurrentVersion);
+            }
+
+            var number = current.CurrentVersion + 1;
+            var now = time.GetUtcNow();
+            var sealedValue = await SealAsync(input.Value!, current.ContextFor(number), cancellationToken).ConfigureAwait(false);
+            var updated = current with
+            {
+                CurrentVersion = number,
+                Description = input.Description ?? current.Description,
+                Tags = input.Tags ?? current.Tags,
+                UpdatedBy = actor,
+                UpdatedAt = now,
+                CurrentValue = sealedValue,
+            };
+            switch (await store.TryAddVersionAsync(updated, new SecretVersionRecord(location, number, sealedValue, actor, now), cancellationToken).ConfigureAwait(false))
+            {
+                case WriteOutcome.Written:
+                    return updated;
+                case WriteOutcome.NotFound:
+                    return HubError.NotFound("secret");
+                case WriteOutcome.Conflict when expectedVersion is not null:
+                    return PreconditionFailed(null);
+                default:
+                    continue; // Another writer won this version number: take the next one.
+            }
+        }
+
+        return HubError.Conflict("update-contention", "The secret is being updated by many callers at once; retry.");
+    }
+
+    public async Task<Result<PagedList<SecretRecord>>> ListAsync(string organizationId, string projectId, SecretQuery query, CancellationToken cancellationToken = default)
+    {
+        if (query.Tag is not null && !SecretRules.IsValidTag(query.Tag))
+        {
+            return HubError.Invalid("invalid-tags", "tag is not a valid tag.", "tag");
+        }
+
+        if (await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return HubError.NotFound("project");
+        }
+
+        var all = await store.ListAsync(organizationId, projectId, query.NamePrefix, cancellationToken).ConfigureAwait(false);
+        var matching = all
+            .Where(s => (s.DeletedAt is not null) == query.Deleted)
+            .Where(s => query.Tag is null || s.Tags.Contains(query.Tag, StringComparer.Ordinal))
+            .ToList();
+        return query.Page.Apply(matching);
+    }
+
+    public async Task<Result<IReadOnlyList<SecretVersionInfo>>> ListVersionsAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    {
+        var secret = await GetAsync(location, cancellationToken).ConfigureAwait(false);
+        if (!secret.IsSuccess)
+        {
+            return secret.Error!;
+        }
+
+        return Result.Success(await store.ListVersionsAsync(location, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Soft delete: the secret is not found afterwards but can be restored within the retention window.</summary>
+    public Task<Result<SecretRecord>> DeleteAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null ? null : HubError.NotFound("secret"), (s, now) => s with { DeletedAt = now }, cancellationToken);
+
+    public Task<Result<SecretRecord>> RestoreAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(location, actor, (s, now) => s.DeletedAt switch
+        {
+            null => HubError.Conflict("secret-not-deleted", "The secret is not deleted."),
+            var deletedAt when now - deletedAt > options.Value.SoftDeleteRetention => HubError.NotFound("deleted secret (its retention window has passed)"),
+            _ => null,
+        }, static (s, _) => s with { DeletedAt = null }, cancellationToken);
+
+    /// <summary>Removes a deleted secret and every version for good.</summary>
+    public async Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    {
+        var secret = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+        if (secret is null)
+        {
+            return HubError.NotFound("secret");
+        }
+
+        if (secret.DeletedAt is null)
+        {
+            return HubError.Conflict("secret-not-deleted", "Only a deleted secret can be purged: delete it first.");
+        }
+
+        await store.PurgeAsync(location, cancellationToken).ConfigureAwait(false);
+        return secret;
+    }
+
+    private async Task<Result<SecretRecord>> ChangeAsync(
+        SecretLocation location, string actor, Func<SecretRecord, DateTimeOffset, HubError?> check, Func<SecretRecord, DateTimeOffset, SecretRecord> change,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+            if (current is null)
+            {
+                return HubError.NotFound("secret");
+            }
+
+            var now = time.GetUtcNow();
+            if (check(current, now) is { } error)
+            {
+                return error;
+            }
+
+            var updated = change(current, now) with { UpdatedBy = actor, UpdatedAt = now };
+            switch (await store.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
+            {
+                case WriteOutcome.Written:
+                    return updated;
+                case WriteOutcome.NotFound:
+                    return HubError.NotFound("secret");
+                default:
+                    continue;
+            }
+        }
+
+        return HubError.Conflict("update-contention", "The secret is being updated by many callers at once; retry.");
+    }
+
+    private HubError? ValidateInput(SecretInput input)
+    {
+        if (input.Value is null)
+        {
+            return HubError.Invalid("missing-field", "value is required.", "value");
+        }
+
+        if (input.Value.Length == 0)
+        {
+            return HubError.Invalid("invalid-value", "value must not be empty.", "value");
+        }
+
+        var max = options.Value.MaxValueBytes;
+        // Length is a lower bound of the UTF-8 size: skip the count for values that cannot fit anyway.
+        if (input.Value.Length > max || Encoding.UTF8.GetByteCount(input.Value) > max)
+        {
+            return new HubError(ErrorKind.TooLarge, "value-too-large", $"value must be at most {max} bytes (UTF-8).", "value");
+        }
+
+        return SecretRules.ValidateDescription(input.Description) ?? SecretRules.ValidateTags(input.Tags);
+    }
+
+    private async Task<SealedSecret> SealAsync(string value, SealContext context, CancellationToken cancellationToken)
+    {
+        var plaintext = Encoding.UTF8.GetBytes(value);
+        try
+        {
+            return await cipher.SealAsync(plaintext, context, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private static HubError PreconditionFailed(int? currentVersion) => new(ErrorKind.PreconditionFailed, "version-mismatch",
+        currentVersion is null
+            ? "The secret changed since the version named in If-Match."
+            : $"The secret's latest version is {currentVersion}, not the one named in If-Match.");
+}
