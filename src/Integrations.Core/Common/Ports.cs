@@ -15,3 +15,21 @@ public interface IJobDispatcher
 {
     Task EnqueueAsync(string queueName, string message, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The storage account as a whole: creates what the hub needs at start and answers readiness probes.</summary>
+public interface IHubStorage
+{
+    /// <summary>Creates tables, queues and containers that do not exist yet (idempotent).</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Throws when storage cannot be reached.</summary>
+    Task CheckAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Names of the job queues both shells listen on.</summary>
+public static class JobQueues
+{
+    public const string KeyRotation = "key-rotation";
+
+    public static IReadOnlyList<string> All { get; } = [KeyRotation];
+}

@@ -47,7 +47,7 @@ public interface ISecretStore
     /// </summary>
     Task<WriteOutcome> TryAddVersionAsync(SecretRecord updated, SecretVersionRecord version, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the secret's metadata (deletion, restore) if its ETag still matches.</summary>
+    /// <summary>Replaces the secret (deletion, restore) if its ETag still matches; <paramref name="updated"/> must carry its value.</summary>
     Task<WriteOutcome> TryUpdateAsync(SecretRecord updated, CancellationToken cancellationToken = default);
 
     /// <summary>The project's secrets whose name starts with <paramref name="namePrefix"/>, in name order, without values.</summary>

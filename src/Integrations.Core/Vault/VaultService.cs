@@ -212,7 +212,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     {
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: true, cancellationToken).ConfigureAwait(false) : null;
             if (current is null)
             {
                 return HubError.NotFound("secret");

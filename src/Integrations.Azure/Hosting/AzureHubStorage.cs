@@ -1,0 +1,31 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Integrations.Azure.Queues;
+using Integrations.Azure.Tables;
+using Integrations.Core.Common;
+
+namespace Integrations.Azure.Hosting;
+
+/// <summary>Creates the hub's tables, queues and lock container; probes the account for readiness.</summary>
+public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues, HubQueueNames queueNames, BlobContainerClient locks)
+    : IHubStorage
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await tables.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var queue in JobQueues.All)
+        {
+            await queues.GetQueueClient(queueNames.For(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await locks.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        // One cheap round trip to each service the request path depends on.
+        await tables.Keys.GetEntityIfExistsAsync<TableEntity>("ring", "readyz", ["PartitionKey"], cancellationToken).ConfigureAwait(false);
+        await locks.ExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

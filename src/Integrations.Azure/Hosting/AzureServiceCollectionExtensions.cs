@@ -1,0 +1,87 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Integrations.Azure.Leases;
+using Integrations.Azure.Queues;
+using Integrations.Azure.Tables;
+using Integrations.Core.Audit;
+using Integrations.Core.Common;
+using Integrations.Core.Crypto;
+using Integrations.Core.Identity;
+using Integrations.Core.Rotation;
+using Integrations.Core.Tenancy;
+using Integrations.Core.Vault;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Azure.Hosting;
+
+public static class AzureServiceCollectionExtensions
+{
+    /// <summary>
+    /// Implements Core's ports with Azure Storage (Tables, Queues, Blob leases) and, when
+    /// <c>KeyWrapping:Provider</c> is <c>KeyVault</c>, the Key Vault root wrapper. Call after <c>AddIntegrationsCore</c>.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsAzure(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptionsWithValidateOnStart<StorageOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                var section = configuration.GetSection(StorageOptions.SectionName);
+                section.Bind(options);
+                // `Storage` may itself be the connection string, as Functions' connection settings are.
+                if (!string.IsNullOrWhiteSpace(section.Value))
+                {
+                    options.ConnectionString = section.Value;
+                }
+            });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+
+        services.TryAddSingleton(sp => CreateClient(sp, o => new TableServiceClient(o.ConnectionString), (o, c) => new TableServiceClient(o.TableServiceUri, c)));
+        services.TryAddSingleton(sp => CreateClient(sp,
+            o => new QueueServiceClient(o.ConnectionString, QueueOptions()), (o, c) => new QueueServiceClient(o.QueueServiceUri, c, QueueOptions())));
+        services.TryAddSingleton(sp => CreateClient(sp, o => new BlobServiceClient(o.ConnectionString), (o, c) => new BlobServiceClient(o.BlobServiceUri, c)));
+        services.TryAddSingleton(sp => new HubTables(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
+        services.TryAddSingleton(sp => new HubQueueNames(Prefix(sp)));
+
+        services.TryAddSingleton<TableSecretStore>();
+        services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<TableSecretStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISealedValueSource, TableSecretStore>(sp => sp.GetRequiredService<TableSecretStore>()));
+        services.TryAddSingleton<IKeyRecordStore, TableKeyRecordStore>();
+        services.TryAddSingleton<ITenancyStore, TableTenancyStore>();
+        services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.TryAddSingleton<IAuditStore, TableAuditStore>();
+        services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
+        services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
+        services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));
+        services.TryAddSingleton<IHubStorage>(sp => new AzureHubStorage(sp.GetRequiredService<HubTables>(), sp.GetRequiredService<QueueServiceClient>(),
+            sp.GetRequiredService<HubQueueNames>(), LockContainer(sp)));
+
+        services.Replace(ServiceDescriptor.Singleton<IRootKeyWrapper>(sp =>
+            sp.GetRequiredService<IOptions<KeyWrappingOptions>>().Value.Provider == KeyWrappingProvider.KeyVault
+                ? KeyVault.KeyVaultServiceFactory.Create(sp)
+                : sp.GetRequiredService<LocalRootKeyWrapper>()));
+        return services;
+    }
+
+    private static T CreateClient<T>(IServiceProvider services, Func<StorageOptions, T> fromConnectionString, Func<StorageOptions, TokenCredential, T> fromIdentity)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        return options.UsesConnectionString
+            ? fromConnectionString(options)
+            : fromIdentity(options, new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ClientId }));
+    }
+
+    private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+
+    private static string Prefix(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix;
+
+    private static BlobContainerClient LockContainer(IServiceProvider services) =>
+        services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Prefix(services) + "-locks");
+}

@@ -1,0 +1,31 @@
+using Azure.Data.Tables;
+
+namespace Integrations.Azure.Tables;
+
+/// <summary>The hub's tables. Each is designed for its queries; see the store that uses it.</summary>
+public sealed class HubTables(TableServiceClient service, string prefix)
+{
+    public TableClient Secrets { get; } = service.GetTableClient(prefix + "secrets");
+
+    public TableClient Keys { get; } = service.GetTableClient(prefix + "keys");
+
+    public TableClient Tenancy { get; } = service.GetTableClient(prefix + "tenancy");
+
+    public TableClient ApiKeys { get; } = service.GetTableClient(prefix + "apikeys");
+
+    public TableClient Audit { get; } = service.GetTableClient(prefix + "audit");
+
+    public TableClient AuditChain { get; } = service.GetTableClient(prefix + "auditchain");
+
+    public TableClient Rotations { get; } = service.GetTableClient(prefix + "rotations");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations];
+
+    public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var table in All)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
