@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Integrations.Api.Http;
+
+/// <summary>
+/// The OpenAPI 3.1 description, built from <see cref="ApiRoutes.All"/> so it cannot drift from what either shell
+/// serves. It lists operations, parameters and who may call them; bodies are described in prose.
+/// </summary>
+internal static partial class OpenApiDocument
+{
+    private static readonly Lazy<string> Document = new(Build);
+
+    public static string Json => Document.Value;
+
+    private static string Build()
+    {
+        var paths = new JsonObject();
+        foreach (var group in ApiRoutes.All.GroupBy(r => r.Template))
+        {
+            var item = new JsonObject();
+            foreach (var route in group)
+            {
+                var operation = new JsonObject
+                {
+                    ["operationId"] = route.Name,
+                    ["summary"] = route.Summary,
+                    ["parameters"] = new JsonArray(PathParameters().Matches(route.Template)
+                        .Select(m => (JsonNode)new JsonObject { ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } })
+                        .ToArray()),
+                    ["responses"] = new JsonObject { ["default"] = new JsonObject { ["description"] = "JSON, or RFC 9457 problem details on error." } },
+                };
+                if (route.Authorization is not null)
+                {
+                    operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+                    operation["description"] = $"Requires: {route.Authorization}.";
+                }
+
+                item[route.Method.ToLowerInvariant()] = operation;
+            }
+
+            paths["/" + group.Key] = item;
+        }
+
+        var document = new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject { ["title"] = "Integrations Hub", ["version"] = "v1" },
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["description"] = "An organization API key (ihk_…) or the platform admin key." },
+                },
+            },
+        };
+        return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    private static partial Regex PathParameters();
+}
