@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Azure;
 using Integrations.Azure.KeyVault;
 using Integrations.Core.Crypto;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -156,6 +157,40 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     }
 
     [Fact]
+    public async Task WrapAsync_KeyNotFound_LogsErrorCodeWithoutKeyMaterial()
+    {
+        var logger = new RecordingLogger<KeyVaultRootKeyWrapper>();
+        var wrapper = CreateWrapper("missing-key", logger: logger);
+        var key = RandomNumberGenerator.GetBytes(32);
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((1101, LogLevel.Warning), (entry.EventId, entry.Level));
+        Assert.Contains("wrapKey", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("KeyNotFound", entry.Message, StringComparison.Ordinal);
+        AssertNoSecrets(entry.ToString(), key);
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_MalformedResponse_LogsReasonWithoutKeyMaterial()
+    {
+        var name = server.CreateKey();
+        var logger = new RecordingLogger<KeyVaultRootKeyWrapper>();
+        var wrapper = CreateWrapper(name, logger: logger);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await wrapper.WrapAsync(key);
+        server.RespondMalformedNext(name, $$"""{"kid":"{{wrapped.RootKeyId}}","value":"{{Base64Url.EncodeToString(key)}}*"}""");
+
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((1103, LogLevel.Warning), (entry.EventId, entry.Level));
+        Assert.Contains("'value' is not base64url", entry.Message, StringComparison.Ordinal);
+        AssertNoSecrets(entry.ToString(), key);
+    }
+
+    [Fact]
     public async Task UnwrapAsync_UnknownVersion_SurfacesKeyNotFoundWithoutKeyMaterial()
     {
         var name = server.CreateKey();
@@ -203,6 +238,21 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         Assert.Empty(dialed);
         Assert.Empty(credential.Requests);
         Assert.Equal(before, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_KidOnAnotherHost_LogsRefusal()
+    {
+        var name = server.CreateKey();
+        var logger = new RecordingLogger<KeyVaultRootKeyWrapper>();
+        var wrapper = CreateWrapper(name, logger: logger);
+        var foreign = new WrappedKey($"https://attacker.example/keys/{name}/{server.CurrentVersion(name)}", RandomNumberGenerator.GetBytes(256));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((1104, LogLevel.Error), (entry.EventId, entry.Level));
+        Assert.Contains("https://attacker.example/", entry.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -267,11 +317,12 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         Assert.Contains("KeyWrapping:KeyId", error.Message, StringComparison.Ordinal);
     }
 
-    private KeyVaultRootKeyWrapper CreateWrapper(string name, FakeTokenCredential? credential = null, ConcurrentQueue<string>? dialed = null) =>
+    private KeyVaultRootKeyWrapper CreateWrapper(
+        string name, FakeTokenCredential? credential = null, ConcurrentQueue<string>? dialed = null, ILogger<KeyVaultRootKeyWrapper>? logger = null) =>
         new(
             Options.Create(new KeyWrappingOptions { Provider = KeyWrappingProvider.KeyVault, KeyId = KeyVaultContractServer.KeyId(name) }),
             credential ?? new FakeTokenCredential(),
-            NullLogger<KeyVaultRootKeyWrapper>.Instance,
+            logger ?? NullLogger<KeyVaultRootKeyWrapper>.Instance,
             server.CreateClientOptions(dialed));
 
     private static void AssertNoSecrets(string text, byte[] key)
