@@ -20,7 +20,7 @@ public static class JsonBody
 
         if (request.ContentLength is null or 0 && optional && request.Headers.TransferEncoding.Count == 0)
         {
-            return Activator.CreateInstance<T>();
+            return Empty<T>();
         }
 
         if (!request.HasJsonContentType())
@@ -43,7 +43,7 @@ public static class JsonBody
 
         if (buffer.Length == 0)
         {
-            return optional ? Activator.CreateInstance<T>() : HubError.Invalid("missing-body", "The request needs a JSON body.");
+            return optional ? Empty<T>() : HubError.Invalid("missing-body", "The request needs a JSON body.");
         }
 
         try
@@ -58,6 +58,10 @@ public static class JsonBody
             return HubError.Invalid("malformed-json", field is null ? "The body is not valid JSON." : $"'{field}' has the wrong type or is not valid JSON.", field);
         }
     }
+
+    /// <summary>An optional body that was not sent reads as an empty object: every field null.</summary>
+    private static Result<T> Empty<T>()
+        where T : class => JsonSerializer.Deserialize<T>("{}"u8, ApiJson.Options)!;
 
     private static HubError TooLarge() => new(ErrorKind.TooLarge, "body-too-large", $"The body must be at most {MaxBytes} bytes.");
 }

@@ -57,10 +57,12 @@ public sealed class KeyWrappingOptionsValidator : IValidateOptions<KeyWrappingOp
             case KeyWrappingProvider.KeyVault:
                 var keyId = options.KeyId;
                 if (keyId is null || !keyId.IsAbsoluteUri || keyId.Scheme != Uri.UriSchemeHttps
-                    || keyId.Segments.Length < 3 || !string.Equals(keyId.Segments[1], "keys/", StringComparison.OrdinalIgnoreCase))
+                    || keyId.Segments.Length != 3 || !string.Equals(keyId.Segments[1], "keys/", StringComparison.OrdinalIgnoreCase)
+                    || !string.IsNullOrEmpty(keyId.Query))
                 {
                     return ValidateOptionsResult.Fail(
-                        "KeyWrapping:KeyId must be a Key Vault key URI such as https://myvault.vault.azure.net/keys/hub-root when KeyWrapping:Provider is KeyVault.");
+                        "KeyWrapping:KeyId must be an unversioned Key Vault key URI such as https://myvault.vault.azure.net/keys/hub-root when KeyWrapping:Provider is KeyVault " +
+                        "(unversioned, so wrapping uses the key's current version).");
                 }
 
                 return ValidateOptionsResult.Success;
