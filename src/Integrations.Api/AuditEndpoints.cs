@@ -8,12 +8,11 @@ using Microsoft.AspNetCore.Http;
 namespace Integrations.Api;
 
 /// <summary>A project's audit log, newest first, by time range.</summary>
-public sealed class AuditEndpoints(EndpointRunner runner, TenancyService tenancy, IAuditStore store, TimeProvider time)
+public sealed class AuditEndpoints(EndpointRunner runner, TenancyService tenancy, IAuditStore store)
 {
     public Task<IResult> QueryAsync(HttpContext context, string projectId) =>
         runner.RunAsync(context, AuditActions.AuditRead, Access.OrganizationAdmin, async (caller, audit, ct) =>
         {
-            audit.ProjectId = projectId;
             var page = Query.Page(context.Request);
             var from = Query.Time(context.Request, "from");
             var to = Query.Time(context.Request, "to");
@@ -22,8 +21,8 @@ public sealed class AuditEndpoints(EndpointRunner runner, TenancyService tenancy
                 return Problems.From(error);
             }
 
-            var until = to.Value ?? time.GetUtcNow().AddSeconds(1);
             var since = from.Value ?? DateTimeOffset.UnixEpoch;
+            var until = to.Value ?? DateTimeOffset.MaxValue;
             if (since >= until)
             {
                 return Problems.From(HubError.Invalid("invalid-query", "from must be before to.", "from"));
@@ -36,5 +35,5 @@ public sealed class AuditEndpoints(EndpointRunner runner, TenancyService tenancy
 
             var records = await store.QueryAsync(AuditPartition.For(caller.OrganizationId!, projectId), since, until, page.Value, ct).ConfigureAwait(false);
             return Responses.Page(records, Responses.Audit);
-        });
+        }, new RequestAudit { ProjectId = projectId });
 }

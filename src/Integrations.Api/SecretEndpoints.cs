@@ -17,7 +17,6 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
     public Task<IResult> CreateAsync(HttpContext context, string projectId) =>
         runner.RunAsync(context, AuditActions.SecretCreate, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            audit.ProjectId = projectId;
             var body = await JsonBody.ReadAsync<CreateSecretRequest>(context.Request).ConfigureAwait(false);
             if (!body.IsSuccess)
             {
@@ -35,12 +34,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
 
             SetETag(context, created.Value!.CurrentVersion);
             return Results.Json(Responses.Secret(created.Value, Retention), ApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+        }, Describe(projectId));
 
     public Task<IResult> GetAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretRead, Access.SecretsRead, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var secret = await vault.GetAsync(new SecretLocation(Org(caller), projectId, name), ct).ConfigureAwait(false);
             if (!secret.IsSuccess)
             {
@@ -49,12 +47,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
 
             SetETag(context, secret.Value!.CurrentVersion);
             return Responses.Json(Responses.Secret(secret.Value, Retention));
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> ExistsAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretRead, Access.SecretsRead, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var secret = await vault.GetAsync(new SecretLocation(Org(caller), projectId, name), ct).ConfigureAwait(false);
             if (!secret.IsSuccess)
             {
@@ -63,12 +60,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
 
             SetETag(context, secret.Value!.CurrentVersion);
             return Results.Ok();
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> RevealAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretReveal, Access.SecretsReveal, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var body = await JsonBody.ReadAsync<RevealSecretRequest>(context.Request, optional: true).ConfigureAwait(false);
             if (!body.IsSuccess)
             {
@@ -84,12 +80,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
             return revealed.IsSuccess
                 ? Responses.Json(new RevealResponse(revealed.Value!.Name, revealed.Value.Version, revealed.Value.Value))
                 : Problems.From(revealed.Error!);
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> UpdateAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretUpdate, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var expected = ParseIfMatch(context.Request);
             if (!expected.IsSuccess)
             {
@@ -112,12 +107,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
 
             SetETag(context, updated.Value!.CurrentVersion);
             return Responses.Json(Responses.Secret(updated.Value, Retention));
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> ListAsync(HttpContext context, string projectId) =>
         runner.RunAsync(context, AuditActions.SecretList, Access.SecretsRead, async (caller, audit, ct) =>
         {
-            audit.ProjectId = projectId;
             var page = Query.Page(context.Request);
             var deleted = Query.Flag(context.Request, "deleted");
             if ((page.Error ?? deleted.Error) is { } error)
@@ -135,12 +129,11 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
             var query = new SecretQuery(search.Length == 0 ? null : search, tag.Length == 0 ? null : tag, deleted.Value, page.Value);
             var secrets = await vault.ListAsync(Org(caller), projectId, query, ct).ConfigureAwait(false);
             return secrets.IsSuccess ? Responses.Page(secrets.Value!, s => Responses.Secret(s, Retention)) : Problems.From(secrets.Error!);
-        });
+        }, Describe(projectId));
 
     public Task<IResult> ListVersionsAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretVersions, Access.SecretsRead, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var versions = await vault.ListVersionsAsync(new SecretLocation(Org(caller), projectId, name), ct).ConfigureAwait(false);
             if (!versions.IsSuccess)
             {
@@ -149,39 +142,33 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
 
             var all = versions.Value!.Select(v => new SecretVersionResponse(v.Version, v.CreatedBy, v.CreatedAt)).ToList();
             return Responses.Json(new ListResponse<SecretVersionResponse>(all, new Pagination(1, Math.Max(all.Count, 1), all.Count, all.Count == 0 ? 0 : 1)));
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> DeleteAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretDelete, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var deleted = await vault.DeleteAsync(new SecretLocation(Org(caller), projectId, name), caller.Id, ct).ConfigureAwait(false);
             return deleted.IsSuccess ? Results.NoContent() : Problems.From(deleted.Error!);
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> RestoreAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretRestore, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var restored = await vault.RestoreAsync(new SecretLocation(Org(caller), projectId, name), caller.Id, ct).ConfigureAwait(false);
             return restored.IsSuccess ? Responses.Json(Responses.Secret(restored.Value!, Retention)) : Problems.From(restored.Error!);
-        });
+        }, Describe(projectId, name));
 
     public Task<IResult> PurgeAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretPurge, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            Describe(audit, projectId, name);
             var purged = await vault.PurgeAsync(new SecretLocation(Org(caller), projectId, name), ct).ConfigureAwait(false);
             return purged.IsSuccess ? Results.NoContent() : Problems.From(purged.Error!);
-        });
+        }, Describe(projectId, name));
 
     private static string Org(Caller caller) => caller.OrganizationId!;
 
-    private static void Describe(RequestAudit audit, string projectId, string name)
-    {
-        audit.ProjectId = projectId;
-        audit.Target = Target(name);
-    }
+    private static RequestAudit Describe(string projectId, string? name = null) =>
+        new() { ProjectId = projectId, Target = name is null ? null : Target(name) };
 
     // A name that fails validation is not echoed into the log: it could be anything the caller sent.
     private static string Target(string? name) => "secret/" + (SecretRules.IsValidName(name) ? name : "(invalid name)");

@@ -1,5 +1,6 @@
 using Integrations.Api.Http;
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Microsoft.AspNetCore.Http;
@@ -18,12 +19,15 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
 {
     public delegate Task<IResult> Handler(Caller caller, RequestAudit requestAudit, CancellationToken cancellationToken);
 
-    public async Task<IResult> RunAsync(HttpContext context, string action, Access access, Handler handler)
+    /// <param name="requestAudit">What the audit record says about the object, known before the handler runs (so a denied request is attributed too); the handler may refine it.</param>
+    public async Task<IResult> RunAsync(HttpContext context, string action, Access access, Handler handler, RequestAudit? requestAudit = null)
     {
         var cancellationToken = context.RequestAborted;
+        // Responses of a vault API are never cached by browsers or proxies (reveals, keys shown once).
+        context.Response.Headers.CacheControl = "no-store";
         var credential = BearerCredential(context.Request);
         var authentication = await authenticator.AuthenticateAsync(credential, cancellationToken).ConfigureAwait(false);
-        var requestAudit = new RequestAudit();
+        requestAudit ??= new RequestAudit();
         if (authentication.Caller is not { } caller)
         {
             var hmac = string.IsNullOrEmpty(credential) ? null : await audit.HmacAsync(credential, cancellationToken).ConfigureAwait(false);
@@ -67,10 +71,10 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var projectId = requestAudit.ProjectId;
         var target = requestAudit.Target;
-        if (status == StatusCodes.Status404NotFound && projectId is not null)
+        if (projectId is not null && !Ids.IsValid("prj", projectId))
         {
-            // A probe of an unknown project goes to the organization's log, not to a partition named by the caller.
-            target = $"project/{projectId}" + (target is null ? "" : "/" + target);
+            // A made-up project id goes to the organization's log rather than naming a log partition of its own.
+            target = "project/(invalid id)" + (target is null ? "" : "/" + target);
             projectId = null;
         }
 

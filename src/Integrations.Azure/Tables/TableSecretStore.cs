@@ -21,7 +21,6 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         ["SecretId", "Org", "Project", "Name", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt"];
 
     private static readonly string[] VersionColumns = ["Version", "CreatedBy", "CreatedAt"];
-    private static readonly string[] SealedColumns = ["Org", "Project", "SecretId", "CurrentVersion", "Version", "Value"];
 
     private TableClient Table => tables.Secrets;
 
@@ -116,7 +115,9 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
 
     public async IAsyncEnumerable<SealedValueRow> ListAsync(IReadOnlyCollection<string> kekIds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var entity in Table.QueryAsync<TableEntity>(KekFilter(kekIds), select: SealedColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        // Whole rows, not a $select: Azurite answers a query with $select with ETags that conditional writes reject,
+        // and the re-wrap needs the value column (the bulk of the row) anyway.
+        await foreach (var entity in Table.QueryAsync<TableEntity>(KekFilter(kekIds), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var version = entity.GetInt32("Version") ?? entity.GetInt32("CurrentVersion")!.Value;
             var context = new SealContext(entity.GetString("Org"), entity.GetString("Project"), entity.GetString("SecretId"), version);

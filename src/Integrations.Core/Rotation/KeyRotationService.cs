@@ -126,8 +126,12 @@ public sealed partial class KeyRotationService(
                 var current = await keyRing.GetAsync(row.Value.KekId, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"KEK {row.Value.KekId} is retired but still wraps a value.");
                 var rewrapped = EnvelopeCipher.Rewrap(row.Value, row.Context, current, target);
-                // A conflict means the row changed (a new version was written, under the new KEK): nothing to do.
-                await source.TryReplaceAsync(row, rewrapped, cancellationToken).ConfigureAwait(false);
+                // A conflict means the row changed since it was read; the verify pass re-reads whatever is still under an old KEK.
+                if (await source.TryReplaceAsync(row, rewrapped, cancellationToken).ConfigureAwait(false) != WriteOutcome.Written)
+                {
+                    Log.RewrapRaced(logger, rotation.Id);
+                }
+
                 rotation = rotation with { Done = rotation.Done + 1 };
                 if (++sinceSave >= ProgressEvery)
                 {
@@ -190,6 +194,9 @@ public sealed partial class KeyRotationService(
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Key rotation {RotationId}: verification found {Remaining} values still under a retiring KEK; re-wrapping them.")]
         public static partial void VerifyFound(ILogger logger, string rotationId, long remaining);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Key rotation {RotationId}: a value changed while it was being re-wrapped; it is picked up by the next pass.")]
+        public static partial void RewrapRaced(ILogger logger, string rotationId);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Key rotation {RotationId} completed: {Done} values re-wrapped.")]
         public static partial void Completed(ILogger logger, string rotationId, long done);

@@ -22,7 +22,7 @@ public sealed record SecretQuery(string? NamePrefix, string? Tag, bool Deleted, 
 /// </summary>
 public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, EnvelopeCipher cipher, TimeProvider time, IOptions<VaultOptions> options)
 {
-    private const int MaxUpdateAttempts = 8;
+    private const int MaxUpdateAttempts = 32;
 
     public async Task<Result<SecretRecord>> CreateAsync(string organizationId, string projectId, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
     {
@@ -138,7 +138,10 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
                 case WriteOutcome.Conflict when expectedVersion is not null:
                     return PreconditionFailed(null);
                 default:
-                    continue; // Another writer won this version number: take the next one.
+                    // Another writer won this version number: take the next one, after a short random pause so
+                    // that many writers of one secret spread out instead of colliding again in lockstep.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (2 * attempt))), time, cancellationToken).ConfigureAwait(false);
+                    continue;
             }
         }
 
