@@ -11,6 +11,9 @@ public sealed partial class CronJobService(
     ScheduledJob job, Func<CancellationToken, Task> run, IConfiguration configuration, TimeProvider time, ILogger<CronJobService> logger)
     : BackgroundService
 {
+    /// <summary>The job this service runs; tests check the Server runs every <see cref="ScheduledJobs"/> entry.</summary>
+    public ScheduledJob Job => job;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schedule = Parse(job, configuration);

@@ -16,6 +16,9 @@ public sealed partial class QueueJobService(
 {
     private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(2);
 
+    /// <summary>The job queue this service processes (before the storage prefix).</summary>
+    public string QueueName => queueName;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var queue = queues.GetQueueClient(names.For(queueName));
