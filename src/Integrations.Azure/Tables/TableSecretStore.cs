@@ -21,7 +21,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         ["SecretId", "Org", "Project", "Name", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt"];
 
     private static readonly string[] VersionColumns = ["Version", "CreatedBy", "CreatedAt"];
-    private static readonly string[] SealedColumns = ["Org", "Project", "SecretId", "CurrentVersion", "Version", "Value"];
+    // A $select returns only the columns it names: without PartitionKey and RowKey the re-wrap would address an empty key and find nothing.
+    private static readonly string[] SealedColumns = ["PartitionKey", "RowKey", "Org", "Project", "SecretId", "CurrentVersion", "Version", "Value"];
 
     private TableClient Table => tables.Secrets;
 
