@@ -1,0 +1,146 @@
+using System.CommandLine;
+using Integrations.Core.Audit;
+using Integrations.Core.Crypto;
+using Integrations.Core.Rotation;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Integrations.Cli;
+
+/// <summary><c>ihub keys rotate</c> and <c>ihub keys rotation &lt;id&gt;</c>.</summary>
+internal static class KeysCommands
+{
+    // Another runner (the Server's queue job, or a crashed run whose 60 s lease has not expired) may hold the
+    // rotation lock: retry this often until the rotation completes here or there.
+    private static readonly TimeSpan LockRetryInterval = TimeSpan.FromSeconds(5);
+
+    public static Command Create(CliContext cli)
+    {
+        var target = new Option<string>("--target")
+        {
+            Description = "data-keys: a new KEK, every data key re-wrapped, the old KEKs retired. root-key: re-wrap the KEKs with the current root key.",
+            DefaultValueFactory = _ => "data-keys",
+        };
+        target.AcceptOnlyFromAmong("data-keys", "root-key");
+        var rotate = new Command("rotate", "Start a key rotation (or resume the one in progress) and run it here to completion. Run it again after a crash to resume.")
+        {
+            target,
+        };
+        rotate.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) =>
+            RotateAsync(cli, services, parsed.GetValue(target) == "root-key" ? RotationKind.RootKey : RotationKind.DataKeys, token), ct));
+
+        var id = new Argument<string>("id") { Description = "The rotation's id (rot_…), as `ihub keys rotate` prints it." };
+        var show = new Command("rotation", "Show a rotation's status and progress.") { id };
+        show.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => ShowAsync(cli, services, parsed.GetValue(id)!, token), ct));
+
+        return new Command("keys", "Key-encryption keys (KEKs) and their rotation.") { rotate, show };
+    }
+
+    private static async Task<int> RotateAsync(CliContext cli, IServiceProvider services, RotationKind kind, CancellationToken cancellationToken)
+    {
+        var rotations = services.GetRequiredService<KeyRotationService>();
+        // A new deployment has no keys yet: create them, as the Server does at start.
+        await services.GetRequiredService<KeyRing>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var inProgress = await services.GetRequiredService<IKeyRotationStore>().GetInProgressAsync(cancellationToken).ConfigureAwait(false);
+        var rotation = await rotations.StartAsync(kind, cancellationToken).ConfigureAwait(false);
+        await CliAudit.SucceededAsync(services, AuditPartition.Platform, AuditActions.KeyRotationStart, 202, $"rotation/{rotation.Id}", cancellationToken)
+            .ConfigureAwait(false);
+
+        var output = cli.Output;
+        if (inProgress is null)
+        {
+            output.MarkupLineInterpolated($"Started rotation [bold]{rotation.Id}[/] ({Target(kind)}).");
+        }
+        else
+        {
+            output.MarkupLineInterpolated($"Resuming rotation [bold]{rotation.Id}[/] ({Target(rotation.Kind)}), {rotation.Status}: {rotation.Done}/{rotation.Total}.");
+            if (rotation.Kind != kind)
+            {
+                output.MarkupLineInterpolated($"Only one rotation runs at a time: run `ihub keys rotate --target {Target(kind)}` again once this one completes.");
+            }
+        }
+
+        var time = services.GetRequiredService<TimeProvider>();
+        var final = await output.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var bar = context.AddTask(Describe(rotation), maxValue: 1);
+                var progress = new InlineProgress<KeyRotation>(r => Show(bar, r));
+                Show(bar, rotation);
+                while (true)
+                {
+                    var state = await rotations.RunAsync(rotation.Id, progress, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException($"Rotation {rotation.Id} disappeared from storage.");
+                    Show(bar, state);
+                    if (state.Status == RotationStatus.Completed)
+                    {
+                        return state;
+                    }
+
+                    bar.Description = Describe(state) + " (another runner holds the rotation lock; waiting)";
+                    await Task.Delay(LockRetryInterval, time, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+
+        output.MarkupLineInterpolated($"[green]Rotation {final.Id} completed.[/]");
+        output.Write(Summary(final));
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> ShowAsync(CliContext cli, IServiceProvider services, string id, CancellationToken cancellationToken)
+    {
+        var rotation = await services.GetRequiredService<KeyRotationService>().GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (rotation is null)
+        {
+            cli.Error($"There is no rotation {id}.");
+            return ExitCodes.Failure;
+        }
+
+        cli.Output.Write(Summary(rotation));
+        return ExitCodes.Success;
+    }
+
+    private static void Show(ProgressTask bar, KeyRotation rotation)
+    {
+        // The bar needs a positive maximum; a rotation with nothing to re-wrap is complete when it says so.
+        bar.MaxValue = Math.Max(1, rotation.Total);
+        bar.Value = rotation.Status == RotationStatus.Completed ? bar.MaxValue : Math.Min(rotation.Done, rotation.Total);
+        bar.Description = Describe(rotation);
+    }
+
+    private static string Describe(KeyRotation rotation) =>
+        Markup.Escape($"{rotation.Status} {CliFormat.Count(rotation.Done)}/{CliFormat.Count(rotation.Total)}");
+
+    private static Grid Summary(KeyRotation rotation)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        void Row(string name, string? value) => grid.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value ?? "-"));
+
+        Row("Rotation", rotation.Id);
+        Row("Target", Target(rotation.Kind));
+        Row("Status", rotation.Status.ToString());
+        Row(rotation.Kind == RotationKind.RootKey ? "Key records re-wrapped" : "Data keys re-wrapped (done/total)",
+            rotation.Kind == RotationKind.RootKey
+                ? CliFormat.Count(rotation.Done)
+                : $"{CliFormat.Count(rotation.Done)}/{CliFormat.Count(rotation.Total)}");
+        if (rotation.Kind == RotationKind.DataKeys)
+        {
+            Row("New KEK", rotation.NewKekId);
+            Row(rotation.Status == RotationStatus.Completed ? "Retired KEKs" : "Retiring KEKs", rotation.RetiringKekIds.Count == 0 ? null : string.Join(", ", rotation.RetiringKekIds));
+        }
+
+        Row("Started", CliFormat.Time(rotation.CreatedAt));
+        Row("Updated", CliFormat.Time(rotation.UpdatedAt));
+        Row("Completed", rotation.CompletedAt is { } completed ? $"{CliFormat.Time(completed)} (took {CliFormat.Duration(completed - rotation.CreatedAt)})" : null);
+        return grid;
+    }
+
+    private static string Target(RotationKind kind) => kind == RotationKind.RootKey ? "root-key" : "data-keys";
+
+    /// <summary>Reports on the caller's thread, in order: <see cref="Progress{T}"/> posts to the thread pool, so a report could land after the bar is gone.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,100 @@
+using Azure;
+using Azure.Data.Tables;
+using Integrations.Core.Audit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integrations.Cli.Tests;
+
+public sealed class AuditCommandsTests
+{
+    private const string Organization = "org_aaaaaaaaaaaaaaaaaaaa";
+    private static readonly string Partition = AuditPartition.For(Organization, null);
+
+    [Fact]
+    public async Task AuditVerify_UntamperedSealedLog_ExitsZero()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 3);
+
+        var seal = await hub.RunAsync("audit", "seal");
+        var verify = await hub.RunAsync("audit", "verify");
+
+        Assert.True(seal.ExitCode == ExitCodes.Success, seal.ToString());
+        Assert.Contains("Sealed 3 audit records", seal.Output, StringComparison.Ordinal);
+        Assert.True(verify.ExitCode == ExitCodes.Success, verify.ToString());
+        Assert.Contains("OK: 1 partitions verified", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditVerify_SealedRecordEdited_ExitsOneNamingThatRecord()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 3);
+        Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
+        var rows = await ReadChainOrderAsync(hub);
+        var edited = rows[1];
+        var audit = hub.Table("audit");
+        await audit.UpdateEntityAsync(new TableEntity(edited.PartitionKey, edited.RowKey) { ["Outcome"] = AuditOutcomes.Denied }, ETag.All, TableUpdateMode.Merge);
+
+        var verify = await hub.RunAsync("audit", "verify");
+
+        Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
+        Assert.Contains(Partition, verify.Output, StringComparison.Ordinal);
+        Assert.Contains(edited.GetString("Id"), verify.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(rows[2].GetString("Id"), verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditVerify_SealedRecordDeleted_ExitsOneNamingTheRecordAfterTheGap()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 3);
+        Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
+        var rows = await ReadChainOrderAsync(hub);
+        await hub.Table("audit").DeleteEntityAsync(rows[1].PartitionKey, rows[1].RowKey);
+
+        var verify = await hub.RunAsync("audit", "verify");
+
+        Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
+        Assert.Contains(rows[2].GetString("Id"), verify.Output, StringComparison.Ordinal);
+        Assert.Contains("FAILED: 1 of 1 sealed partitions", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditCleanup_RecentRecords_SealsThemAndDeletesNothing()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 2);
+
+        var cleanup = await hub.RunAsync("audit", "cleanup");
+
+        Assert.True(cleanup.ExitCode == ExitCodes.Success, cleanup.ToString());
+        Assert.Contains("Sealed 2 audit records", cleanup.Output, StringComparison.Ordinal);
+        Assert.Contains("deleted 0 sealed records", cleanup.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await ReadChainOrderAsync(hub)).Count);
+        Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "verify")).ExitCode);
+    }
+
+    private static async Task WriteRecordsAsync(CliHarness hub, int count)
+    {
+        await using var services = await hub.ServicesAsync();
+        var log = services.Services.GetRequiredService<AuditLog>();
+        for (var i = 0; i < count; i++)
+        {
+            await log.WriteAsync(new AuditEvent(Organization, null, AuditActions.SecretReveal, AuditOutcomes.Success, 200, "ApiKey", "key_test",
+                Target: $"secret/s{i}", RequestId: $"req-{i}"));
+        }
+    }
+
+    /// <summary>The partition's rows in chain order (time, then id), as the sealer links them.</summary>
+    private static async Task<IReadOnlyList<TableEntity>> ReadChainOrderAsync(CliHarness hub)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in hub.Table("audit").QueryAsync<TableEntity>(e => e.PartitionKey == Partition))
+        {
+            rows.Add(row);
+        }
+
+        return rows.OrderBy(r => r.GetDateTimeOffset("Time")).ThenBy(r => r.GetString("Id"), StringComparer.Ordinal).ToList();
+    }
+}
