@@ -27,6 +27,66 @@ public sealed class KeyRotationTests
         await AssertAllRevealAsync(hub, org, project, count: 25);
     }
 
+    [Fact]
+    public async Task Rotate_KilledHalfway_ResumesAndFinishes()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await CreateProjectAsync(hub);
+        await CreateSecretsAsync(hub, org, project, count: 150, versions: 1);
+        var oldKek = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
+        var rotations = hub.Get<KeyRotationService>();
+        var started = await rotations.StartAsync(RotationKind.DataKeys);
+        using var kill = new CancellationTokenSource();
+        var progress = new SynchronousProgress(r =>
+        {
+            if (r.Done >= 100)
+            {
+                kill.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rotations.RunAsync(started.Id, progress, kill.Token));
+        var halfway = await rotations.GetAsync(started.Id);
+        var leftBehind = await CountWrappedByAsync(hub, oldKek);
+        // Reads and writes work while the rotation is stopped halfway.
+        await AssertAllRevealAsync(hub, org, project, count: 150);
+        Assert.True((await hub.Get<VaultService>().UpdateAsync(new SecretLocation(org, project, "s0"), new SecretInput("value-0-2", null, null), null, "test")).IsSuccess);
+        // A second start returns the rotation in progress instead of starting another.
+        Assert.Equal(started.Id, (await rotations.StartAsync(RotationKind.DataKeys)).Id);
+        var finished = await rotations.RunAsync(started.Id);
+
+        Assert.Equal(RotationStatus.Rewrapping, halfway!.Status);
+        Assert.InRange(halfway.Done, 100, 299);
+        Assert.InRange(leftBehind, 1, 299);
+        Assert.Equal(RotationStatus.Completed, finished!.Status);
+        Assert.Equal(0, await CountWrappedByAsync(hub, oldKek));
+        await AssertAllRevealAsync(hub, org, project, count: 150);
+    }
+
+    [Fact]
+    public async Task Rotate_SeenFromASecondInstance_ItReadsAndWritesUnderTheNewKek()
+    {
+        await using var first = await HubServices.StartAsync();
+        var (org, project) = await CreateProjectAsync(first);
+        await CreateSecretsAsync(first, org, project, count: 5, versions: 1);
+        await using var second = await HubServices.StartAsync(first.Prefix, first.Get<Microsoft.Extensions.Options.IOptions<KeyWrappingOptions>>().Value.RootKey);
+        await AssertAllRevealAsync(second, org, project, count: 5);
+
+        var rotations = first.Get<KeyRotationService>();
+        var done = await rotations.RunAsync((await rotations.StartAsync(RotationKind.DataKeys)).Id);
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // the second instance re-reads the active KEK every second (test setting)
+        Assert.True((await second.Get<VaultService>().CreateAsync(org, project, "after", new SecretInput("new", null, null), "test")).IsSuccess);
+
+        Assert.Equal(RotationStatus.Completed, done!.Status);
+        await AssertAllRevealAsync(second, org, project, count: 5);
+        Assert.Equal(done.NewKekId, (await first.Get<ISecretStore>().GetAsync(new SecretLocation(org, project, "after"), includeValue: true))!.CurrentValue!.KekId);
+    }
+
+    private sealed class SynchronousProgress(Action<KeyRotation> report) : IProgress<KeyRotation>
+    {
+        public void Report(KeyRotation value) => report(value);
+    }
+
     private static async Task<(string Org, string Project)> CreateProjectAsync(HubServices hub)
     {
         var tenancy = hub.Get<TenancyService>();

@@ -1,0 +1,43 @@
+using Integrations.Core.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Integrations.Azure.Tests.Services;
+
+public sealed class ApiKeyExpiryTests
+{
+    [Fact]
+    public async Task Authenticate_AfterExpiry_IsRefusedAsExpired()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(configure: s => s.AddSingleton<TimeProvider>(time));
+        var issued = await hub.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "ci", [Scopes.SecretsRead], time.GetUtcNow().AddHours(1), "test");
+        var authenticator = hub.Get<CallerAuthenticator>();
+
+        var before = await authenticator.AuthenticateAsync(issued.Value!.Token);
+        time.Advance(TimeSpan.FromHours(2));
+        var after = await authenticator.AuthenticateAsync(issued.Value.Token);
+
+        Assert.Equal("org_aaaaaaaaaaaaaaaaaaaa", before.Caller?.OrganizationId);
+        Assert.Null(after.Caller);
+        Assert.Equal(AuthenticationFailure.Expired, after.Failure);
+    }
+
+    [Fact]
+    public async Task Authenticate_RevokedOnAnotherInstance_IsRefusedOnceTheCacheLapses()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var a = await HubServices.StartAsync(configure: s => s.AddSingleton<TimeProvider>(time));
+        await using var b = await HubServices.StartAsync(a.Prefix, configure: s => s.AddSingleton<TimeProvider>(time));
+        var issued = await a.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "ci", [Scopes.SecretsRead], null, "test");
+        Assert.NotNull((await b.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value!.Token)).Caller);
+
+        await a.Get<ApiKeyService>().RevokeAsync("org_aaaaaaaaaaaaaaaaaaaa", issued.Value.Key.Id);
+        var onRevokingInstance = await a.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value.Token);
+        time.Advance(TimeSpan.FromSeconds(31));
+        var onOtherInstance = await b.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value.Token);
+
+        Assert.Equal(AuthenticationFailure.Revoked, onRevokingInstance.Failure);
+        Assert.Equal(AuthenticationFailure.Revoked, onOtherInstance.Failure);
+    }
+}

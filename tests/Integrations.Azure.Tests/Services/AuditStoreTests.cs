@@ -1,0 +1,59 @@
+using Integrations.Core.Audit;
+using Integrations.Core.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Integrations.Azure.Tests.Services;
+
+public sealed class AuditStoreTests
+{
+    [Fact]
+    public async Task Append_ManyConcurrent_EveryRecordStoredOnce()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var log = hub.Get<AuditLog>();
+        const int count = 300;
+
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+            log.WriteAsync(new AuditEvent("org_aaaaaaaaaaaaaaaaaaaa", i % 3 == 0 ? "prj_aaaaaaaaaaaaaaaaaaaa" : "prj_bbbbbbbbbbbbbbbbbbbb", AuditActions.SecretRead, AuditOutcomes.Success, 200, "ApiKey", $"key_{i}"))));
+
+        var store = hub.Get<IAuditStore>();
+        var a = await store.QueryAsync("org_aaaaaaaaaaaaaaaaaaaa_prj_aaaaaaaaaaaaaaaaaaaa", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, new PageRequest(1, 100));
+        var b = await store.QueryAsync("org_aaaaaaaaaaaaaaaaaaaa_prj_bbbbbbbbbbbbbbbbbbbb", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, new PageRequest(1, 100));
+        Assert.Equal(count, a.Total + b.Total);
+        Assert.Equal(100, a.Total);
+    }
+
+    [Fact]
+    public async Task Cleanup_PastRetention_DeletesOldRecords_AndTheRestStillVerifies()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(settings: new Dictionary<string, string?> { ["Audit:Retention"] = "30.00:00:00" },
+            configure: s => s.AddSingleton<TimeProvider>(time));
+        var log = hub.Get<AuditLog>();
+        var chain = hub.Get<AuditChain>();
+        for (var i = 0; i < 5; i++)
+        {
+            await log.WriteAsync(new AuditEvent("org_aaaaaaaaaaaaaaaaaaaa", null, AuditActions.ApiKeyCreate, AuditOutcomes.Success, 201, "ApiKey", "key_old"));
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(5, await chain.SealAsync());
+        time.Advance(TimeSpan.FromDays(40));
+        for (var i = 0; i < 3; i++)
+        {
+            await log.WriteAsync(new AuditEvent("org_aaaaaaaaaaaaaaaaaaaa", null, AuditActions.ApiKeyRevoke, AuditOutcomes.Success, 204, "ApiKey", "key_new"));
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var deleted = await chain.CleanupAsync();
+        var remaining = await hub.Get<IAuditStore>().QueryAsync("org_aaaaaaaaaaaaaaaaaaaa_org", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, new PageRequest(1, 100));
+
+        Assert.Equal(5, deleted);
+        Assert.Equal(3, remaining.Total);
+        Assert.All(remaining.Items, r => Assert.Equal("key_new", r.ActorId));
+        Assert.Empty(await chain.VerifyAsync());
+        Assert.Equal(3, await chain.SealAsync());
+        Assert.Empty(await chain.VerifyAsync());
+    }
+}

@@ -1,1 +1,0 @@
-namespace Integrations.Core.Tests;
