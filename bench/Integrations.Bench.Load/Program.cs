@@ -50,7 +50,7 @@ var results = new List<Measurement>();
 foreach (var callers in options.Callers)
 {
     // Each hub scenario right after its baseline, so drift on this shared machine touches both alike.
-    foreach (var scenario in new[] { scenarios.BaselineMetadata, scenarios.HubMetadata, scenarios.BaselineReveal, scenarios.HubReveal })
+    foreach (var scenario in options.Scenarios.Select(scenarios.Named))
     {
         var m = await runner.MeasureAsync(scenario, callers, options.Warmup, options.Duration, stop.Token);
         results.Add(m);

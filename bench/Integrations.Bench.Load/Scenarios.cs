@@ -31,6 +31,16 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
 
     public static string SecretName(int i) => "bench-secret-" + i.ToString("D5", CultureInfo.InvariantCulture);
 
+    /// <summary>The scenario named as on the command line (<see cref="LoadOptions.AllScenarios"/>).</summary>
+    public Scenario Named(string name) => name switch
+    {
+        "baseline-metadata" => BaselineMetadata,
+        "hub-metadata" => HubMetadata,
+        "baseline-reveal" => BaselineReveal,
+        "hub-reveal" => HubReveal,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such scenario."),
+    };
+
     public Scenario HubMetadata => new("hub metadata", ct => SendAsync(HttpMethod.Get, $"v1/projects/{projectId}/secrets/{RandomName()}", ct));
 
     public Scenario HubReveal => new("hub reveal", ct => SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/secrets/{RandomName()}/reveal", ct));
