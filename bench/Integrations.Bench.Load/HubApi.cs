@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Integrations.Bench.Load;
+
+/// <summary>The few hub calls the benchmark needs to set itself up: an organization, a project and its secrets.</summary>
+internal sealed class HubApi(HttpClient http, Uri baseAddress)
+{
+    public async Task<(string OrganizationId, string ApiKey)> CreateOrganizationAsync(string adminKey, CancellationToken cancellationToken)
+    {
+        using var created = await SendAsync(HttpMethod.Post, "v1/orgs", adminKey, new { name = "Bench" }, cancellationToken).ConfigureAwait(false);
+        return (created.RootElement.GetProperty("id").GetString()!, created.RootElement.GetProperty("api_key").GetString()!);
+    }
+
+    public async Task<string> CreateProjectAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        using var created = await SendAsync(HttpMethod.Post, "v1/projects", apiKey, new { name = "bench" }, cancellationToken).ConfigureAwait(false);
+        return created.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task CreateSecretAsync(string apiKey, string projectId, string name, string value, CancellationToken cancellationToken)
+    {
+        using var created = await SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/secrets", apiKey, new { name, value }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string bearer, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(baseAddress, path)) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode
+            ? JsonDocument.Parse(text)
+            : throw new InvalidOperationException($"{method} /{path} answered {(int)response.StatusCode}: {text}");
+    }
+}

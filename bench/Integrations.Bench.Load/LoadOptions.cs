@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace Integrations.Bench.Load;
+
+/// <summary>
+/// What to measure: <c>--callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10</c>, and
+/// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached).
+/// The defaults take about three minutes: 3 concurrencies × 4 scenarios × (warm-up + duration), plus start-up.
+/// </summary>
+internal sealed record LoadOptions(IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios)
+{
+    /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
+    public static IReadOnlyList<string> AllScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal"];
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions([1, 8, 32], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 200, TimeSpan.FromMinutes(10), AllScenarios);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--callers" => options with { Callers = value.Split(',').Select(v => Bounded(v, 1, 256, "--callers")).ToList() },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Bounded(value, 0, 60, "--warmup")) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Bounded(value, 1, 120, "--duration")) },
+                "--secrets" => options with { Secrets = Bounded(value, 1, 10_000, "--secrets") },
+                "--max-minutes" => options with { MaxRunTime = TimeSpan.FromMinutes(Bounded(value, 1, 60, "--max-minutes")) },
+                "--scenarios" => options with { Scenarios = Known(value.Split(',')) },
+                _ => throw new ArgumentException(
+                    $"Unknown option {args[i]}. Options: --callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios {string.Join(',', AllScenarios)}"),
+            };
+            i++;
+        }
+
+        return options;
+    }
+
+    private static List<string> Known(string[] names) => names.All(AllScenarios.Contains)
+        ? AllScenarios.Where(names.Contains).ToList()
+        : throw new ArgumentException($"--scenarios takes a comma-separated list of {string.Join(", ", AllScenarios)}.");
+
+    private static int Bounded(string value, int min, int max, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}.");
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+using Integrations.Bench.Load;
+using Integrations.Testing;
+
+// Load benchmark: the hub's secret read and reveal through real HTTP against the same work done with
+// Azure.Data.Tables alone, on one Azurite, at each concurrency. Prints Markdown tables. See bench/README.md.
+var options = LoadOptions.Parse(args);
+using var stop = new CancellationTokenSource(options.MaxRunTime);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // Stop the loops and clean up (Azurite, the Server) instead of dying.
+    stop.Cancel();
+};
+
+const string Prefix = "bench";
+var clock = Stopwatch.StartNew();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Callers {string.Join(',', options.Callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per scenario; {options.Secrets} secrets; {Environment.ProcessorCount} cores."));
+await using var azurite = await AzuriteInstance.StartAsync(stop.Token);
+var azuritePid = ProcessTree.Children(Environment.ProcessId, "node").FirstOrDefault();
+await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), stop.Token);
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = 1024,
+    UseCookies = false,
+    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+})
+{
+    Timeout = TimeSpan.FromSeconds(30),
+};
+await server.WaitUntilReadyAsync(http, stop.Token);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Server on {server.BaseAddress} (pid {server.ServerProcessId}), Azurite pid {azuritePid}; ready after {clock.Elapsed.TotalSeconds:F1} s."));
+
+// Seed through the API, as a user would: an organization (its owner key has every scope), a project, N secrets of 256 bytes.
+var api = new HubApi(http, server.BaseAddress);
+var (organizationId, apiKey) = await api.CreateOrganizationAsync(server.AdminKey, stop.Token);
+var projectId = await api.CreateProjectAsync(apiKey, stop.Token);
+await Parallel.ForEachAsync(Enumerable.Range(0, options.Secrets), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop.Token },
+    async (i, ct) => await api.CreateSecretAsync(apiKey, projectId, Scenarios.SecretName(i), RandomValue(256), ct));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {options.Secrets} secrets in org {organizationId}, project {projectId}; {clock.Elapsed.TotalSeconds:F1} s."));
+
+var tables = new TableServiceClient(azurite.ConnectionString);
+var scenarios = new Scenarios(http, server.BaseAddress, apiKey, tables, Prefix, organizationId, projectId, options.Secrets);
+await scenarios.CreateScratchTableAsync(stop.Token);
+var runner = new LoadRunner(server.ServerProcessId, azuritePid);
+var results = new List<Measurement>();
+foreach (var callers in options.Callers)
+{
+    // Each hub scenario right after its baseline, so drift on this shared machine touches both alike.
+    foreach (var scenario in options.Scenarios.Select(scenarios.Named))
+    {
+        var m = await runner.MeasureAsync(scenario, callers, options.Warmup, options.Duration, stop.Token);
+        results.Add(m);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {callers,2} callers  {m.Scenario,-18} {m.OpsPerSecond,8:F0} ops/s  p50 {m.P50Ms,7:F2} ms  p99 {m.P99Ms,7:F2} ms  errors {m.Errors}{(m.FirstError is null ? "" : " (" + m.FirstError + ")")}"));
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(Report.Render(results));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total run time {clock.Elapsed.TotalSeconds:F0} s. CPU ms/op is CPU time per operation over all {Environment.ProcessorCount} cores; 'other' is the rest of the machine (noise)."));
+if (results.Any(r => r.Errors > 0))
+{
+    Console.WriteLine("Some operations failed; the Server's recent warnings:\n" + server.RecentOutput);
+    return 1;
+}
+
+return 0;
+
+static string RandomValue(int length) => RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+
+namespace Integrations.Bench.Load;
+
+/// <summary>One operation of a scenario; true when it succeeded.</summary>
+internal delegate Task<bool> Operation(CancellationToken cancellationToken);
+
+/// <summary>A named operation measured under load.</summary>
+internal sealed record Scenario(string Name, Operation Run);
+
+/// <summary>
+/// The four measured operations on a random one of the seeded secrets. The baselines do with Azure.Data.Tables
+/// alone what the hub must do at least: one point read of the secret row (as TableSecretStore stores it) and,
+/// for a reveal, one audit-sized insert. The hub adds HTTP, authentication, envelope decryption and an audit
+/// record for every request (reads too), group-committed by AuditAppendBatcher.
+/// </summary>
+internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey, TableServiceClient tables, string prefix, string organizationId, string projectId, int secretCount)
+{
+    // The columns TableSecretStore selects for metadata.
+    private static readonly string[] MetadataColumns =
+        ["SecretId", "Org", "Project", "Name", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt"];
+
+    private readonly TableClient _secrets = tables.GetTableClient(prefix + "secrets");
+    private readonly TableClient _scratchAudit = tables.GetTableClient(prefix + "benchaudit");
+    private readonly AuthenticationHeaderValue _bearer = new("Bearer", apiKey);
+
+    private string Partition => $"{organizationId}_{projectId}";
+
+    public static string SecretName(int i) => "bench-secret-" + i.ToString("D5", CultureInfo.InvariantCulture);
+
+    /// <summary>The scenario named as on the command line (<see cref="LoadOptions.AllScenarios"/>).</summary>
+    public Scenario Named(string name) => name switch
+    {
+        "baseline-metadata" => BaselineMetadata,
+        "hub-metadata" => HubMetadata,
+        "baseline-reveal" => BaselineReveal,
+        "hub-reveal" => HubReveal,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such scenario."),
+    };
+
+    public Scenario HubMetadata => new("hub metadata", ct => SendAsync(HttpMethod.Get, $"v1/projects/{projectId}/secrets/{RandomName()}", ct));
+
+    public Scenario HubReveal => new("hub reveal", ct => SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/secrets/{RandomName()}/reveal", ct));
+
+    public Scenario BaselineMetadata => new("baseline metadata", async ct =>
+    {
+        var row = await _secrets.GetEntityAsync<TableEntity>(Partition, "S:" + RandomName(), MetadataColumns, ct).ConfigureAwait(false);
+        return row.Value.ContainsKey("SecretId");
+    });
+
+    public Scenario BaselineReveal => new("baseline reveal", async ct =>
+    {
+        var row = await _secrets.GetEntityAsync<TableEntity>(Partition, "S:" + RandomName(), cancellationToken: ct).ConfigureAwait(false);
+        if (row.Value.GetBinary("Value") is not { Length: > 0 })
+        {
+            return false;
+        }
+
+        await _scratchAudit.AddEntityAsync(AuditLikeEntity(row.Value.RowKey), ct).ConfigureAwait(false);
+        return true;
+    });
+
+    public Task CreateScratchTableAsync(CancellationToken cancellationToken) => _scratchAudit.CreateIfNotExistsAsync(cancellationToken);
+
+    private string RandomName() => SecretName(Random.Shared.Next(secretCount));
+
+    private async Task<bool> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(baseAddress, path));
+        request.Headers.Authorization = _bearer;
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // The body is read in full (SendAsync buffers it), as a real caller would.
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>An entity with the columns and typical sizes of a hub audit record (TableAuditStore.ToEntity).</summary>
+    private TableEntity AuditLikeEntity(string rowKey)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var id = "aud_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant();
+        return new TableEntity(Partition, (DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "_" + id)
+        {
+            ["Id"] = id,
+            ["Time"] = now,
+            ["Org"] = organizationId,
+            ["Project"] = projectId,
+            ["Action"] = "secret.reveal",
+            ["Outcome"] = "success",
+            ["Status"] = 200,
+            ["ActorType"] = "ApiKey",
+            ["ActorId"] = "key_abcdefghijklmnopqrst",
+            ["Target"] = "secret/" + rowKey[2..],
+            ["SourceIp"] = "127.0.0.1",
+            ["RequestId"] = "0HNBENCHMARK00:" + id[^8..],
+        };
+    }
+}
