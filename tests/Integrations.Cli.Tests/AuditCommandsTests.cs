@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Audit;
+using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Cli.Tests;
@@ -31,17 +32,16 @@ public sealed class AuditCommandsTests
         var hub = await CliHarness.StartAsync();
         await WriteRecordsAsync(hub, 3);
         Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
-        var rows = await ReadChainOrderAsync(hub);
+        var rows = await AuditRows.ReadAsync(hub.Table("audit"), Partition);
         var edited = rows[1];
-        var audit = hub.Table("audit");
-        await audit.UpdateEntityAsync(new TableEntity(edited.PartitionKey, edited.RowKey) { ["Outcome"] = AuditOutcomes.Denied }, ETag.All, TableUpdateMode.Merge);
+        await AuditRows.EditAsync(hub.Table("audit"), edited.Row, Id(edited), "outcome", AuditOutcomes.Denied);
 
         var verify = await hub.RunAsync("audit", "verify");
 
         Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
         Assert.Contains(Partition, verify.Output, StringComparison.Ordinal);
-        Assert.Contains(edited.GetString("Id"), verify.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(rows[2].GetString("Id"), verify.Output, StringComparison.Ordinal);
+        Assert.Contains(Id(edited), verify.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Id(rows[2]), verify.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,13 +50,13 @@ public sealed class AuditCommandsTests
         var hub = await CliHarness.StartAsync();
         await WriteRecordsAsync(hub, 3);
         Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
-        var rows = await ReadChainOrderAsync(hub);
-        await hub.Table("audit").DeleteEntityAsync(rows[1].PartitionKey, rows[1].RowKey);
+        var rows = await AuditRows.ReadAsync(hub.Table("audit"), Partition);
+        await AuditRows.DeleteAsync(hub.Table("audit"), rows[1].Row, Id(rows[1]));
 
         var verify = await hub.RunAsync("audit", "verify");
 
         Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
-        Assert.Contains(rows[2].GetString("Id"), verify.Output, StringComparison.Ordinal);
+        Assert.Contains(Id(rows[2]), verify.Output, StringComparison.Ordinal);
         Assert.Contains("FAILED: 1 of 1 sealed partitions", verify.Output, StringComparison.Ordinal);
     }
 
@@ -71,7 +71,7 @@ public sealed class AuditCommandsTests
         Assert.True(cleanup.ExitCode == ExitCodes.Success, cleanup.ToString());
         Assert.Contains("Sealed 2 audit records", cleanup.Output, StringComparison.Ordinal);
         Assert.Contains("deleted 0 sealed records", cleanup.Output, StringComparison.Ordinal);
-        Assert.Equal(2, (await ReadChainOrderAsync(hub)).Count);
+        Assert.Equal(2, (await AuditRows.ReadAsync(hub.Table("audit"), Partition)).Count);
         Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "verify")).ExitCode);
     }
 
@@ -86,15 +86,5 @@ public sealed class AuditCommandsTests
         }
     }
 
-    /// <summary>The partition's rows in chain order (time, then id), as the sealer links them.</summary>
-    private static async Task<IReadOnlyList<TableEntity>> ReadChainOrderAsync(CliHarness hub)
-    {
-        var rows = new List<TableEntity>();
-        await foreach (var row in hub.Table("audit").QueryAsync<TableEntity>(e => e.PartitionKey == Partition))
-        {
-            rows.Add(row);
-        }
-
-        return rows.OrderBy(r => r.GetDateTimeOffset("Time")).ThenBy(r => r.GetString("Id"), StringComparer.Ordinal).ToList();
-    }
+    private static string Id((TableEntity Row, System.Text.Json.Nodes.JsonObject Record) stored) => (string)stored.Record["id"]!;
 }

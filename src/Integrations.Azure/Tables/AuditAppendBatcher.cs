@@ -1,19 +1,19 @@
 using System.Threading.Channels;
 using Azure.Data.Tables;
+using Integrations.Core.Audit;
 
 namespace Integrations.Azure.Tables;
 
 /// <summary>
-/// Group commit for audit appends. Each caller queues its entity and awaits the outcome of the write that
-/// carries it, so a record is acknowledged only once stored (fail closed). Whatever queued while earlier writes
-/// were in flight goes out together: entities of one partition in entity-group transactions of up to 100,
-/// up to <see cref="MaxWritesInFlight"/> writes at a time. A failed transaction is retried entity by entity, so
-/// one bad record cannot fail its neighbours.
+/// Group commit for audit appends. Each caller queues its record and awaits the write that carries it, so a
+/// record is acknowledged only once stored (fail closed). Whatever queued while earlier writes were in flight goes
+/// out together, packed per partition into <see cref="AuditSegment"/> rows: one insert for many requests. Up to
+/// <see cref="MaxWritesInFlight"/> writes run at a time; a failed write fails exactly the callers it carried.
 /// </summary>
 internal sealed class AuditAppendBatcher : IAsyncDisposable
 {
     private const int MaxWritesInFlight = 4;
-    private const int MaxBatch = 100;
+    private const int MaxTake = 1000;
     private readonly TableClient _table;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(MaxWritesInFlight, MaxWritesInFlight);
@@ -25,11 +25,10 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public Task AppendAsync(TableEntity entity, CancellationToken cancellationToken)
+    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        var pending = new Pending(entity, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -48,7 +47,7 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
         {
             await _inFlight.WaitAsync().ConfigureAwait(false);
             var batch = new List<Pending>();
-            while (batch.Count < MaxBatch * MaxWritesInFlight && reader.TryRead(out var item))
+            while (batch.Count < MaxTake && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
@@ -64,7 +63,7 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAll(batch.GroupBy(p => p.Entity.PartitionKey).SelectMany(g => g.Chunk(MaxBatch)).Select(WriteGroupAsync)).ConfigureAwait(false);
+            await Task.WhenAll(batch.GroupBy(p => p.Record.Partition).SelectMany(Segments).Select(WriteSegmentAsync)).ConfigureAwait(false);
         }
         finally
         {
@@ -72,39 +71,50 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
         }
     }
 
-    private async Task WriteGroupAsync(Pending[] group)
+    /// <summary>Cuts one partition's records into segments within the row's count, size and time-span limits.</summary>
+    private static IEnumerable<List<Pending>> Segments(IEnumerable<Pending> partition)
     {
-        if (group.Length > 1)
+        var segment = new List<Pending>();
+        var bytes = 2;
+        foreach (var pending in partition.OrderBy(p => (p.Record.Time, p.Record.Id), AuditSegment.Comparer))
         {
-            try
+            var size = AuditSegment.SizeOf(pending.Record);
+            if (segment.Count > 0 && (segment.Count == AuditSegment.MaxRecords || bytes + size > AuditSegment.MaxBytes
+                || pending.Record.Time - segment[0].Record.Time > AuditSegment.MaxSpan))
             {
-                await _table.SubmitTransactionAsync(group.Select(p => new TableTransactionAction(TableTransactionActionType.Add, p.Entity))).ConfigureAwait(false);
-                foreach (var p in group)
-                {
-                    p.Done.TrySetResult();
-                }
+                yield return segment;
+                segment = [];
+                bytes = 2;
+            }
 
-                return;
-            }
-            catch (Exception)
-            {
-                // Fall through: write one by one so each caller learns its own outcome.
-            }
+            segment.Add(pending);
+            bytes += size;
         }
 
-        await Task.WhenAll(group.Select(async p =>
+        if (segment.Count > 0)
         {
-            try
-            {
-                await _table.AddEntityAsync(p.Entity).ConfigureAwait(false);
-                p.Done.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                p.Done.TrySetException(ex);
-            }
-        })).ConfigureAwait(false);
+            yield return segment;
+        }
     }
 
-    private sealed record Pending(TableEntity Entity, TaskCompletionSource Done);
+    private async Task WriteSegmentAsync(List<Pending> segment)
+    {
+        try
+        {
+            await _table.AddEntityAsync(AuditSegment.ToEntity(segment[0].Record.Partition, segment.Select(p => p.Record).ToList())).ConfigureAwait(false);
+            foreach (var pending in segment)
+            {
+                pending.Done.TrySetResult();
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var pending in segment)
+            {
+                pending.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);
 }

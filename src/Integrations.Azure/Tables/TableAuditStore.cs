@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Audit;
@@ -8,11 +8,10 @@ using Integrations.Core.Common;
 namespace Integrations.Azure.Tables;
 
 /// <summary>
-/// The audit log. PartitionKey = audit partition (one per project, organization, platform); RowKey =
-/// inverted ticks + id, so a partition reads newest first and a time range is a RowKey range. Chain state and the
-/// registry of partitions live in the <c>auditchain</c> table (times as ticks: Table dates start in 1601).
-/// Appends go through <see cref="AuditAppendBatcher"/>: concurrent requests share entity-group transactions and
-/// each still waits for its own record to be stored.
+/// The audit log. PartitionKey = audit partition (one per project, organization, platform); each row is an
+/// <see cref="AuditSegment"/> of records written together, RowKey = inverted ticks of its newest record, so a
+/// partition reads newest first and a time range is a RowKey range. Chain state and the registry of partitions
+/// live in the <c>auditchain</c> table (times as ticks: Table dates start in 1601).
 /// </summary>
 public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
 {
@@ -31,23 +30,44 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         await RegisterAsync(record.Partition, cancellationToken).ConfigureAwait(false);
-        await _batcher.AppendAsync(ToEntity(record), cancellationToken).ConfigureAwait(false);
+        await _batcher.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PagedList<AuditRecord>> QueryAsync(string partition, DateTimeOffset from, DateTimeOffset to, PageRequest page, CancellationToken cancellationToken = default)
     {
-        // time < to  ⇔  inverted > inverted(to); time ≥ from  ⇔  RowKey below "inverted(from)~".
-        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and RowKey ge '{Inverted(to.UtcTicks - 1)}' and RowKey lt '{Inverted(from.UtcTicks)}~'";
+        // Segments come newest first but may overlap in time (concurrent flushes), so records are merged: once a
+        // segment whose newest record is at T has been read, no later segment holds anything newer than T.
+        var pendingMerge = new SortedSet<AuditRecord>(Comparer<AuditRecord>.Create((a, b) => AuditSegment.Comparer.Compare((b.Time, b.Id), (a.Time, a.Id))));
         var items = new List<AuditRecord>(page.PerPage);
         long total = 0;
-        await foreach (var entity in _tables.Audit.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        void Emit(AuditRecord record)
         {
             if (total >= page.Skip && items.Count < page.PerPage)
             {
-                items.Add(ToRecord(entity));
+                items.Add(record);
             }
 
             total++;
+        }
+
+        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var record in AuditSegment.Records(segment).Where(r => r.Time >= from && r.Time < to))
+            {
+                pendingMerge.Add(record);
+            }
+
+            var newest = new DateTimeOffset(segment.GetInt64("NewestTicks") ?? 0, TimeSpan.Zero);
+            while (pendingMerge.Count > 0 && pendingMerge.Min!.Time > newest)
+            {
+                Emit(pendingMerge.Min);
+                pendingMerge.Remove(pendingMerge.Min);
+            }
+        }
+
+        foreach (var record in pendingMerge)
+        {
+            Emit(record);
         }
 
         return new PagedList<AuditRecord>(items, page, total);
@@ -55,14 +75,13 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string partition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and RowKey ge '{Inverted(to.UtcTicks)}' and RowKey lt '{Inverted(from.UtcTicks)}~'";
         var records = new List<AuditRecord>();
-        await foreach (var entity in _tables.Audit.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
         {
-            records.Add(ToRecord(entity));
+            records.AddRange(AuditSegment.Records(segment).Where(r => r.Time >= from && r.Time <= to));
         }
 
-        return records.OrderBy(r => r.Time).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        return records.OrderBy(r => (r.Time, r.Id), AuditSegment.Comparer).ToList();
     }
 
     public async Task<IReadOnlyList<string>> ListPartitionsAsync(CancellationToken cancellationToken = default)
@@ -76,17 +95,17 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         return partitions;
     }
 
-    public async Task SetChainHashesAsync(string partition, IReadOnlyList<AuditRecord> sealedRecords, CancellationToken cancellationToken = default)
+    public Task SetChainHashesAsync(string partition, IReadOnlyList<AuditRecord> sealedRecords, CancellationToken cancellationToken = default)
     {
-        foreach (var chunk in sealedRecords.Chunk(100))
-        {
-            await _tables.Audit.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
-                new TableEntity(partition, RowKey(r)) { ["ChainHash"] = r.ChainHash }, ETag.All)), cancellationToken).ConfigureAwait(false);
-        }
+        var hashes = sealedRecords.ToDictionary(r => r.Id, r => r.ChainHash, StringComparer.Ordinal);
+        return RewriteAsync(partition, sealedRecords, records => records.Select(r => hashes.TryGetValue(r.Id, out var hash) ? r with { ChainHash = hash } : r).ToList(), cancellationToken);
     }
 
-    public Task DeleteAsync(string partition, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default) =>
-        TableWrites.DeleteAllAsync(_tables.Audit, records.Select(r => new TableEntity(partition, RowKey(r))), cancellationToken);
+    public Task DeleteAsync(string partition, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        var ids = records.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        return RewriteAsync(partition, records, stored => stored.Where(r => !ids.Contains(r.Id)).ToList(), cancellationToken);
+    }
 
     public async Task<AuditChainState?> GetChainStateAsync(string partition, CancellationToken cancellationToken = default)
     {
@@ -116,6 +135,60 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
+    /// <summary>
+    /// Segments that can hold records with from ≤ time ≤ to: their newest record is at or after <paramref name="from"/>
+    /// and no more than <see cref="AuditSegment.MaxSpan"/> after <paramref name="to"/>.
+    /// </summary>
+    private async IAsyncEnumerable<TableEntity> SegmentsAsync(string partition, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var upper = to >= DateTimeOffset.MaxValue - AuditSegment.MaxSpan ? DateTimeOffset.MaxValue : to + AuditSegment.MaxSpan;
+        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and RowKey ge '{AuditSegment.Inverted(upper.UtcTicks)}' and RowKey lt '{AuditSegment.Inverted(from.UtcTicks)}~'";
+        await foreach (var segment in _tables.Audit.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return segment;
+        }
+    }
+
+    /// <summary>Rewrites (or deletes, when emptied) each segment holding any of <paramref name="records"/>; ETag-checked.</summary>
+    private async Task RewriteAsync(string partition, IReadOnlyList<AuditRecord> records, Func<IReadOnlyList<AuditRecord>, List<AuditRecord>> change, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var ids = records.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var from = records.Min(r => r.Time);
+        var to = records.Max(r => r.Time);
+        var segments = new List<TableEntity>();
+        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
+        {
+            segments.Add(segment);
+        }
+
+        foreach (var segment in segments)
+        {
+            var stored = AuditSegment.Records(segment);
+            if (!stored.Any(r => ids.Contains(r.Id)))
+            {
+                continue;
+            }
+
+            var changed = change(stored);
+            if (changed.Count == 0)
+            {
+                await _tables.Audit.DeleteEntityAsync(segment.PartitionKey, segment.RowKey, segment.ETag, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // The RowKey (newest record when written) stays: what remains lies within the span it bounds.
+            segment["Records"] = AuditSegment.Serialize(changed);
+            segment["Count"] = changed.Count;
+            segment["OldestTicks"] = changed.Min(r => r.Time.UtcTicks);
+            await _tables.Audit.UpdateEntityAsync(segment, segment.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Records the partition in the registry the sealer walks, once per partition per process, before its first record.</summary>
     private Task RegisterAsync(string partition, CancellationToken cancellationToken)
     {
@@ -128,33 +201,5 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         return task.WaitAsync(cancellationToken);
     }
 
-    internal static string RowKey(AuditRecord record) => Inverted(record.Time.UtcTicks) + "_" + record.Id;
-
-    private static string Inverted(long ticks) => (DateTimeOffset.MaxValue.UtcTicks - ticks).ToString("D19", CultureInfo.InvariantCulture);
-
     private static DateTimeOffset FromTicks(long? ticks) => new(ticks ?? 0, TimeSpan.Zero);
-
-    private static TableEntity ToEntity(AuditRecord r) => new(r.Partition, RowKey(r))
-    {
-        ["Id"] = r.Id,
-        ["Time"] = r.Time,
-        ["Org"] = r.OrganizationId,
-        ["Project"] = r.ProjectId,
-        ["Action"] = r.Action,
-        ["Outcome"] = r.Outcome,
-        ["Status"] = r.Status,
-        ["ActorType"] = r.ActorType,
-        ["ActorId"] = r.ActorId,
-        ["Target"] = r.Target,
-        ["SourceIp"] = r.SourceIp,
-        ["UserAgent"] = r.UserAgent,
-        ["RequestId"] = r.RequestId,
-        ["CredentialHmac"] = r.CredentialHmac,
-        ["ChainHash"] = r.ChainHash,
-    };
-
-    private static AuditRecord ToRecord(TableEntity e) => new(
-        e.GetString("Id"), e.GetDateTimeOffset("Time")!.Value, e.GetString("Org"), e.GetString("Project"), e.GetString("Action"), e.GetString("Outcome"),
-        e.GetInt32("Status") ?? 0, e.GetString("ActorType"), e.GetString("ActorId"), e.GetString("Target"), e.GetString("SourceIp"),
-        e.GetString("UserAgent"), e.GetString("RequestId"), e.GetString("CredentialHmac"), e.GetString("ChainHash"));
 }
