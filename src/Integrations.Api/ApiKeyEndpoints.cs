@@ -34,7 +34,7 @@ public sealed class ApiKeyEndpoints(EndpointRunner runner, ApiKeyService apiKeys
             var key = issued.Value!.Key;
             audit.Target = $"apikey/{key.Id}";
             return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt), StatusCodes.Status201Created);
-        });
+        }, new RequestAudit { OrganizationId = orgId });
 
     public Task<IResult> ListAsync(HttpContext context, string orgId) =>
         runner.RunAsync(context, AuditActions.ApiKeyList, Access.OrganizationAdmin, async (caller, audit, ct) =>
@@ -52,12 +52,11 @@ public sealed class ApiKeyEndpoints(EndpointRunner runner, ApiKeyService apiKeys
 
             var keys = await apiKeys.ListAsync(orgId, ct).ConfigureAwait(false);
             return Responses.Page(page.Value.Apply(keys.OrderBy(k => k.CreatedAt).ToList()), Responses.ApiKey);
-        });
+        }, new RequestAudit { OrganizationId = orgId });
 
     public Task<IResult> RevokeAsync(HttpContext context, string orgId, string keyId) =>
         runner.RunAsync(context, AuditActions.ApiKeyRevoke, Access.OrganizationAdmin, async (caller, audit, ct) =>
         {
-            audit.Target = Ids.IsValid("key", keyId) ? $"apikey/{keyId}" : "apikey/(invalid id)";
             if (caller.OrganizationId != orgId)
             {
                 return Problems.From(HubError.NotFound("organization"));
@@ -65,5 +64,5 @@ public sealed class ApiKeyEndpoints(EndpointRunner runner, ApiKeyService apiKeys
 
             var revoked = await apiKeys.RevokeAsync(orgId, keyId, ct).ConfigureAwait(false);
             return revoked.IsSuccess ? Results.NoContent() : Problems.From(revoked.Error!);
-        });
+        }, new RequestAudit { OrganizationId = orgId, Target = Ids.IsValid("key", keyId) ? $"apikey/{keyId}" : "apikey/(invalid id)" });
 }

@@ -161,7 +161,7 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
     public Task<IResult> PurgeAsync(HttpContext context, string projectId, string name) =>
         runner.RunAsync(context, AuditActions.SecretPurge, Access.SecretsWrite, async (caller, audit, ct) =>
         {
-            var purged = await vault.PurgeAsync(new SecretLocation(Org(caller), projectId, name), ct).ConfigureAwait(false);
+            var purged = await vault.PurgeAsync(new SecretLocation(Org(caller), projectId, name), caller.Id, ct).ConfigureAwait(false);
             return purged.IsSuccess ? Results.NoContent() : Problems.From(purged.Error!);
         }, Describe(projectId, name));
 
@@ -184,7 +184,13 @@ public sealed class SecretEndpoints(EndpointRunner runner, VaultService vault, I
             return Result.Success<int?>(null);
         }
 
-        var unquoted = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+        if (raw.StartsWith("W/", StringComparison.Ordinal))
+        {
+            // RFC 9110 §13.1.1: If-Match compares strongly, and a weak tag never matches.
+            return Result.Success<int?>(-1);
+        }
+
+        var unquoted = raw;
         return unquoted.Length > 2 && unquoted[0] == '"' && unquoted[^1] == '"'
             && int.TryParse(unquoted.AsSpan(1, unquoted.Length - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? Result.Success<int?>(version)

@@ -95,6 +95,7 @@ public sealed class AccessTests(HubFixture hub) : IClassFixture<HubFixture>
     [Theory]
     [InlineData("{\"name\":\"k\",\"scopes\":[\"secrets:everything\"]}", "unknown-scope", "scopes")]
     [InlineData("{\"name\":\"k\",\"scopes\":[]}", "missing-field", "scopes")]
+    [InlineData("{\"name\":\"k\",\"scopes\":[null]}", "unknown-scope", "scopes")]
     [InlineData("{\"name\":\"k\",\"scopes\":[\"admin\"],\"expires_at\":\"2001-01-01T00:00:00Z\"}", "invalid-expiry", "expires_at")]
     [InlineData("{\"name\":\"k\",\"scopes\":[\"admin\"],\"expires_at\":\"tomorrow\"}", "malformed-json", "expires_at")]
     [InlineData("{\"scopes\":[\"admin\"]}", "invalid-name", "name")]

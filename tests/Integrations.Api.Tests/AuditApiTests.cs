@@ -141,4 +141,43 @@ public sealed class AuditFailClosedTests(HubFixture hub) : IClassFixture<HubFixt
         var revealed = await Json(await client.PostAsync($"{tenant.Secrets}/guarded/reveal", null), HttpStatusCode.OK);
         Assert.Equal("MUST-NOT-LEAK", (string?)revealed["value"]);
     }
+
+    [Fact]
+    public async Task Change_WhenAuditCannotBeWritten_Returns503AndChangesNothing()
+    {
+        var tenant = await hub.CreateTenantAsync();
+        using var client = hub.Client(tenant.OwnerKey);
+        await Json(await client.PostAsJsonAsync(tenant.Secrets, new { name = "unchanged", value = "v1" }), HttpStatusCode.Created);
+        var audit = new global::Azure.Data.Tables.TableClient(hub.ConnectionString, hub.Prefix + "audit");
+        await audit.DeleteAsync();
+        try
+        {
+            await Problem(await client.PutAsJsonAsync($"{tenant.Secrets}/unchanged", new { value = "v2" }), HttpStatusCode.ServiceUnavailable, "audit-unavailable");
+            await Problem(await client.PostAsJsonAsync($"/v1/orgs/{tenant.OrganizationId}/api-keys", new { name = "lost", scopes = new[] { "admin" } }),
+                HttpStatusCode.ServiceUnavailable, "audit-unavailable");
+        }
+        finally
+        {
+            await audit.CreateIfNotExistsAsync();
+        }
+
+        var secret = await Json(await client.GetAsync($"{tenant.Secrets}/unchanged"), HttpStatusCode.OK);
+        var keys = await Json(await client.GetAsync($"/v1/orgs/{tenant.OrganizationId}/api-keys"), HttpStatusCode.OK);
+        Assert.Equal(1, (int?)secret["version"]);
+        Assert.DoesNotContain(keys["data"]!.AsArray(), k => (string?)k!["name"] == "lost");
+    }
+
+    [Fact]
+    public async Task Change_IsAuditedAsAttemptThenOutcome()
+    {
+        var tenant = await hub.CreateTenantAsync();
+        using var client = hub.Client(tenant.OwnerKey);
+
+        await Json(await client.PostAsJsonAsync(tenant.Secrets, new { name = "two-records", value = "v" }), HttpStatusCode.Created);
+
+        var log = await Json(await client.GetAsync($"/v1/projects/{tenant.ProjectId}/audit"), HttpStatusCode.OK);
+        var creates = log["data"]!.AsArray().Where(r => (string?)r!["action"] == "secret.create").ToList();
+        Assert.Equal(["success", "attempt"], creates.Select(r => (string)r!["outcome"]!));
+        Assert.Single(creates.Select(r => (string)r!["request_id"]!).Distinct());
+    }
 }

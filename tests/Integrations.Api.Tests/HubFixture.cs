@@ -40,6 +40,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
             ["KeyWrapping:Provider"] = "Local",
             ["KeyWrapping:RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
+            ["KeyWrapping:RotationSettleTime"] = "00:00:01",
             ["Hub:AdminKey"] = AdminKey,
             ["Jobs:QueuePollInterval"] = "00:00:00.100",
             ["Audit:SealDelay"] = "00:00:00",

@@ -86,6 +86,10 @@ public sealed class SecretsApiTests(HubFixture hub) : IClassFixture<HubFixture>
         stale.Headers.IfMatch.ParseAdd("\"1\"");
         await Problem(await client.SendAsync(stale), HttpStatusCode.PreconditionFailed, "version-mismatch");
 
+        using var weak = new HttpRequestMessage(HttpMethod.Put, $"{tenant.Secrets}/conditional") { Content = JsonContent.Create(new { value = "lost" }) };
+        weak.Headers.IfMatch.ParseAdd("W/\"2\"");
+        await Problem(await client.SendAsync(weak), HttpStatusCode.PreconditionFailed, "version-mismatch");
+
         using var fresh = new HttpRequestMessage(HttpMethod.Put, $"{tenant.Secrets}/conditional") { Content = JsonContent.Create(new { value = "three" }) };
         fresh.Headers.IfMatch.ParseAdd("\"2\"");
         var updated = await Json(await client.SendAsync(fresh), HttpStatusCode.OK);
@@ -159,6 +163,8 @@ public sealed class SecretsApiTests(HubFixture hub) : IClassFixture<HubFixture>
         Assert.Equal(3, (int?)page1["pagination"]!["total_pages"]);
         Assert.Equal(["stripe.key-6"], Names(page3));
         Assert.Empty(Names(beyond));
+        // A page number near int.MaxValue must not wrap around to an early page.
+        Assert.Empty(Names(await Json(await client.GetAsync($"{tenant.Secrets}?page=2147483647&per_page=100"), HttpStatusCode.OK)));
         Assert.Equal(["stripe.key-0", "stripe.key-2", "stripe.key-4", "stripe.key-6"], Names(even));
         Assert.Equal(8, (int?)all["pagination"]!["total"]);
     }

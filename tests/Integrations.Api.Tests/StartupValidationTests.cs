@@ -1,11 +1,19 @@
 using System.Security.Cryptography;
+using Integrations.Azure.Hosting;
+using Integrations.Core.Hosting;
+using Integrations.Server;
 using Integrations.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Api.Tests;
 
-/// <summary>A missing or malformed setting stops the Server at start with a message that names it.</summary>
+/// <summary>
+/// A missing or malformed setting stops the Server at start with a message that names it. The Server's own
+/// registrations are composed and the start-up validation the host runs before listening is invoked.
+/// </summary>
 public sealed class StartupValidationTests
 {
     [Theory]
@@ -18,31 +26,38 @@ public sealed class StartupValidationTests
     [InlineData("KeyWrapping:Provider", "KeyVault", "KeyWrapping:KeyId")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
+        await using var services = await ServerServicesAsync(key, value);
+
+        var error = Record.Exception(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.NotNull(error);
+        Assert.True(error.ToString().Contains(named, StringComparison.Ordinal), error.ToString());
+    }
+
+    [Fact]
+    public async Task Start_WithGoodSettings_Validates()
+    {
+        await using var services = await ServerServicesAsync("Storage:Prefix", AzuriteInstance.NewPrefix());
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    private static async Task<ServiceProvider> ServerServicesAsync(string key, string? value)
+    {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["Storage"] = (await AzuriteInstance.Shared).ConnectionString,
             ["Storage:Prefix"] = AzuriteInstance.NewPrefix(),
             ["KeyWrapping:RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Hub:AdminKey"] = new string('a', 40),
+            ["Audit:SealSchedule"] = "0 */5 * * * *",
+            ["Audit:CleanupSchedule"] = "0 30 3 * * *",
         };
         settings[key] = value;
-        await using var factory = new Factory(settings);
-
-        var error = Record.Exception(() => factory.StartServer());
-
-        Assert.NotNull(error);
-        Assert.True(error.ToString().Contains(named, StringComparison.Ordinal), error.ToString());
-    }
-
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value ?? "");
-            }
-        }
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddLogging();
+        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi().AddIntegrationsServerJobs();
+        return services.BuildServiceProvider();
     }
 }

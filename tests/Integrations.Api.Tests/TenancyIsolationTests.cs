@@ -57,6 +57,25 @@ public sealed class TenancyIsolationTests(HubFixture hub) : IClassFixture<HubFix
         Assert.Equal(HttpStatusCode.OK, (await victimClient.GetAsync("/v1/projects")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/projects/{p}/audit")]
+    [InlineData("POST", "/v1/projects/{p}/secrets/shared-name/reveal")]
+    [InlineData("GET", "/v1/orgs/{o}/api-keys")]
+    public async Task OtherTenantsObject_WithAKeyLackingTheScope_Is404Not403(string method, string template)
+    {
+        var victim = await hub.CreateTenantAsync("Victim");
+        var attacker = await hub.CreateTenantAsync("Attacker");
+        using var attackerOwner = hub.Client(attacker.OwnerKey);
+        var limited = await Json(await attackerOwner.PostAsJsonAsync($"/v1/orgs/{attacker.OrganizationId}/api-keys", new { name = "ro", scopes = new[] { "secrets:read" } }),
+            HttpStatusCode.Created);
+        using var client = hub.Client((string)limited["key"]!);
+        var path = template.Replace("{p}", victim.ProjectId, StringComparison.Ordinal).Replace("{o}", victim.OrganizationId, StringComparison.Ordinal);
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task ListProjects_ShowsOnlyOwnOrganizations()
     {

@@ -33,6 +33,7 @@ internal sealed partial class CliHarness
             ["KeyWrapping:RootKey"] = NewRootKey(),
             // A rotation waits this long for other instances to see the new KEK before it verifies; nothing else runs here.
             ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
+            ["KeyWrapping:RotationSettleTime"] = "00:00:01",
             ["Hub:AdminKey"] = "test-admin-key-" + Guid.NewGuid().ToString("N"),
             // No API key cache, so a revocation is seen by the next authentication.
             ["Hub:ApiKeyCacheDuration"] = "00:00:00",

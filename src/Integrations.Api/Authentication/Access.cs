@@ -28,6 +28,9 @@ public sealed class RequestAudit
     /// <summary>The project the request is about, when it names one.</summary>
     public string? ProjectId { get; set; }
 
+    /// <summary>The organization named in the path, if any.</summary>
+    public string? OrganizationId { get; init; }
+
     /// <summary>The object acted on, e.g. <c>secret/db-password</c>. Never a value.</summary>
     public string? Target { get; set; }
 }

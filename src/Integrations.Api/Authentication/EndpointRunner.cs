@@ -3,6 +3,7 @@ using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
+using Integrations.Core.Tenancy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
@@ -15,8 +16,12 @@ namespace Integrations.Api.Authentication;
 /// 503 instead of its result (fail closed), so no reveal goes unaudited. Unexpected exceptions become a 500
 /// problem that names only the request id.
 /// </summary>
-public sealed partial class EndpointRunner(CallerAuthenticator authenticator, AuditLog audit, ILogger<EndpointRunner> logger)
+public sealed partial class EndpointRunner(
+    CallerAuthenticator authenticator, AuditLog audit, TenancyService tenancy, TimeProvider time, ILogger<EndpointRunner> logger)
 {
+    /// <summary>Well below the audit seal delay, so a record is never stored after the chain has passed its time.</summary>
+    private static readonly TimeSpan AuditWriteTimeout = TimeSpan.FromSeconds(30);
+
     public delegate Task<IResult> Handler(Caller caller, RequestAudit requestAudit, CancellationToken cancellationToken);
 
     /// <param name="requestAudit">What the audit record says about the object, known before the handler runs (so a denied request is attributed too); the handler may refine it.</param>
@@ -25,23 +30,44 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
         var cancellationToken = context.RequestAborted;
         // Responses of a vault API are never cached by browsers or proxies (reveals, keys shown once).
         context.Response.Headers.CacheControl = "no-store";
-        var credential = BearerCredential(context.Request);
-        var authentication = await authenticator.AuthenticateAsync(credential, cancellationToken).ConfigureAwait(false);
         requestAudit ??= new RequestAudit();
+        var credential = BearerCredential(context.Request);
+        AuthenticationResult authentication;
+        try
+        {
+            authentication = await authenticator.AuthenticateAsync(credential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.AuthenticationUnavailable(logger, ex, context.TraceIdentifier);
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable", "Credentials cannot be checked right now; retry.");
+        }
+
         if (authentication.Caller is not { } caller)
         {
             var hmac = string.IsNullOrEmpty(credential) ? null : await audit.HmacAsync(credential, cancellationToken).ConfigureAwait(false);
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            return await AuditedAsync(context, action, null, requestAudit, Problems.Unauthenticated(), hmac, authentication.Failure?.ToString()).ConfigureAwait(false);
+            return await AuditedAsync(context, action, null, requestAudit, Problems.Unauthenticated(), hmac, authentication.Failure?.ToString()).ConfigureAwait(false)
+                ?? Problems.AuditUnavailable();
         }
 
         IResult result;
         if (Deny(caller, access) is { } denied)
         {
-            result = denied;
+            // Another tenant's objects do not exist for this caller, whatever its scopes: 404, not 403.
+            result = await IsForeignAsync(caller, requestAudit, cancellationToken).ConfigureAwait(false)
+                ? Problems.From(HubError.NotFound(requestAudit.OrganizationId is null ? "project" : "organization"))
+                : denied;
         }
         else
         {
+            var isChange = AuditActions.Changes.Contains(action);
+            // A change is recorded before it runs: if even that cannot be written, nothing happens (fail closed).
+            if (isChange && await AuditedAsync(context, action, caller, requestAudit, null, null, null).ConfigureAwait(false) is null)
+            {
+                return Problems.AuditUnavailable();
+            }
+
             try
             {
                 result = await handler(caller, requestAudit, cancellationToken).ConfigureAwait(false);
@@ -60,15 +86,23 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
                 Log.UnexpectedFailure(logger, ex, action, context.TraceIdentifier);
                 result = Problems.Internal(context.TraceIdentifier);
             }
+
+            if (isChange)
+            {
+                // The change has happened and its attempt is on record; a lost outcome record must not turn a
+                // committed change into a "refused" answer the client would retry.
+                return await AuditedAsync(context, action, caller, requestAudit, result, null, null).ConfigureAwait(false) ?? result;
+            }
         }
 
-        return await AuditedAsync(context, action, caller, requestAudit, result, null, null).ConfigureAwait(false);
+        return await AuditedAsync(context, action, caller, requestAudit, result, null, null).ConfigureAwait(false) ?? Problems.AuditUnavailable();
     }
 
-    private async Task<IResult> AuditedAsync(
-        HttpContext context, string action, Caller? caller, RequestAudit requestAudit, IResult result, string? credentialHmac, string? failure)
+    /// <summary>Writes the record of <paramref name="result"/> (null: the attempt of a change); returns null when it could not be written.</summary>
+    private async Task<IResult?> AuditedAsync(
+        HttpContext context, string action, Caller? caller, RequestAudit requestAudit, IResult? result, string? credentialHmac, string? failure)
     {
-        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        var status = result is null ? 0 : (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
         var projectId = requestAudit.ProjectId;
         var target = requestAudit.Target;
         if (projectId is not null && !Ids.IsValid("prj", projectId))
@@ -79,19 +113,38 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
         }
 
         var organizationId = caller?.OrganizationId ?? AuditPartition.Platform;
-        var auditEvent = new AuditEvent(organizationId, caller?.OrganizationId is null ? null : projectId, action, Outcome(status), status,
+        var auditEvent = new AuditEvent(organizationId, caller?.OrganizationId is null ? null : projectId, action,
+            result is null ? AuditOutcomes.Attempt : Outcome(status), status,
             caller?.Kind.ToString() ?? "anonymous", caller?.Id ?? failure ?? "anonymous", target,
             context.Connection.RemoteIpAddress?.ToString(), Truncate(context.Request.Headers.UserAgent.ToString(), 256), context.TraceIdentifier, credentialHmac);
+        // Not the request's token: a client that hangs up must not drop the record of what it did.
+        using var timeout = new CancellationTokenSource(AuditWriteTimeout, time);
         try
         {
-            await audit.WriteAsync(auditEvent, context.RequestAborted).ConfigureAwait(false);
+            await audit.WriteAsync(auditEvent, timeout.Token).ConfigureAwait(false);
         }
-        catch (AuditUnavailableException)
+        catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
         {
-            return Problems.AuditUnavailable();
+            return null;
         }
 
-        return result;
+        return result ?? Results.Empty;
+    }
+
+    private async Task<bool> IsForeignAsync(Caller caller, RequestAudit requestAudit, CancellationToken cancellationToken)
+    {
+        if (caller.OrganizationId is null)
+        {
+            return false;
+        }
+
+        if (requestAudit.OrganizationId is not null)
+        {
+            return requestAudit.OrganizationId != caller.OrganizationId;
+        }
+
+        return requestAudit.ProjectId is not null
+            && await tenancy.GetProjectAsync(caller.OrganizationId, requestAudit.ProjectId, cancellationToken).ConfigureAwait(false) is null;
     }
 
     private static IResult? Deny(Caller caller, Access access)
@@ -133,6 +186,9 @@ public sealed partial class EndpointRunner(CallerAuthenticator authenticator, Au
     {
         [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Request {RequestId} ({Action}) failed unexpectedly.")]
         public static partial void UnexpectedFailure(ILogger logger, Exception exception, string action, string requestId);
+
+        [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "Request {RequestId}: credentials could not be checked (storage unavailable).")]
+        public static partial void AuthenticationUnavailable(ILogger logger, Exception exception, string requestId);
 
         [LoggerMessage(EventId = 5002, Level = LogLevel.Critical, Message = "Request {RequestId} ({Action}): a stored value failed authentication (tampering or a missing key).")]
         public static partial void IntegrityFailure(ILogger logger, Exception exception, string action, string requestId);

@@ -43,7 +43,8 @@ public static class AzureServiceCollectionExtensions
             });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
 
-        services.TryAddSingleton(sp => CreateClient(sp, o => new TableServiceClient(o.ConnectionString), (o, c) => new TableServiceClient(o.TableServiceUri, c)));
+        services.TryAddSingleton(sp => CreateClient(sp,
+            o => new TableServiceClient(o.ConnectionString, TableOptions()), (o, c) => new TableServiceClient(o.TableServiceUri, c, TableOptions())));
         services.TryAddSingleton(sp => CreateClient(sp,
             o => new QueueServiceClient(o.ConnectionString, QueueOptions()), (o, c) => new QueueServiceClient(o.QueueServiceUri, c, QueueOptions())));
         services.TryAddSingleton(sp => CreateClient(sp, o => new BlobServiceClient(o.ConnectionString), (o, c) => new BlobServiceClient(o.BlobServiceUri, c)));
@@ -79,6 +80,20 @@ public static class AzureServiceCollectionExtensions
     }
 
     private static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+
+    /// <summary>
+    /// Bounded retries: a storage call gives up within about 45 s (4 tries of at most 10 s, short backoff) instead of
+    /// the SDK's default of minutes, so a request fails visibly and an audit record never lands after its chain is sealed.
+    /// </summary>
+    private static TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 3;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        return options;
+    }
 
     private static string Prefix(IServiceProvider services) => services.GetRequiredService<IOptions<StorageOptions>>().Value.Prefix;
 

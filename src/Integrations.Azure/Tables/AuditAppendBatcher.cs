@@ -14,14 +14,22 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
 {
     private const int MaxWritesInFlight = 4;
     private const int MaxTake = 1000;
+
+    /// <summary>
+    /// A record older than this when its write starts is failed, not written: stored later, it could land behind
+    /// the hash chain's sealed head (AuditOptions.SealDelay, 2 minutes by default) and look inserted.
+    /// </summary>
+    private static readonly TimeSpan MaxRecordAge = TimeSpan.FromSeconds(30);
     private readonly TableClient _table;
+    private readonly TimeProvider _time;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inFlight = new(MaxWritesInFlight, MaxWritesInFlight);
     private readonly Task _loop;
 
-    public AuditAppendBatcher(TableClient table)
+    public AuditAppendBatcher(TableClient table, TimeProvider time)
     {
         _table = table;
+        _time = time;
         _loop = Task.Run(RunAsync);
     }
 
@@ -61,6 +69,13 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
 
     private async Task WriteAsync(List<Pending> batch)
     {
+        var now = _time.GetUtcNow();
+        foreach (var stale in batch.Where(p => now - p.Record.Time > MaxRecordAge))
+        {
+            stale.Done.TrySetException(new TimeoutException("The audit record waited too long to be written."));
+        }
+
+        batch.RemoveAll(p => p.Done.Task.IsCompleted);
         try
         {
             await Task.WhenAll(batch.GroupBy(p => p.Record.Partition).SelectMany(Segments).Select(WriteSegmentAsync)).ConfigureAwait(false);

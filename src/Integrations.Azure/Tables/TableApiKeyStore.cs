@@ -19,7 +19,16 @@ public sealed class TableApiKeyStore(HubTables tables) : IApiKeyStore
     public async Task AddAsync(ApiKey key, CancellationToken cancellationToken = default)
     {
         await Table.AddEntityAsync(ToEntity(key, key.Hash, HashRow), cancellationToken).ConfigureAwait(false);
-        await Table.AddEntityAsync(ToEntity(key, key.OrganizationId, key.Id), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Past the first write the key must end up listed (and so revocable) or not usable at all: no cancellation.
+            await Table.AddEntityAsync(ToEntity(key, key.OrganizationId, key.Id), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            await Table.DeleteEntityAsync(key.Hash, HashRow, ETag.All, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async Task<ApiKey?> FindByHashAsync(string hash, CancellationToken cancellationToken = default)

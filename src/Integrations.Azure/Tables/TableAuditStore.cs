@@ -21,10 +21,10 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     private readonly AuditAppendBatcher _batcher;
     private readonly ConcurrentDictionary<string, Task> _registered = new(StringComparer.Ordinal);
 
-    public TableAuditStore(HubTables tables)
+    public TableAuditStore(HubTables tables, TimeProvider time)
     {
         _tables = tables;
-        _batcher = new AuditAppendBatcher(tables.Audit);
+        _batcher = new AuditAppendBatcher(tables.Audit, time);
     }
 
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)

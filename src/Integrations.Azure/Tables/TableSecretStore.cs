@@ -18,9 +18,11 @@ namespace Integrations.Azure.Tables;
 public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedValueSource
 {
     private static readonly string[] MetadataColumns =
-        ["SecretId", "Org", "Project", "Name", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt"];
+        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
 
     private static readonly string[] VersionColumns = ["Version", "CreatedBy", "CreatedAt"];
+
+    private static readonly int OrganizationIdLength = Ids.New("org").Length;
 
     private TableClient Table => tables.Secrets;
 
@@ -35,7 +37,7 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
     {
         var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, Partition(location), SecretKey(location.Name),
             includeValue ? null : MetadataColumns, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : ToSecret(entity);
+        return entity is null ? null : ToSecret(entity, location);
     }
 
     public async Task<SecretVersionRecord?> GetVersionAsync(SecretLocation location, int version, CancellationToken cancellationToken = default)
@@ -69,7 +71,7 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         var results = new List<SecretRecord>();
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: MetadataColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            results.Add(ToSecret(entity));
+            results.Add(ToSecret(entity, new SecretLocation(organizationId, projectId, entity.RowKey[2..])));
         }
 
         return results;
@@ -87,19 +89,21 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         return results;
     }
 
-    public async Task PurgeAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    public async Task<WriteOutcome> PurgeAsync(SecretRecord purging, CancellationToken cancellationToken = default)
     {
-        var partition = TableWrites.Quote(Partition(location));
-        var name = TableWrites.Quote(location.Name);
-        var filter = $"PartitionKey eq '{partition}' and ((RowKey gt 'V:{name}:' and RowKey lt 'V:{name};') or RowKey eq 'S:{name}')";
-        var rows = new List<ITableEntity>();
+        var location = purging.Location;
+        var filter = $"PartitionKey eq '{TableWrites.Quote(Partition(location))}' and RowKey gt 'V:{TableWrites.Quote(location.Name)}:' and RowKey lt 'V:{TableWrites.Quote(location.Name)};'";
+        var versions = new List<ITableEntity>();
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(entity);
+            versions.Add(entity);
         }
 
-        // Versions go first and the secret last, so an interrupted purge leaves a deleted secret to purge again.
-        await TableWrites.DeleteAllAsync(Table, rows.OrderBy(r => r.RowKey.StartsWith("S:", StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
+        // Versions first, the secret last and only if still the purging one: an interrupted purge leaves a secret
+        // marked purging (nothing can restore or update it), and running the purge again finishes the job.
+        await TableWrites.DeleteAllAsync(Table, versions, cancellationToken).ConfigureAwait(false);
+        return await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(location), SecretKey(location.Name), new ETag(purging.ETag!), cancellationToken))
+            .ConfigureAwait(false);
     }
 
     public async Task<long> CountAsync(IReadOnlyCollection<string> kekIds, CancellationToken cancellationToken = default)
@@ -119,8 +123,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         // and the re-wrap needs the value column (the bulk of the row) anyway.
         await foreach (var entity in Table.QueryAsync<TableEntity>(KekFilter(kekIds), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var version = entity.GetInt32("Version") ?? entity.GetInt32("CurrentVersion")!.Value;
-            var context = new SealContext(entity.GetString("Org"), entity.GetString("Project"), entity.GetString("SecretId"), version);
+            var (location, version) = Place(entity);
+            var context = SecretRecord.ContextFor(location, entity.GetString("SecretId"), version);
             yield return new SealedValueRow(entity.PartitionKey + "\n" + entity.RowKey, context, SealedSecret.Parse(entity.GetBinary("Value")), entity.ETag.ToString());
         }
     }
@@ -134,6 +138,22 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             ["KekId"] = rewrapped.KekId,
         };
         return TableWrites.TryAsync(() => Table.UpdateEntityAsync(entity, new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken));
+    }
+
+    /// <summary>Where a row sits: tenant and project from its PartitionKey, name and version from its RowKey (never from its columns).</summary>
+    private static (SecretLocation Location, int Version) Place(TableEntity entity)
+    {
+        // PartitionKey is "{org id}_{project id}"; both ids have a fixed length (see Ids).
+        var organizationId = entity.PartitionKey[..OrganizationIdLength];
+        var projectId = entity.PartitionKey[(OrganizationIdLength + 1)..];
+        if (entity.RowKey.StartsWith("S:", StringComparison.Ordinal))
+        {
+            return (new SecretLocation(organizationId, projectId, entity.RowKey[2..]), entity.GetInt32("CurrentVersion")!.Value);
+        }
+
+        var separator = entity.RowKey.LastIndexOf(':');
+        return (new SecretLocation(organizationId, projectId, entity.RowKey[2..separator]),
+            int.Parse(entity.RowKey.AsSpan(separator + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string KekFilter(IReadOnlyCollection<string> kekIds) =>
@@ -163,6 +183,7 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             ["UpdatedBy"] = secret.UpdatedBy,
             ["UpdatedAt"] = secret.UpdatedAt,
             ["DeletedAt"] = secret.DeletedAt,
+            ["Purging"] = secret.Purging,
         };
         if (secret.CurrentValue is not null)
         {
@@ -186,12 +207,12 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             ["CreatedAt"] = version.CreatedAt,
         };
 
-    private static SecretRecord ToSecret(TableEntity entity)
+    private static SecretRecord ToSecret(TableEntity entity, SecretLocation location)
     {
         var value = entity.GetBinary("Value");
         var tags = entity.GetString("Tags");
         return new SecretRecord(
-            new SecretLocation(entity.GetString("Org"), entity.GetString("Project"), entity.GetString("Name")),
+            location,
             entity.GetString("SecretId"),
             entity.GetInt32("CurrentVersion")!.Value,
             entity.GetString("Description"),
@@ -202,6 +223,7 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             entity.GetDateTimeOffset("UpdatedAt")!.Value,
             entity.GetDateTimeOffset("DeletedAt"),
             value is null ? null : SealedSecret.Parse(value),
-            entity.ETag.ToString());
+            entity.ETag.ToString(),
+            entity.GetBoolean("Purging") ?? false);
     }
 }

@@ -71,11 +71,19 @@ public static class AuditActions
     public const string KeyRotationRead = "keys.rotation.read";
     public const string AuditRead = "audit.read";
     public const string Authenticate = "auth";
+
+    /// <summary>Actions that change state: an attempt record is written before they run, so none goes unaudited.</summary>
+    public static IReadOnlySet<string> Changes { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        OrganizationCreate, ProjectCreate, SecretCreate, SecretUpdate, SecretDelete, SecretRestore, SecretPurge, ApiKeyCreate, ApiKeyRevoke, KeyRotationStart,
+    };
 }
 
 /// <summary>Stable outcome names.</summary>
 public static class AuditOutcomes
 {
+    /// <summary>A change is about to run; its outcome follows in a second record with the same request id.</summary>
+    public const string Attempt = "attempt";
     public const string Success = "success";
     public const string Denied = "denied";
     public const string Unauthenticated = "unauthenticated";

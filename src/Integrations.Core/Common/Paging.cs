@@ -8,7 +8,8 @@ public readonly record struct PageRequest(int Page, int PerPage)
 
     public static PageRequest Default => new(1, DefaultPerPage);
 
-    public int Skip => (Page - 1) * PerPage;
+    /// <summary>How many items precede the page; long, so a huge page number cannot wrap around to an early page.</summary>
+    public long Skip => ((long)Page - 1) * PerPage;
 
     public static Result<PageRequest> Create(int? page, int? perPage)
     {
@@ -28,7 +29,7 @@ public readonly record struct PageRequest(int Page, int PerPage)
     }
 
     public PagedList<T> Apply<T>(IReadOnlyCollection<T> all) =>
-        new(all.Skip(Skip).Take(PerPage).ToList(), this, all.Count);
+        new(Skip >= all.Count ? [] : all.Skip((int)Skip).Take(PerPage).ToList(), this, all.Count);
 }
 
 /// <summary>One page of items and the total across all pages.</summary>

@@ -53,12 +53,20 @@ public sealed partial class KeyRing : IDisposable
         }
     }
 
-    /// <summary>A KEK by id, or null when it does not exist or is retired.</summary>
+    /// <summary>
+    /// A KEK by id (to open a value), or null when it does not exist. A retired KEK is still returned: a value found
+    /// under one is a straggler the next rotation re-wraps, never a value to lose.
+    /// </summary>
     public ValueTask<KeyEncryptionKey?> GetAsync(string kekId, CancellationToken cancellationToken = default)
     {
         var snapshot = _snapshot;
         if (snapshot is not null && snapshot.Keks.TryGetValue(kekId, out var kek))
         {
+            if (snapshot.Retired.Contains(kekId))
+            {
+                Log.RetiredKekUsed(_logger, kekId);
+            }
+
             return ValueTask.FromResult<KeyEncryptionKey?>(kek);
         }
 
@@ -136,7 +144,7 @@ public sealed partial class KeyRing : IDisposable
         await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Marks a KEK retired: it is no longer loaded, so nothing it wraps can be opened.</summary>
+    /// <summary>Marks a KEK retired: no value should be wrapped by it any more, and it never becomes active again.</summary>
     public async Task RetireAsync(string kekId, CancellationToken cancellationToken = default)
     {
         while (true)
@@ -164,18 +172,18 @@ public sealed partial class KeyRing : IDisposable
     public async Task<int> RewrapWithCurrentRootAsync(CancellationToken cancellationToken = default)
     {
         var count = 0;
+        var current = await CurrentRootKeyIdAsync(cancellationToken).ConfigureAwait(false);
         foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (record.Wrapped.RootKeyId == current)
+            {
+                continue;
+            }
+
             var key = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
             try
             {
                 var wrapped = await _root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
-                if (wrapped.RootKeyId == record.Wrapped.RootKeyId)
-                {
-                    continue;
-                }
-
-                // A concurrent change to the record (a retirement) wins; the next root rotation picks it up.
                 if (await _store.TryReplaceAsync(record with { Wrapped = wrapped }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
                 {
                     count++;
@@ -187,14 +195,26 @@ public sealed partial class KeyRing : IDisposable
             }
         }
 
+        // Verify: every record must now name the current root key; otherwise the rotation stays in progress.
+        current = await CurrentRootKeyIdAsync(cancellationToken).ConfigureAwait(false);
+        var left = (await _store.ListAsync(cancellationToken).ConfigureAwait(false)).Count(r => r.Wrapped.RootKeyId != current);
+        if (left > 0)
+        {
+            throw new InvalidOperationException($"{left} key records are still wrapped by an earlier root key; run the root rotation again.");
+        }
+
         Log.RootRewrapped(_logger, count);
         return count;
     }
 
-    /// <summary>Ids of the KEKs that are not retired.</summary>
-    public async Task<IReadOnlyList<string>> ListLiveKekIdsAsync(CancellationToken cancellationToken = default) =>
+    /// <summary>The id of the root key a wrap uses now (for Key Vault, the current version's kid).</summary>
+    private async Task<string> CurrentRootKeyIdAsync(CancellationToken cancellationToken) =>
+        (await _root.WrapAsync(new byte[SealedSecret.KeySize], cancellationToken).ConfigureAwait(false)).RootKeyId;
+
+    /// <summary>Ids of every KEK, retired ones included (a rotation re-wraps stragglers under those too).</summary>
+    public async Task<IReadOnlyList<string>> ListKekIdsAsync(CancellationToken cancellationToken = default) =>
         (await _store.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption && !r.IsRetired)
+            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption)
             .Select(r => r.Id)
             .ToList();
 
@@ -221,29 +241,46 @@ public sealed partial class KeyRing : IDisposable
                 return current;
             }
 
-            var pointer = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
+            // The snapshot is as old as the moment the state was read, not the moment unwrapping finished.
+            var readAt = _time.GetUtcNow();
+            var state = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
                 ?? await BootstrapAsync(cancellationToken).ConfigureAwait(false);
             var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
             var keks = ImmutableDictionary.CreateBuilder<string, KeyEncryptionKey>(StringComparer.Ordinal);
-            AuditKey? auditKey = current?.AuditKey.Id == pointer.AuditKeyId ? current.AuditKey : null;
-            foreach (var record in records.Where(r => !r.IsRetired))
+            var retired = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            AuditKey? auditKey = current?.AuditKey.Id == state.AuditKeyId ? current.AuditKey : null;
+            foreach (var record in records)
             {
                 if (record.Purpose == KeyPurpose.DataKeyEncryption)
                 {
-                    keks[record.Id] = current?.Keks.GetValueOrDefault(record.Id) ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        keks[record.Id] = current?.Keks.GetValueOrDefault(record.Id) ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (record.Id != state.ActiveKekId && ex is not OperationCanceledException)
+                    {
+                        // One unreadable old KEK must not take down every request; values under it fail on their own.
+                        Log.KekUnavailable(_logger, ex, record.Id);
+                        continue;
+                    }
+
+                    if (record.IsRetired)
+                    {
+                        retired.Add(record.Id);
+                    }
                 }
-                else if (record.Id == pointer.AuditKeyId && auditKey is null)
+                else if (record.Id == state.AuditKeyId && auditKey is null)
                 {
                     auditKey = await UnwrapAuditKeyAsync(record, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (!keks.ContainsKey(pointer.ActiveKekId) || auditKey is null)
+            if (!keks.ContainsKey(state.ActiveKekId) || retired.Contains(state.ActiveKekId) || auditKey is null)
             {
                 throw new InvalidOperationException("The key ring names an active KEK or audit key that is missing or retired.");
             }
 
-            var snapshot = new Snapshot(keks.ToImmutable(), pointer, auditKey, _time.GetUtcNow());
+            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, readAt);
             _snapshot = snapshot;
             return snapshot;
         }
@@ -315,7 +352,8 @@ public sealed partial class KeyRing : IDisposable
         }
     }
 
-    private sealed record Snapshot(ImmutableDictionary<string, KeyEncryptionKey> Keks, KeyRingState Pointer, AuditKey AuditKey, DateTimeOffset ReadAt);
+    private sealed record Snapshot(
+        ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey, DateTimeOffset ReadAt);
 
     private static partial class Log
     {
@@ -330,6 +368,12 @@ public sealed partial class KeyRing : IDisposable
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "KEK {KekId} retired.")]
         public static partial void KekRetired(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A value is still wrapped by retired KEK {KekId}; it opens, and the next rotation re-wraps it.")]
+        public static partial void RetiredKekUsed(ILogger logger, string kekId);
+
+        [LoggerMessage(EventId = 1007, Level = LogLevel.Critical, Message = "KEK {KekId} could not be unwrapped with the root key; values under it cannot be opened.")]
+        public static partial void KekUnavailable(ILogger logger, Exception exception, string kekId);
 
         [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Re-wrapped {Count} key records with the current root key.")]
         public static partial void RootRewrapped(ILogger logger, int count);

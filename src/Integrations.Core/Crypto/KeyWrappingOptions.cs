@@ -23,6 +23,13 @@ public sealed class KeyWrappingOptions
     /// <summary>How often an instance re-reads which KEK is active. A rotation waits this long before verifying.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ActiveKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a write may take from sealing a value to storing it (storage retries included). A rotation verifies
+    /// only after <see cref="ActiveKeyRefreshInterval"/> plus this time has passed since the new KEK became active.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RotationSettleTime { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public enum KeyWrappingProvider

@@ -21,9 +21,10 @@ public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authen
             return HubError.Invalid("missing-field", "scopes must list at least one scope.", "scopes");
         }
 
-        if (scopes.FirstOrDefault(s => !Scopes.IsKnown(s)) is { } unknown)
+        if (scopes.Any(s => s is null || !Scopes.IsKnown(s)))
         {
-            return HubError.Invalid("unknown-scope", $"'{unknown}' is not a scope. Scopes: {string.Join(", ", Scopes.All)}.", "scopes");
+            var unknown = scopes.First(s => s is null || !Scopes.IsKnown(s));
+            return HubError.Invalid("unknown-scope", $"'{unknown ?? "null"}' is not a scope. Scopes: {string.Join(", ", Scopes.All)}.", "scopes");
         }
 
         var now = time.GetUtcNow();

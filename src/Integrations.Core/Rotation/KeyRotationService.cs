@@ -70,7 +70,7 @@ public sealed partial class KeyRotationService(
             var newKekId = rotation.NewKekId!;
             await keyRing.EnsureKekAsync(newKekId, cancellationToken).ConfigureAwait(false);
             await keyRing.ActivateAsync(newKekId, cancellationToken).ConfigureAwait(false);
-            var retiring = (await keyRing.ListLiveKekIdsAsync(cancellationToken).ConfigureAwait(false)).Where(k => k != newKekId).ToList();
+            var retiring = (await keyRing.ListKekIdsAsync(cancellationToken).ConfigureAwait(false)).Where(k => k != newKekId).ToList();
             rotation = await SaveAsync(rotation with
             {
                 Status = RotationStatus.Rewrapping,
@@ -85,9 +85,10 @@ public sealed partial class KeyRotationService(
             rotation = await SaveAsync(rotation with { Status = RotationStatus.Verifying }, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        // Other instances may seal with an old KEK until they re-read the active one: wait that out, then verify.
+        // Other instances may seal with an old KEK until they re-read the active one, and a value sealed just before
+        // that may still be on its way to storage: wait out both, then verify.
         var state = await keyRing.GetStateAsync(cancellationToken).ConfigureAwait(false);
-        var settled = state.ActivatedAt + options.Value.ActiveKeyRefreshInterval;
+        var settled = state.ActivatedAt + options.Value.ActiveKeyRefreshInterval + options.Value.RotationSettleTime;
         var wait = settled - time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {

@@ -22,9 +22,18 @@ public sealed record SecretRecord(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? DeletedAt,
     SealedSecret? CurrentValue,
-    string? ETag = null)
+    string? ETag = null,
+    bool Purging = false)
 {
-    public SealContext ContextFor(int version) => new(Location.OrganizationId, Location.ProjectId, SecretId, version);
+    public SealContext ContextFor(int version) => ContextFor(Location, SecretId, version);
+
+    /// <summary>
+    /// The associated data of a secret's value: tenant and project, and as the object both the name and the secret's
+    /// id. Stores build <paramref name="location"/> from where a row sits (its keys), never from its columns, so a
+    /// row copied to another name, project or tenant, or from an earlier secret of the same name, does not open.
+    /// </summary>
+    public static SealContext ContextFor(SecretLocation location, string secretId, int version) =>
+        new(location.OrganizationId, location.ProjectId, $"secret/{location.Name}/{secretId}", version);
 }
 
 /// <summary>One version of a secret's value.</summary>
@@ -56,8 +65,11 @@ public interface ISecretStore
     /// <summary>The versions of a secret in order, without values.</summary>
     Task<IReadOnlyList<SecretVersionInfo>> ListVersionsAsync(SecretLocation location, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the secret and all its versions for good.</summary>
-    Task PurgeAsync(SecretLocation location, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes the secret and all its versions for good: versions first, then the secret itself if its ETag is still
+    /// <see cref="SecretRecord.ETag"/> of <paramref name="purging"/>, so an interrupted purge can simply run again.
+    /// </summary>
+    Task<WriteOutcome> PurgeAsync(SecretRecord purging, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A version without its value.</summary>

@@ -31,7 +31,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             return error;
         }
 
-        if (await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
+        if (!Ids.IsValid("prj", projectId) || await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
         {
             return HubError.NotFound("project");
         }
@@ -39,7 +39,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         var location = new SecretLocation(organizationId, projectId, name!);
         var now = time.GetUtcNow();
         var secretId = Ids.New("sec");
-        var sealedValue = await SealAsync(input.Value!, new SealContext(organizationId, projectId, secretId, 1), cancellationToken).ConfigureAwait(false);
+        var sealedValue = await SealAsync(input.Value!, SecretRecord.ContextFor(location, secretId, 1), cancellationToken).ConfigureAwait(false);
         var secret = new SecretRecord(location, secretId, 1, input.Description, input.Tags ?? [], actor, now, actor, now, null, sealedValue);
         var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
         return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
@@ -50,7 +50,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     /// <summary>The secret's metadata; deleted secrets are not found.</summary>
     public async Task<Result<SecretRecord>> GetAsync(SecretLocation location, CancellationToken cancellationToken = default)
     {
-        var secret = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+        var secret = IsWellFormed(location) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
         return secret is { DeletedAt: null } ? secret : HubError.NotFound("secret");
     }
 
@@ -62,7 +62,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             return HubError.Invalid("invalid-version", "version must be 1 or more.", "version");
         }
 
-        var secret = SecretRules.IsValidName(location.Name)
+        var secret = IsWellFormed(location)
             ? await store.GetAsync(location, includeValue: version is null, cancellationToken).ConfigureAwait(false)
             : null;
         if (secret is not { DeletedAt: null })
@@ -106,7 +106,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
 
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+            var current = IsWellFormed(location) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
             if (current is not { DeletedAt: null })
             {
                 return HubError.NotFound("secret");
@@ -155,7 +155,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             return HubError.Invalid("invalid-tags", "tag is not a valid tag.", "tag");
         }
 
-        if (await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
+        if (!Ids.IsValid("prj", projectId) || await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
         {
             return HubError.NotFound("project");
         }
@@ -187,26 +187,30 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         ChangeAsync(location, actor, (s, now) => s.DeletedAt switch
         {
             null => HubError.Conflict("secret-not-deleted", "The secret is not deleted."),
+            _ when s.Purging => HubError.NotFound("deleted secret (it is being purged)"),
             var deletedAt when now - deletedAt > options.Value.SoftDeleteRetention => HubError.NotFound("deleted secret (its retention window has passed)"),
             _ => null,
         }, static (s, _) => s with { DeletedAt = null }, cancellationToken);
 
-    /// <summary>Removes a deleted secret and every version for good.</summary>
-    public async Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Removes a deleted secret and every version for good. The secret is first marked as purging (under its ETag,
+    /// so a concurrent restore either wins or is refused), then removed.
+    /// </summary>
+    public async Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default)
     {
-        var secret = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
-        if (secret is null)
+        var purging = await ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null
+            ? HubError.Conflict("secret-not-deleted", "Only a deleted secret can be purged: delete it first.")
+            : null, static (s, _) => s with { Purging = true }, cancellationToken).ConfigureAwait(false);
+        if (!purging.IsSuccess)
         {
-            return HubError.NotFound("secret");
+            return purging;
         }
 
-        if (secret.DeletedAt is null)
-        {
-            return HubError.Conflict("secret-not-deleted", "Only a deleted secret can be purged: delete it first.");
-        }
-
-        await store.PurgeAsync(location, cancellationToken).ConfigureAwait(false);
-        return secret;
+        // Re-read for the ETag the marking produced: the purge deletes the secret only if nothing changed since.
+        var marked = await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
+        return marked is { Purging: true } && await store.PurgeAsync(marked, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
+            ? marked
+            : HubError.NotFound("secret");
     }
 
     private async Task<Result<SecretRecord>> ChangeAsync(
@@ -215,7 +219,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     {
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var current = SecretRules.IsValidName(location.Name) ? await store.GetAsync(location, includeValue: true, cancellationToken).ConfigureAwait(false) : null;
+            var current = IsWellFormed(location) ? await store.GetAsync(location, includeValue: true, cancellationToken).ConfigureAwait(false) : null;
             if (current is null)
             {
                 return HubError.NotFound("secret");
@@ -241,6 +245,10 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
 
         return HubError.Conflict("update-contention", "The secret is being updated by many callers at once; retry.");
     }
+
+    /// <summary>Ill-formed ids and names are not found without a storage round trip (nor a storage key built from them).</summary>
+    private static bool IsWellFormed(SecretLocation location) =>
+        SecretRules.IsValidName(location.Name) && Ids.IsValid("org", location.OrganizationId) && Ids.IsValid("prj", location.ProjectId);
 
     private HubError? ValidateInput(SecretInput input)
     {

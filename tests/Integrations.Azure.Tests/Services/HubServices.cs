@@ -42,6 +42,7 @@ public sealed class HubServices : IAsyncDisposable
             ["Storage:Prefix"] = prefix,
             ["KeyWrapping:RootKey"] = rootKey ?? NewRootKey(),
             ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
+            ["KeyWrapping:RotationSettleTime"] = "00:00:01",
             ["Hub:AdminKey"] = new string('a', 40),
             ["Audit:SealDelay"] = "00:00:00",
         };

@@ -23,7 +23,7 @@ public sealed class KeyRotationTests
         Assert.Equal(RotationStatus.Completed, finished!.Status);
         Assert.Equal(75, finished.Total); // 25 secrets: one current-value copy and two versions each
         Assert.Equal(0, await CountWrappedByAsync(hub, oldKek));
-        Assert.Null(await hub.Get<KeyRing>().GetAsync(oldKek));
+        Assert.True((await hub.Get<IKeyRecordStore>().GetAsync(oldKek))!.IsRetired);
         await AssertAllRevealAsync(hub, org, project, count: 25);
     }
 

@@ -1,0 +1,103 @@
+using Azure;
+using Azure.Data.Tables;
+using Integrations.Core.Crypto;
+using Integrations.Core.Rotation;
+using Integrations.Core.Tenancy;
+using Integrations.Core.Vault;
+
+namespace Integrations.Azure.Tests.Services;
+
+/// <summary>Regressions found in review; each test is named for what broke.</summary>
+public sealed class ReviewRegressionTests
+{
+    [Fact]
+    public async Task RowCopiedToAnotherTenant_DoesNotOpenThere()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (victimOrg, victimProject) = await ProjectAsync(hub, "Victim");
+        var (attackerOrg, attackerProject) = await ProjectAsync(hub, "Attacker");
+        var vault = hub.Get<VaultService>();
+        await vault.CreateAsync(victimOrg, victimProject, "token", new SecretInput("victim-value", null, null), "test");
+        await vault.CreateAsync(attackerOrg, attackerProject, "placeholder", new SecretInput("x", null, null), "test");
+        var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
+        var row = (await table.GetEntityAsync<TableEntity>($"{victimOrg}_{victimProject}", "S:token")).Value;
+
+        await table.UpsertEntityAsync(new TableEntity(row) { PartitionKey = $"{attackerOrg}_{attackerProject}", RowKey = "S:stolen" }, TableUpdateMode.Replace);
+
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => vault.RevealAsync(new SecretLocation(attackerOrg, attackerProject, "stolen"), null));
+    }
+
+    [Fact]
+    public async Task RowCopiedToAnotherNameInTheSameProject_DoesNotOpen()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await ProjectAsync(hub, "Acme");
+        var vault = hub.Get<VaultService>();
+        await vault.CreateAsync(org, project, "prod-key", new SecretInput("prod-value", null, null), "test");
+        await vault.CreateAsync(org, project, "dev-key", new SecretInput("dev-value", null, null), "test");
+        var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
+        var prod = (await table.GetEntityAsync<TableEntity>($"{org}_{project}", "S:prod-key")).Value;
+
+        await table.UpsertEntityAsync(new TableEntity(prod) { RowKey = "S:dev-key" }, TableUpdateMode.Replace);
+
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => vault.RevealAsync(new SecretLocation(org, project, "dev-key"), null));
+    }
+
+    [Fact]
+    public async Task InterruptedPurge_CannotBeRestored_AndPurgeRunsAgainToTheEnd()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await ProjectAsync(hub, "Acme");
+        var vault = hub.Get<VaultService>();
+        var location = new SecretLocation(org, project, "old");
+        await vault.CreateAsync(org, project, "old", new SecretInput("v1", null, null), "test");
+        await vault.UpdateAsync(location, new SecretInput("v2", null, null), null, "test");
+        await vault.DeleteAsync(location, "test");
+        // A purge that marked the secret and then crashed.
+        var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
+        await table.UpdateEntityAsync(new TableEntity($"{org}_{project}", "S:old") { ["Purging"] = true }, ETag.All, TableUpdateMode.Merge);
+
+        var restore = await vault.RestoreAsync(location, "test");
+        var purge = await vault.PurgeAsync(location, "test");
+        var recreate = await vault.CreateAsync(org, project, "old", new SecretInput("fresh", null, null), "test");
+
+        Assert.Equal(Core.Common.ErrorKind.NotFound, restore.Error?.Kind);
+        Assert.True(purge.IsSuccess);
+        Assert.True(recreate.IsSuccess);
+        Assert.Equal([1], (await vault.ListVersionsAsync(location)).Value!.Select(v => v.Version));
+    }
+
+    [Fact]
+    public async Task ValueSealedUnderAKekAfterItWasRetired_StillOpens_AndTheNextRotationRewrapsIt()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await ProjectAsync(hub, "Acme");
+        var oldKekId = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
+        var rotations = hub.Get<KeyRotationService>();
+        await rotations.RunAsync((await rotations.StartAsync(RotationKind.DataKeys)).Id);
+        // A straggler: an instance that still had the old KEK cached stores a value after the rotation finished.
+        var oldKek = (await hub.Get<KeyRing>().GetAsync(oldKekId))!;
+        var location = new SecretLocation(org, project, "straggler");
+        var now = TimeProvider.System.GetUtcNow();
+        var sealedValue = EnvelopeCipher.Seal("late-value"u8, SecretRecord.ContextFor(location, "sec_straggleraaaaaaaaaaa", 1), oldKek);
+        await hub.Get<ISecretStore>().TryCreateAsync(
+            new SecretRecord(location, "sec_straggleraaaaaaaaaaa", 1, null, [], "test", now, "test", now, null, sealedValue),
+            new SecretVersionRecord(location, 1, sealedValue, "test", now));
+
+        var revealed = await hub.Get<VaultService>().RevealAsync(location, null);
+        var second = await rotations.RunAsync((await rotations.StartAsync(RotationKind.DataKeys)).Id);
+
+        Assert.Equal("late-value", revealed.Value?.Value);
+        Assert.Contains(oldKekId, second!.RetiringKekIds);
+        Assert.Equal(0, await KeyRotationTests.CountWrappedByAsync(hub, oldKekId));
+        Assert.Equal("late-value", (await hub.Get<VaultService>().RevealAsync(location, null)).Value?.Value);
+    }
+
+    private static async Task<(string Org, string Project)> ProjectAsync(HubServices hub, string name)
+    {
+        var tenancy = hub.Get<TenancyService>();
+        var org = await tenancy.CreateOrganizationAsync(name, "test");
+        var project = await tenancy.CreateProjectAsync(org.Value.Organization.Id, "p", "test");
+        return (org.Value.Organization.Id, project.Value!.Id);
+    }
+}
