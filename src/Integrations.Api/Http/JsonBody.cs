@@ -57,6 +57,11 @@ public static class JsonBody
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
             return HubError.Invalid("malformed-json", field is null ? "The body is not valid JSON." : $"'{field}' has the wrong type or is not valid JSON.", field);
         }
+        finally
+        {
+            // The raw body may hold a secret value: do not leave it in a pooled-size buffer for the GC to keep.
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(buffer.GetBuffer());
+        }
     }
 
     /// <summary>An optional body that was not sent reads as an empty object: every field null.</summary>

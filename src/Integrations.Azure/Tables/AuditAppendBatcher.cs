@@ -12,7 +12,7 @@ namespace Integrations.Azure.Tables;
 /// </summary>
 internal sealed class AuditAppendBatcher : IAsyncDisposable
 {
-    private const int MaxWritesInFlight = 4;
+    private const int MaxWritesInFlight = 1;
     private const int MaxTake = 1000;
 
     /// <summary>

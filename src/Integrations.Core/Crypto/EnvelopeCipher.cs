@@ -35,24 +35,26 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
     {
         var bytes = SealedSecret.Allocate(kek.Id, plaintext.Length, out var wrappedDekOffset);
         var associatedData = context.ToAssociatedData();
-        Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
-        RandomNumberGenerator.Fill(dek);
+        // One call for the data key and both nonces: the random source's per-call cost dominates at these sizes.
+        Span<byte> random = stackalloc byte[SealedSecret.KeySize + (2 * SealedSecret.NonceSize)];
+        RandomNumberGenerator.Fill(random);
+        var dek = random[..SealedSecret.KeySize];
         try
         {
             var payload = bytes.AsSpan(wrappedDekOffset + SealedSecret.WrappedDekSize);
             var nonce = payload[..SealedSecret.NonceSize];
-            RandomNumberGenerator.Fill(nonce);
+            random.Slice(SealedSecret.KeySize, SealedSecret.NonceSize).CopyTo(nonce);
             using (var aes = new AesGcm(dek, SealedSecret.TagSize))
             {
                 aes.Encrypt(nonce, plaintext, payload[(SealedSecret.NonceSize + SealedSecret.TagSize)..],
                     payload.Slice(SealedSecret.NonceSize, SealedSecret.TagSize), associatedData);
             }
 
-            WrapDek(dek, kek, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
+            WrapDek(dek, random[(SealedSecret.KeySize + SealedSecret.NonceSize)..], kek, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(dek);
+            CryptographicOperations.ZeroMemory(random);
         }
 
         return SealedSecret.FromAllocated(bytes, kek.Id, wrappedDekOffset);
@@ -103,7 +105,9 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
             var plaintextLength = payload.Length - SealedSecret.NonceSize - SealedSecret.TagSize;
             var bytes = SealedSecret.Allocate(target.Id, plaintextLength, out var wrappedDekOffset);
             payload.CopyTo(bytes.AsSpan(wrappedDekOffset + SealedSecret.WrappedDekSize));
-            WrapDek(dek, target, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
+            Span<byte> nonce = stackalloc byte[SealedSecret.NonceSize];
+            RandomNumberGenerator.Fill(nonce);
+            WrapDek(dek, nonce, target, associatedData, bytes.AsSpan(wrappedDekOffset, SealedSecret.WrappedDekSize));
             return SealedSecret.FromAllocated(bytes, target.Id, wrappedDekOffset);
         }
         finally
@@ -112,38 +116,52 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
         }
     }
 
-    private static void WrapDek(ReadOnlySpan<byte> dek, KeyEncryptionKey kek, byte[] associatedData, Span<byte> destination)
+    private static void WrapDek(ReadOnlySpan<byte> dek, ReadOnlySpan<byte> nonce, KeyEncryptionKey kek, byte[] contextData, Span<byte> destination)
     {
-        var nonce = destination[..SealedSecret.NonceSize];
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(kek.Key, SealedSecret.TagSize);
-        aes.Encrypt(nonce, dek, destination.Slice(SealedSecret.NonceSize, SealedSecret.KeySize),
-            destination[(SealedSecret.NonceSize + SealedSecret.KeySize)..], DekAssociatedData(kek.Id, associatedData));
-    }
-
-    private static void UnwrapDek(SealedSecret sealedSecret, KeyEncryptionKey kek, byte[] associatedData, Span<byte> dek)
-    {
-        var wrapped = sealedSecret.WrappedDek;
+        nonce.CopyTo(destination);
+        Span<byte> associatedData = stackalloc byte[DekAssociatedDataLength(kek.Id, contextData)];
+        WriteDekAssociatedData(kek.Id, contextData, associatedData);
+        var aes = kek.Rent();
         try
         {
-            using var aes = new AesGcm(kek.Key, SealedSecret.TagSize);
+            aes.Encrypt(destination[..SealedSecret.NonceSize], dek, destination.Slice(SealedSecret.NonceSize, SealedSecret.KeySize),
+                destination[(SealedSecret.NonceSize + SealedSecret.KeySize)..], associatedData);
+        }
+        finally
+        {
+            kek.Return(aes);
+        }
+    }
+
+    private static void UnwrapDek(SealedSecret sealedSecret, KeyEncryptionKey kek, byte[] contextData, Span<byte> dek)
+    {
+        var wrapped = sealedSecret.WrappedDek;
+        Span<byte> associatedData = stackalloc byte[DekAssociatedDataLength(kek.Id, contextData)];
+        WriteDekAssociatedData(kek.Id, contextData, associatedData);
+        var aes = kek.Rent();
+        try
+        {
             aes.Decrypt(wrapped[..SealedSecret.NonceSize], wrapped.Slice(SealedSecret.NonceSize, SealedSecret.KeySize),
-                wrapped[(SealedSecret.NonceSize + SealedSecret.KeySize)..], dek, DekAssociatedData(kek.Id, associatedData));
+                wrapped[(SealedSecret.NonceSize + SealedSecret.KeySize)..], dek, associatedData);
         }
         catch (AuthenticationTagMismatchException ex)
         {
             throw new SecretIntegrityException("The wrapped data key failed authentication.", ex);
         }
+        finally
+        {
+            kek.Return(aes);
+        }
     }
 
-    private static byte[] DekAssociatedData(string kekId, byte[] contextData)
+    // Label, KEK id (length-prefixed) and the value's context: a DEK only unwraps under its own KEK and place.
+    private static int DekAssociatedDataLength(string kekId, byte[] contextData) => DekLabel.Length + 2 + kekId.Length + contextData.Length;
+
+    private static void WriteDekAssociatedData(string kekId, byte[] contextData, Span<byte> destination)
     {
-        var kekBytes = Encoding.ASCII.GetByteCount(kekId);
-        var buffer = new byte[DekLabel.Length + 2 + kekBytes + contextData.Length];
-        DekLabel.CopyTo(buffer, 0);
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(DekLabel.Length), (ushort)kekBytes);
-        Encoding.ASCII.GetBytes(kekId, buffer.AsSpan(DekLabel.Length + 2));
-        contextData.CopyTo(buffer, DekLabel.Length + 2 + kekBytes);
-        return buffer;
+        DekLabel.CopyTo(destination);
+        BinaryPrimitives.WriteUInt16BigEndian(destination[DekLabel.Length..], (ushort)kekId.Length);
+        Encoding.ASCII.GetBytes(kekId, destination[(DekLabel.Length + 2)..]);
+        contextData.CopyTo(destination[(DekLabel.Length + 2 + kekId.Length)..]);
     }
 }

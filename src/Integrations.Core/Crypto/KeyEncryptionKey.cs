@@ -1,14 +1,18 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace Integrations.Core.Crypto;
 
 /// <summary>
 /// An unwrapped key-encryption key held in memory. The key bytes live in a pinned array (the GC cannot leave
-/// copies behind when it compacts) and are zeroed on dispose.
+/// copies behind when it compacts) and are zeroed on dispose. Keyed <see cref="AesGcm"/> instances are pooled:
+/// an instance is not safe for concurrent use, and setting up the key costs as much as a wrap.
 /// </summary>
 public sealed class KeyEncryptionKey : IDisposable
 {
     private readonly byte[] _key;
+    private readonly ConcurrentBag<AesGcm> _ciphers = [];
+    private volatile bool _disposed;
 
     public KeyEncryptionKey(string id, ReadOnlySpan<byte> key)
     {
@@ -41,5 +45,31 @@ public sealed class KeyEncryptionKey : IDisposable
         }
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
+    /// <summary>A keyed cipher for this thread's exclusive use until <see cref="Return"/>.</summary>
+    internal AesGcm Rent()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _ciphers.TryTake(out var cipher) ? cipher : new AesGcm(_key, SealedSecret.TagSize);
+    }
+
+    internal void Return(AesGcm cipher)
+    {
+        if (_disposed)
+        {
+            cipher.Dispose();
+            return;
+        }
+
+        _ciphers.Add(cipher);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(_key);
+        while (_ciphers.TryTake(out var cipher))
+        {
+            cipher.Dispose();
+        }
+    }
 }

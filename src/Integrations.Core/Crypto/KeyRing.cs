@@ -331,7 +331,13 @@ public sealed partial class KeyRing : IDisposable
         try
         {
             var kek = new KeyEncryptionKey(record.Id, bytes);
-            return (KeyEncryptionKey)_everLoaded.GetOrAdd(record.Id, kek);
+            var kept = (KeyEncryptionKey)_everLoaded.GetOrAdd(record.Id, kek);
+            if (!ReferenceEquals(kept, kek))
+            {
+                kek.Dispose(); // Loaded twice concurrently: zero the copy that lost.
+            }
+
+            return kept;
         }
         finally
         {
@@ -344,7 +350,14 @@ public sealed partial class KeyRing : IDisposable
         var bytes = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
         try
         {
-            return (AuditKey)_everLoaded.GetOrAdd(record.Id, new AuditKey(record.Id, bytes));
+            var key = new AuditKey(record.Id, bytes);
+            var kept = (AuditKey)_everLoaded.GetOrAdd(record.Id, key);
+            if (!ReferenceEquals(kept, key))
+            {
+                key.Dispose();
+            }
+
+            return kept;
         }
         finally
         {
