@@ -16,6 +16,12 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     private const int MaxTake = 1000;
 
     /// <summary>
+    /// Under concurrency (the last write carried more than one record) a flush waits this long for more records:
+    /// fewer, fuller segments cost storage far less per request. A lone caller never waits.
+    /// </summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
     /// A record older than this when its write starts is failed, not written: stored later, it could land behind
     /// the hash chain's sealed head (AuditOptions.SealDelay, 2 minutes by default) and look inserted.
     /// </summary>
@@ -35,7 +41,8 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
 
     public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // Serialized here, on the caller's thread, once: the single writer loop only concatenates.
+        var pending = new Pending(record, AuditSegment.SerializeOne(record), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
@@ -51,17 +58,36 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var writes = new List<Task>();
+        var lastBatch = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await _inFlight.WaitAsync().ConfigureAwait(false);
             var batch = new List<Pending>();
-            while (batch.Count < MaxTake && reader.TryRead(out var item))
+            try
             {
-                batch.Add(item);
-            }
+                if (lastBatch > 1)
+                {
+                    await Task.Delay(Linger, _time).ConfigureAwait(false);
+                }
 
-            writes.RemoveAll(t => t.IsCompleted);
-            writes.Add(WriteAsync(batch));
+                while (batch.Count < MaxTake && reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                lastBatch = batch.Count;
+                writes.RemoveAll(t => t.IsCompleted);
+                writes.Add(WriteAsync(batch));
+            }
+            catch (Exception ex)
+            {
+                // The loop must outlive any fault: a dead loop would leave every later caller waiting.
+                _inFlight.Release();
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+            }
         }
 
         await Task.WhenAll(writes).ConfigureAwait(false);
@@ -93,7 +119,7 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
         var bytes = 2;
         foreach (var pending in partition.OrderBy(p => (p.Record.Time, p.Record.Id), AuditSegment.Comparer))
         {
-            var size = AuditSegment.SizeOf(pending.Record);
+            var size = pending.Json.Length + 1;
             if (segment.Count > 0 && (segment.Count == AuditSegment.MaxRecords || bytes + size > AuditSegment.MaxBytes
                 || pending.Record.Time - segment[0].Record.Time > AuditSegment.MaxSpan))
             {
@@ -116,7 +142,8 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     {
         try
         {
-            await _table.AddEntityAsync(AuditSegment.ToEntity(segment[0].Record.Partition, segment.Select(p => p.Record).ToList())).ConfigureAwait(false);
+            var entity = AuditSegment.ToEntity(segment[0].Record.Partition, segment.Select(p => p.Record).ToList(), segment.Select(p => p.Json).ToList());
+            await _table.AddEntityAsync(entity).ConfigureAwait(false);
             foreach (var pending in segment)
             {
                 pending.Done.TrySetResult();
@@ -131,5 +158,5 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(AuditRecord Record, TaskCompletionSource Done);
+    private sealed record Pending(AuditRecord Record, byte[] Json, TaskCompletionSource Done);
 }

@@ -19,12 +19,24 @@ internal static class AuditSegment
     private const string RecordsProperty = "Records";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static TableEntity ToEntity(string partition, IReadOnlyList<AuditRecord> records)
+    /// <summary>A segment row from records already serialized one by one (see <see cref="SerializeOne"/>).</summary>
+    public static TableEntity ToEntity(string partition, IReadOnlyList<AuditRecord> records, IReadOnlyList<byte[]> serialized)
     {
         var newest = records.MaxBy(r => (r.Time, r.Id), Comparer)!;
+        var json = new byte[serialized.Sum(s => s.Length + 1) + 1];
+        json[0] = (byte)'[';
+        var offset = 1;
+        foreach (var record in serialized)
+        {
+            record.CopyTo(json, offset);
+            offset += record.Length;
+            json[offset++] = (byte)',';
+        }
+
+        json[^1] = (byte)']';
         return new TableEntity(partition, RowKey(newest.Time, newest.Id))
         {
-            [RecordsProperty] = Serialize(records),
+            [RecordsProperty] = json,
             ["Count"] = records.Count,
             ["OldestTicks"] = records.Min(r => r.Time.UtcTicks),
             ["NewestTicks"] = newest.Time.UtcTicks,
@@ -37,7 +49,7 @@ internal static class AuditSegment
     public static byte[] Serialize(IReadOnlyList<AuditRecord> records) =>
         JsonSerializer.SerializeToUtf8Bytes(records.Select(StoredRecord.From).ToList(), Json);
 
-    public static int SizeOf(AuditRecord record) => JsonSerializer.SerializeToUtf8Bytes(StoredRecord.From(record), Json).Length + 1;
+    public static byte[] SerializeOne(AuditRecord record) => JsonSerializer.SerializeToUtf8Bytes(StoredRecord.From(record), Json);
 
     public static string RowKey(DateTimeOffset time, string id) => Inverted(time.UtcTicks) + "_" + id;
 
