@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
@@ -16,7 +17,7 @@ public static class AuditRows
         var records = new List<(TableEntity, JsonObject)>();
         await foreach (var row in audit.QueryAsync<TableEntity>(e => e.PartitionKey == partition))
         {
-            foreach (var record in JsonNode.Parse(row.GetBinary("Records"))!.AsArray())
+            foreach (var record in Parse(row))
             {
                 records.Add((row, record!.AsObject()));
             }
@@ -36,7 +37,7 @@ public static class AuditRows
     /// <summary>Removes one stored record (deleting its row if it was the only one).</summary>
     public static async Task DeleteAsync(TableClient audit, TableEntity row, string recordId)
     {
-        var records = JsonNode.Parse(row.GetBinary("Records"))!.AsArray();
+        var records = Parse(row);
         if (records.Count == 1)
         {
             await audit.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
@@ -52,8 +53,21 @@ public static class AuditRows
 
     private static async Task RewriteAsync(TableClient audit, TableEntity row, Func<JsonArray, JsonArray> change)
     {
-        var records = change(JsonNode.Parse(row.GetBinary("Records"))!.AsArray());
-        row["Records"] = System.Text.Encoding.UTF8.GetBytes(records.ToJsonString());
+        var records = change(Parse(row));
+        using var output = new MemoryStream();
+        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(System.Text.Encoding.UTF8.GetBytes(records.ToJsonString()));
+        }
+
+        row["Records"] = output.ToArray();
         await audit.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+    }
+
+    /// <summary>The stored form: a zlib-compressed JSON array of records.</summary>
+    private static JsonArray Parse(TableEntity row)
+    {
+        using var json = new ZLibStream(new MemoryStream(row.GetBinary("Records")), CompressionMode.Decompress);
+        return JsonNode.Parse(json)!.AsArray();
     }
 }

@@ -6,20 +6,14 @@ namespace Integrations.Azure.Tables;
 
 /// <summary>
 /// Group commit for audit appends. Each caller queues its record and awaits the write that carries it, so a
-/// record is acknowledged only once stored (fail closed). Whatever queued while earlier writes were in flight goes
-/// out together, packed per partition into <see cref="AuditSegment"/> rows: one insert for many requests. Up to
-/// <see cref="MaxWritesInFlight"/> writes run at a time; a failed write fails exactly the callers it carried.
+/// record is acknowledged only once stored (fail closed). One write is in flight at a time and whatever queued
+/// meanwhile rides the next one, packed per partition into <see cref="AuditSegment"/> rows: the busier the hub,
+/// the more requests one insert carries. A failed write fails exactly the callers it carried.
 /// </summary>
 internal sealed class AuditAppendBatcher : IAsyncDisposable
 {
     private const int MaxWritesInFlight = 1;
     private const int MaxTake = 1000;
-
-    /// <summary>
-    /// Under concurrency (the last write carried more than one record) a flush waits this long for more records:
-    /// fewer, fuller segments cost storage far less per request. A lone caller never waits.
-    /// </summary>
-    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
     /// A record older than this when its write starts is failed, not written: stored later, it could land behind
@@ -58,24 +52,17 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     {
         var reader = _queue.Reader;
         var writes = new List<Task>();
-        var lastBatch = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await _inFlight.WaitAsync().ConfigureAwait(false);
             var batch = new List<Pending>();
             try
             {
-                if (lastBatch > 1)
-                {
-                    await Task.Delay(Linger, _time).ConfigureAwait(false);
-                }
-
                 while (batch.Count < MaxTake && reader.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
 
-                lastBatch = batch.Count;
                 writes.RemoveAll(t => t.IsCompleted);
                 writes.Add(WriteAsync(batch));
             }

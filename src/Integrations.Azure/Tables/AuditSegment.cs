@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Integrations.Core.Audit;
@@ -6,8 +7,8 @@ using Integrations.Core.Audit;
 namespace Integrations.Azure.Tables;
 
 /// <summary>
-/// One row of the audit table: the records of one partition written together, as a UTF-8 JSON array in a binary
-/// property (≤ 64 KiB). Packing a flush into one row makes an audit write one insert per partition however many
+/// One row of the audit table: the records of one partition written together, as a zlib-compressed UTF-8 JSON
+/// array in a binary property (≤ 64 KiB; the size limits below apply before compression). Packing a flush into one row makes an audit write one insert per partition however many
 /// requests it carries. RowKey = inverted ticks of the newest record + its id, so a partition reads newest first;
 /// a segment spans at most <see cref="MaxSpan"/>, which bounds how far a time-range query must look past its ends.
 /// </summary>
@@ -36,18 +37,36 @@ internal static class AuditSegment
         json[^1] = (byte)']';
         return new TableEntity(partition, RowKey(newest.Time, newest.Id))
         {
-            [RecordsProperty] = json,
+            [RecordsProperty] = Compress(json),
             ["Count"] = records.Count,
             ["OldestTicks"] = records.Min(r => r.Time.UtcTicks),
             ["NewestTicks"] = newest.Time.UtcTicks,
         };
     }
 
-    public static IReadOnlyList<AuditRecord> Records(TableEntity entity) =>
-        JsonSerializer.Deserialize<List<StoredRecord>>(entity.GetBinary(RecordsProperty), Json)!.Select(s => s.ToRecord()).ToList();
+    public static IReadOnlyList<AuditRecord> Records(TableEntity entity)
+    {
+        using var json = new ZLibStream(new MemoryStream(entity.GetBinary(RecordsProperty)), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize<List<StoredRecord>>(json, Json)!.Select(s => s.ToRecord()).ToList();
+    }
 
     public static byte[] Serialize(IReadOnlyList<AuditRecord> records) =>
-        JsonSerializer.SerializeToUtf8Bytes(records.Select(StoredRecord.From).ToList(), Json);
+        Compress(JsonSerializer.SerializeToUtf8Bytes(records.Select(StoredRecord.From).ToList(), Json));
+
+    /// <summary>
+    /// zlib (RFC 1950): records of one partition repeat most of their fields, so a segment shrinks several-fold,
+    /// and storage cost follows bytes as much as operations.
+    /// </summary>
+    private static byte[] Compress(byte[] json)
+    {
+        using var output = new MemoryStream(json.Length / 3);
+        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zlib.Write(json);
+        }
+
+        return output.ToArray();
+    }
 
     public static byte[] SerializeOne(AuditRecord record) => JsonSerializer.SerializeToUtf8Bytes(StoredRecord.From(record), Json);
 
