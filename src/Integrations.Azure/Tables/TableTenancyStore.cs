@@ -28,6 +28,9 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
         return entity is null ? null : new Organization(entity.RowKey, entity.GetString("Name"), entity.GetDateTimeOffset("CreatedAt")!.Value);
     }
 
+    public Task DeleteOrganizationAsync(string organizationId, CancellationToken cancellationToken = default) =>
+        Table.DeleteEntityAsync(OrganizationPartition, organizationId, global::Azure.ETag.All, cancellationToken);
+
     public Task<WriteOutcome> TryAddProjectAsync(Project project, CancellationToken cancellationToken = default) =>
         TableWrites.TryTransactionAsync(Table,
         [

@@ -15,6 +15,9 @@ public interface ITenancyStore
 
     Task<Organization?> GetOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes an organization row (only to undo a creation whose owner key could not be written).</summary>
+    Task DeleteOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);
+
     /// <summary>Adds a project; <see cref="WriteOutcome.Conflict"/> when the organization has a project of that name.</summary>
     Task<WriteOutcome> TryAddProjectAsync(Project project, CancellationToken cancellationToken = default);
 

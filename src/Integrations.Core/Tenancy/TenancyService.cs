@@ -21,7 +21,18 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
             throw new InvalidOperationException("A freshly generated organization id already exists.");
         }
 
-        var key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, cancellationToken).ConfigureAwait(false);
+        Result<IssuedApiKey> key;
+        try
+        {
+            // Past the organization row, finish regardless of the caller: an organization without its owner key is unusable.
+            key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DeleteOrganizationAsync(organization.Id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         return (organization, key.Value!);
     }
 
