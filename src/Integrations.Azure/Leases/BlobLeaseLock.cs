@@ -8,14 +8,15 @@ namespace Integrations.Azure.Leases;
 
 /// <summary>
 /// A distributed lock on a blob lease: 60-second leases renewed every 20 seconds while held, so a crashed
-/// holder's lock frees itself within a minute.
+/// holder's lock frees itself within a minute. When the lease is taken away, or renewals keep failing until it
+/// may have expired, the handle's <see cref="ILockHandle.Lost"/> fires so the holder stops.
 /// </summary>
 public sealed partial class BlobLeaseLock(BlobContainerClient container, TimeProvider time, ILogger<BlobLeaseLock> logger) : IDistributedLock
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
 
-    public async Task<IAsyncDisposable?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<ILockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
     {
         var blob = container.GetBlobClient(name);
         try
@@ -40,10 +41,11 @@ public sealed partial class BlobLeaseLock(BlobContainerClient container, TimePro
         return new Held(lease, name, time, logger);
     }
 
-    private sealed class Held : IAsyncDisposable
+    private sealed class Held : ILockHandle
     {
         private readonly BlobLeaseClient _lease;
         private readonly CancellationTokenSource _stop = new();
+        private readonly CancellationTokenSource _lost = new();
         private readonly Task _renewal;
 
         public Held(BlobLeaseClient lease, string name, TimeProvider time, ILogger logger)
@@ -51,6 +53,8 @@ public sealed partial class BlobLeaseLock(BlobContainerClient container, TimePro
             _lease = lease;
             _renewal = RenewAsync(name, time, logger);
         }
+
+        public CancellationToken Lost => _lost.Token;
 
         public async ValueTask DisposeAsync()
         {
@@ -65,16 +69,20 @@ public sealed partial class BlobLeaseLock(BlobContainerClient container, TimePro
             {
                 // Expired or taken over: nothing left to release.
             }
+
+            _lost.Dispose();
         }
 
         private async Task RenewAsync(string name, TimeProvider time, ILogger logger)
         {
+            var renewedAt = time.GetUtcNow();
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
                     await Task.Delay(RenewEvery, time, _stop.Token).ConfigureAwait(false);
                     await _lease.RenewAsync(cancellationToken: _stop.Token).ConfigureAwait(false);
+                    renewedAt = time.GetUtcNow();
                 }
                 catch (OperationCanceledException)
                 {
@@ -83,6 +91,13 @@ public sealed partial class BlobLeaseLock(BlobContainerClient container, TimePro
                 catch (RequestFailedException ex)
                 {
                     Log.RenewFailed(logger, ex, name);
+                    // 409/412: the lease is gone or someone else's. Otherwise give up before it can have expired.
+                    if (ex.Status is 409 or 412 || time.GetUtcNow() - renewedAt > LeaseDuration - RenewEvery)
+                    {
+                        Log.Lost(logger, name);
+                        await _lost.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
                 }
             }
         }
@@ -92,5 +107,8 @@ public sealed partial class BlobLeaseLock(BlobContainerClient container, TimePro
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Renewing the lease of lock {Name} failed.")]
         public static partial void RenewFailed(ILogger logger, Exception exception, string name);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Lock {Name} was lost; the work under it stops and is retried later.")]
+        public static partial void Lost(ILogger logger, string name);
     }
 }

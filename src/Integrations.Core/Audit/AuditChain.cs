@@ -33,6 +33,9 @@ public sealed partial class AuditChain(
             return 0;
         }
 
+        using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+        cancellationToken = whileHeld.Token;
+
         var key = await keys.GetAuditKeyAsync(cancellationToken).ConfigureAwait(false);
         var cutoff = time.GetUtcNow() - options.Value.SealDelay;
         var total = 0;
@@ -101,6 +104,9 @@ public sealed partial class AuditChain(
         {
             return 0;
         }
+
+        using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+        cancellationToken = whileHeld.Token;
 
         var cutoff = time.GetUtcNow() - options.Value.Retention;
         var deleted = 0;

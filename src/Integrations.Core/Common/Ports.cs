@@ -7,7 +7,13 @@ namespace Integrations.Core.Common;
 public interface IDistributedLock
 {
     /// <summary>Acquires <paramref name="name"/> or returns null when another holder has it. The handle renews itself until disposed.</summary>
-    Task<IAsyncDisposable?> TryAcquireAsync(string name, CancellationToken cancellationToken = default);
+    Task<ILockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A held lock. Work done under it stops when <see cref="Lost"/> fires: another holder may have it now.</summary>
+public interface ILockHandle : IAsyncDisposable
+{
+    CancellationToken Lost { get; }
 }
 
 /// <summary>Durable work queues (Storage Queues in Azure). A message is processed at least once.</summary>

@@ -59,6 +59,9 @@ public sealed partial class KeyRotationService(
             return rotation;
         }
 
+        using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+        cancellationToken = whileHeld.Token;
+
         if (rotation.Kind == RotationKind.RootKey)
         {
             var count = await keyRing.RewrapWithCurrentRootAsync(cancellationToken).ConfigureAwait(false);
