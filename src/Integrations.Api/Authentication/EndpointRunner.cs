@@ -22,6 +22,9 @@ public sealed partial class EndpointRunner(
     /// <summary>Well below the audit seal delay, so a record is never stored after the chain has passed its time.</summary>
     private static readonly TimeSpan AuditWriteTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a change may run once started (it no longer follows the client's connection).</summary>
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(60);
+
     public delegate Task<IResult> Handler(Caller caller, RequestAudit requestAudit, CancellationToken cancellationToken);
 
     /// <param name="requestAudit">What the audit record says about the object, known before the handler runs (so a denied request is attributed too); the handler may refine it.</param>
@@ -45,7 +48,17 @@ public sealed partial class EndpointRunner(
 
         if (authentication.Caller is not { } caller)
         {
-            var hmac = string.IsNullOrEmpty(credential) ? null : await audit.HmacAsync(credential, cancellationToken).ConfigureAwait(false);
+            string? hmac;
+            try
+            {
+                hmac = string.IsNullOrEmpty(credential) ? null : await audit.HmacAsync(credential, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.AuthenticationUnavailable(logger, ex, context.TraceIdentifier);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable", "Credentials cannot be checked right now; retry.");
+            }
+
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return await AuditedAsync(context, action, null, requestAudit, Problems.Unauthenticated(), hmac, authentication.Failure?.ToString()).ConfigureAwait(false)
                 ?? Problems.AuditUnavailable();
@@ -55,9 +68,17 @@ public sealed partial class EndpointRunner(
         if (Deny(caller, access) is { } denied)
         {
             // Another tenant's objects do not exist for this caller, whatever its scopes: 404, not 403.
-            result = await IsForeignAsync(caller, requestAudit, cancellationToken).ConfigureAwait(false)
-                ? Problems.From(HubError.NotFound(requestAudit.OrganizationId is null ? "project" : "organization"))
-                : denied;
+            try
+            {
+                result = await IsForeignAsync(caller, requestAudit, cancellationToken).ConfigureAwait(false)
+                    ? Problems.From(HubError.NotFound(requestAudit.OrganizationId is null ? "project" : "organization"))
+                    : denied;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.UnexpectedFailure(logger, ex, action, context.TraceIdentifier);
+                result = Problems.Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service unavailable", "Retry shortly.");
+            }
         }
         else
         {
@@ -68,9 +89,13 @@ public sealed partial class EndpointRunner(
                 return Problems.AuditUnavailable();
             }
 
+            // A change, once started, runs to its end even if the client hangs up: a half-done change would be
+            // worse than an unread answer. It is bounded by its own timeout instead.
+            using var changeTimeout = isChange ? new CancellationTokenSource(ChangeTimeout, time) : null;
+            var handlerToken = changeTimeout?.Token ?? cancellationToken;
             try
             {
-                result = await handler(caller, requestAudit, cancellationToken).ConfigureAwait(false);
+                result = await handler(caller, requestAudit, handlerToken).ConfigureAwait(false);
             }
             catch (SecretIntegrityException ex)
             {
@@ -81,7 +106,7 @@ public sealed partial class EndpointRunner(
             {
                 return Problems.AuditUnavailable();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !handlerToken.IsCancellationRequested || isChange)
             {
                 Log.UnexpectedFailure(logger, ex, action, context.TraceIdentifier);
                 result = Problems.Internal(context.TraceIdentifier);

@@ -5,10 +5,10 @@ using Integrations.Core.Audit;
 namespace Integrations.Azure.Tables;
 
 /// <summary>
-/// Group commit for audit appends. Each caller queues its record and awaits the write that carries it, so a
-/// record is acknowledged only once stored (fail closed). One write is in flight at a time and whatever queued
-/// meanwhile rides the next one, packed per partition into <see cref="AuditSegment"/> rows: the busier the hub,
-/// the more requests one insert carries. A failed write fails exactly the callers it carried.
+/// Group commit for one audit partition's appends. Each caller queues its record and awaits the write that carries
+/// it, so a record is acknowledged only once stored (fail closed). One write is in flight at a time and whatever
+/// queued meanwhile rides the next one, packed into <see cref="AuditSegment"/> rows: the busier the partition, the
+/// more requests one insert carries. A failed write fails exactly the callers it carried.
 /// </summary>
 internal sealed class AuditAppendBatcher : IAsyncDisposable
 {

@@ -18,19 +18,23 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     private const string StatePartition = "state";
     private const string RegistryPartition = "partition";
     private readonly HubTables _tables;
-    private readonly AuditAppendBatcher _batcher;
+    private readonly TimeProvider _time;
+
+    // One group-commit pipeline per partition: a slow or throttled partition delays only its own requests.
+    private readonly ConcurrentDictionary<string, Lazy<AuditAppendBatcher>> _batchers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _registered = new(StringComparer.Ordinal);
 
     public TableAuditStore(HubTables tables, TimeProvider time)
     {
         _tables = tables;
-        _batcher = new AuditAppendBatcher(tables.Audit, time);
+        _time = time;
     }
 
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         await RegisterAsync(record.Partition, cancellationToken).ConfigureAwait(false);
-        await _batcher.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        var batcher = _batchers.GetOrAdd(record.Partition, _ => new Lazy<AuditAppendBatcher>(() => new AuditAppendBatcher(_tables.Audit, _time))).Value;
+        await batcher.AppendAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PagedList<AuditRecord>> QueryAsync(string partition, DateTimeOffset from, DateTimeOffset to, PageRequest page, CancellationToken cancellationToken = default)
@@ -133,7 +137,13 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             : _tables.AuditChain.UpdateEntityAsync(entity, new ETag(state.ETag), TableUpdateMode.Replace, cancellationToken));
     }
 
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var batcher in _batchers.Values.Where(b => b.IsValueCreated))
+        {
+            await batcher.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Segments that can hold records with from ≤ time ≤ to: their newest record is at or after <paramref name="from"/>

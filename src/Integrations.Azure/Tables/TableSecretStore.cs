@@ -109,9 +109,12 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
     public async Task<long> CountAsync(IReadOnlyCollection<string> kekIds, CancellationToken cancellationToken = default)
     {
         long count = 0;
-        await foreach (var unused in Table.QueryAsync<TableEntity>(KekFilter(kekIds), select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var filter in KekFilters(kekIds))
         {
-            count++;
+            await foreach (var unused in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
         }
 
         return count;
@@ -121,11 +124,14 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
     {
         // Whole rows, not a $select: Azurite answers a query with $select with ETags that conditional writes reject,
         // and the re-wrap needs the value column (the bulk of the row) anyway.
-        await foreach (var entity in Table.QueryAsync<TableEntity>(KekFilter(kekIds), cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var filter in KekFilters(kekIds))
         {
-            var (location, version) = Place(entity);
-            var context = SecretRecord.ContextFor(location, entity.GetString("SecretId"), version);
-            yield return new SealedValueRow(entity.PartitionKey + "\n" + entity.RowKey, context, SealedSecret.Parse(entity.GetBinary("Value")), entity.ETag.ToString());
+            await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                var (location, version) = Place(entity);
+                var context = SecretRecord.ContextFor(location, entity.GetString("SecretId"), version);
+                yield return new SealedValueRow(entity.PartitionKey + "\n" + entity.RowKey, context, SealedSecret.Parse(entity.GetBinary("Value")), entity.ETag.ToString());
+            }
         }
     }
 
@@ -156,8 +162,9 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             int.Parse(entity.RowKey.AsSpan(separator + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static string KekFilter(IReadOnlyCollection<string> kekIds) =>
-        string.Join(" or ", kekIds.Select(k => $"KekId eq '{TableWrites.Quote(k)}'"));
+    /// <summary>Table Storage accepts at most 15 comparisons in one filter: one query per 15 KEK ids.</summary>
+    private static IEnumerable<string> KekFilters(IReadOnlyCollection<string> kekIds) =>
+        kekIds.Chunk(15).Select(chunk => string.Join(" or ", chunk.Select(k => $"KekId eq '{TableWrites.Quote(k)}'")));
 
     private static string Partition(SecretLocation location) => Partition(location.OrganizationId, location.ProjectId);
 

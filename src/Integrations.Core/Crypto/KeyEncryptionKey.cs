@@ -49,7 +49,20 @@ public sealed class KeyEncryptionKey : IDisposable
     internal AesGcm Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _ciphers.TryTake(out var cipher) ? cipher : new AesGcm(_key, SealedSecret.TagSize);
+        if (_ciphers.TryTake(out var pooled))
+        {
+            return pooled;
+        }
+
+        var cipher = new AesGcm(_key, SealedSecret.TagSize);
+        // Dispose sets the flag before zeroing: seen here, the key may have been zeroed while the cipher was keyed.
+        if (_disposed)
+        {
+            cipher.Dispose();
+            throw new ObjectDisposedException(nameof(KeyEncryptionKey));
+        }
+
+        return cipher;
     }
 
     internal void Return(AesGcm cipher)

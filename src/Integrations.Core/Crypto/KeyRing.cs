@@ -49,6 +49,12 @@ public sealed partial class KeyRing : IDisposable
         async ValueTask<KeyEncryptionKey> Slow(CancellationToken ct)
         {
             var fresh = await RefreshAsync(force: true, ct).ConfigureAwait(false);
+            if (_time.GetUtcNow() - fresh.ReadAt >= _options.ActiveKeyRefreshInterval)
+            {
+                // The refresh itself took longer than the interval (a slow root wrapper): read the state once more.
+                fresh = await RefreshAsync(force: true, ct).ConfigureAwait(false);
+            }
+
             return fresh.Keks[fresh.Pointer.ActiveKekId];
         }
     }
@@ -211,10 +217,10 @@ public sealed partial class KeyRing : IDisposable
     private async Task<string> CurrentRootKeyIdAsync(CancellationToken cancellationToken) =>
         (await _root.WrapAsync(new byte[SealedSecret.KeySize], cancellationToken).ConfigureAwait(false)).RootKeyId;
 
-    /// <summary>Ids of every KEK, retired ones included (a rotation re-wraps stragglers under those too).</summary>
+    /// <summary>Ids of the KEKs that may still wrap values: live ones, and retired ones within their grace period.</summary>
     public async Task<IReadOnlyList<string>> ListKekIdsAsync(CancellationToken cancellationToken = default) =>
         (await _store.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption)
+            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption && InGrace(r))
             .Select(r => r.Id)
             .ToList();
 
@@ -251,7 +257,7 @@ public sealed partial class KeyRing : IDisposable
             AuditKey? auditKey = current?.AuditKey.Id == state.AuditKeyId ? current.AuditKey : null;
             foreach (var record in records)
             {
-                if (record.Purpose == KeyPurpose.DataKeyEncryption)
+                if (record.Purpose == KeyPurpose.DataKeyEncryption && InGrace(record))
                 {
                     try
                     {
@@ -289,6 +295,8 @@ public sealed partial class KeyRing : IDisposable
             _gate.Release();
         }
     }
+
+    private bool InGrace(KeyRecord record) => record.RetiredAt is not { } retiredAt || _time.GetUtcNow() - retiredAt < _options.RetiredKekGracePeriod;
 
     private async Task<KeyRingState> BootstrapAsync(CancellationToken cancellationToken)
     {

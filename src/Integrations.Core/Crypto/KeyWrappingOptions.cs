@@ -30,6 +30,13 @@ public sealed class KeyWrappingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RotationSettleTime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a retired KEK still opens values (a straggler written just after the rotation verified) and is
+    /// re-checked by rotations. After it the KEK is not loaded at all: a leaked KEK stops being useful.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan RetiredKekGracePeriod { get; set; } = TimeSpan.FromDays(1);
 }
 
 public enum KeyWrappingProvider

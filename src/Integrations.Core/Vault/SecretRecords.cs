@@ -30,7 +30,8 @@ public sealed record SecretRecord(
     /// <summary>
     /// The associated data of a secret's value: tenant and project, and as the object both the name and the secret's
     /// id. Stores build <paramref name="location"/> from where a row sits (its keys), never from its columns, so a
-    /// row copied to another name, project or tenant, or from an earlier secret of the same name, does not open.
+    /// row copied to another name, project or tenant does not open. (Putting back a secret's own earlier rows, a
+    /// rollback by someone with write access to storage, is not detected: that needs state outside the table.)
     /// </summary>
     public static SealContext ContextFor(SecretLocation location, string secretId, int version) =>
         new(location.OrganizationId, location.ProjectId, $"secret/{location.Name}/{secretId}", version);

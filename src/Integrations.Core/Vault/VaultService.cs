@@ -207,10 +207,22 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         }
 
         // Re-read for the ETag the marking produced: the purge deletes the secret only if nothing changed since.
-        var marked = await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
-        return marked is { Purging: true } && await store.PurgeAsync(marked, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
-            ? marked
-            : HubError.NotFound("secret");
+        // A key rotation re-wrapping the row changes its ETag too; nothing else can change a purging secret, so retry.
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var marked = await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
+            if (marked is not { Purging: true })
+            {
+                return HubError.NotFound("secret");
+            }
+
+            if (await store.PurgeAsync(marked, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+            {
+                return marked;
+            }
+        }
+
+        return HubError.Conflict("update-contention", "The secret changed while it was being purged; retry.");
     }
 
     private async Task<Result<SecretRecord>> ChangeAsync(

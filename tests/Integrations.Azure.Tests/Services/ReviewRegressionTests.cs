@@ -93,6 +93,32 @@ public sealed class ReviewRegressionTests
         Assert.Equal("late-value", (await hub.Get<VaultService>().RevealAsync(location, null)).Value?.Value);
     }
 
+    [Fact]
+    public async Task KekRetiredLongerThanTheGracePeriod_IsNotLoaded_SoAPlantedValueDoesNotOpen()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await ProjectAsync(hub, "Acme");
+        var oldKekId = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
+        var rotations = hub.Get<KeyRotationService>();
+        await rotations.RunAsync((await rotations.StartAsync(RotationKind.DataKeys)).Id);
+        var leaked = (await hub.Get<KeyRing>().GetAsync(oldKekId))!;
+        var records = hub.Get<IKeyRecordStore>();
+        var retired = (await records.GetAsync(oldKekId))!;
+        await records.TryReplaceAsync(retired with { RetiredAt = retired.RetiredAt!.Value.AddDays(-2) });
+        // Someone holding the old KEK and write access to storage plants a value under it.
+        var location = new SecretLocation(org, project, "planted");
+        var now = TimeProvider.System.GetUtcNow();
+        var planted = EnvelopeCipher.Seal("forged"u8, SecretRecord.ContextFor(location, "sec_plantedaaaaaaaaaaaaa", 1), leaked);
+        await hub.Get<ISecretStore>().TryCreateAsync(
+            new SecretRecord(location, "sec_plantedaaaaaaaaaaaaa", 1, null, [], "x", now, "x", now, null, planted),
+            new SecretVersionRecord(location, 1, planted, "x", now));
+        var rootKey = hub.Get<Microsoft.Extensions.Options.IOptions<KeyWrappingOptions>>().Value.RootKey;
+        await using var fresh = await HubServices.StartAsync(hub.Prefix, rootKey);
+
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => fresh.Get<VaultService>().RevealAsync(location, null));
+        Assert.DoesNotContain(oldKekId, await fresh.Get<KeyRing>().ListKekIdsAsync());
+    }
+
     private static async Task<(string Org, string Project)> ProjectAsync(HubServices hub, string name)
     {
         var tenancy = hub.Get<TenancyService>();

@@ -161,5 +161,39 @@ public sealed class EnvelopeCipherTests : IDisposable
         Assert.Equal("76fc6ece0f4e1768cddf8853bb2d551b", Convert.ToHexStringLower(tag));
     }
 
+    [Fact]
+    public async Task Seal_WhileTheKekIsDisposed_NeverSealsUnderAZeroedKey()
+    {
+        var keyBytes = RandomNumberGenerator.GetBytes(32);
+        using var reference = new KeyEncryptionKey("kek_race", keyBytes);
+        for (var round = 0; round < 10; round++)
+        {
+            var kek = new KeyEncryptionKey("kek_race", keyBytes);
+            var sealedValues = new System.Collections.Concurrent.ConcurrentBag<SealedSecret>();
+            using var stop = new CancellationTokenSource();
+            // Dedicated threads: busy pool threads would starve the continuation that disposes the key.
+            var sealers = Enumerable.Range(0, 3).Select(_ => Task.Factory.StartNew(() =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        sealedValues.Add(EnvelopeCipher.Seal(_plaintext, Context, kek));
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                }
+            }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList();
+            await Task.Delay(5);
+            kek.Dispose();
+            await stop.CancelAsync();
+            await Task.WhenAll(sealers);
+
+            Assert.All(sealedValues, v => Assert.Equal(_plaintext, EnvelopeCipher.Open(v, Context, reference)));
+        }
+    }
+
     public void Dispose() => _kek.Dispose();
 }
