@@ -106,6 +106,11 @@ public sealed partial class EndpointRunner(
             {
                 return Problems.AuditUnavailable();
             }
+            catch (KeyUnavailableException)
+            {
+                result = Problems.Create(StatusCodes.Status503ServiceUnavailable, "keys-unavailable", "Keys unavailable",
+                    "The key this value needs cannot be reached right now; retry.");
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !handlerToken.IsCancellationRequested || isChange)
             {
                 Log.UnexpectedFailure(logger, ex, action, context.TraceIdentifier);

@@ -26,8 +26,14 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
     /// </summary>
     public async ValueTask<byte[]> OpenAsync(SealedSecret sealedSecret, SealContext context, CancellationToken cancellationToken = default)
     {
-        var kek = await keyRing.GetAsync(sealedSecret.KekId, cancellationToken).ConfigureAwait(false)
-            ?? throw new SecretIntegrityException($"The value is wrapped by KEK '{sealedSecret.KekId}', which is unknown or retired.");
+        var kek = await keyRing.GetAsync(sealedSecret.KekId, cancellationToken).ConfigureAwait(false);
+        if (kek is null)
+        {
+            throw keyRing.IsUnavailable(sealedSecret.KekId)
+                ? new KeyUnavailableException($"KEK '{sealedSecret.KekId}' cannot be unwrapped right now (root key unreachable).")
+                : new SecretIntegrityException($"The value is wrapped by KEK '{sealedSecret.KekId}', which is unknown or past its retirement grace period.");
+        }
+
         return Open(sealedSecret, context, kek);
     }
 

@@ -22,7 +22,9 @@ public sealed partial class KeyRing : IDisposable
     private readonly KeyWrappingOptions _options;
     private readonly ILogger<KeyRing> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private static readonly TimeSpan UnwrapRetryAfter = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, IDisposable> _everLoaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unwrapFailedUntil = new(StringComparer.Ordinal);
     private volatile Snapshot? _snapshot;
 
     public KeyRing(IKeyRecordStore store, IRootKeyWrapper root, TimeProvider time, IOptions<KeyWrappingOptions> options, ILogger<KeyRing> logger)
@@ -85,6 +87,9 @@ public sealed partial class KeyRing : IDisposable
             return fresh.Keks.GetValueOrDefault(kekId);
         }
     }
+
+    /// <summary>True when the KEK exists but could not be unwrapped recently (root wrapper unreachable or key missing).</summary>
+    public bool IsUnavailable(string kekId) => _unwrapFailedUntil.ContainsKey(kekId);
 
     /// <summary>The audit log's HMAC key.</summary>
     public async ValueTask<AuditKey> GetAuditKeyAsync(CancellationToken cancellationToken = default)
@@ -259,14 +264,22 @@ public sealed partial class KeyRing : IDisposable
             {
                 if (record.Purpose == KeyPurpose.DataKeyEncryption && InGrace(record))
                 {
+                    var loaded = current?.Keks.GetValueOrDefault(record.Id);
+                    if (loaded is null && record.Id != state.ActiveKekId && _unwrapFailedUntil.TryGetValue(record.Id, out var retryAt) && readAt < retryAt)
+                    {
+                        continue; // Failed recently: do not call the root wrapper again on every refresh.
+                    }
+
                     try
                     {
-                        keks[record.Id] = current?.Keks.GetValueOrDefault(record.Id) ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
+                        keks[record.Id] = loaded ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
+                        _unwrapFailedUntil.TryRemove(record.Id, out _);
                     }
                     catch (Exception ex) when (record.Id != state.ActiveKekId && ex is not OperationCanceledException)
                     {
                         // One unreadable old KEK must not take down every request; values under it fail on their own.
                         Log.KekUnavailable(_logger, ex, record.Id);
+                        _unwrapFailedUntil[record.Id] = readAt + UnwrapRetryAfter;
                         continue;
                     }
 

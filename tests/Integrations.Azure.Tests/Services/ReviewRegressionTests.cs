@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Crypto;
@@ -117,6 +118,58 @@ public sealed class ReviewRegressionTests
 
         await Assert.ThrowsAsync<SecretIntegrityException>(() => fresh.Get<VaultService>().RevealAsync(location, null));
         Assert.DoesNotContain(oldKekId, await fresh.Get<KeyRing>().ListKekIdsAsync());
+    }
+
+    [Fact]
+    public async Task OldKekThatCannotBeUnwrapped_DoesNotStopTheRing_IsNotRetriedEveryRefresh_AndReadsAsUnavailable()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var (org, project) = await ProjectAsync(hub, "Acme");
+        var vault = hub.Get<VaultService>();
+        var location = new SecretLocation(org, project, "under-old");
+        await vault.CreateAsync(org, project, "under-old", new SecretInput("v", null, null), "test");
+        var oldKekId = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
+        await hub.Get<KeyRing>().EnsureKekAsync("kek_newaaaaaaaaaaaaaaaaa");
+        await hub.Get<KeyRing>().ActivateAsync("kek_newaaaaaaaaaaaaaaaaa");
+        var records = hub.Get<IKeyRecordStore>();
+        var old = (await records.GetAsync(oldKekId))!;
+        var corrupted = (byte[])old.Wrapped.Ciphertext.Clone();
+        corrupted[^1] ^= 1;
+        await records.TryReplaceAsync(old with { Wrapped = old.Wrapped with { Ciphertext = corrupted } });
+        var rootKey = hub.Get<Microsoft.Extensions.Options.IOptions<KeyWrappingOptions>>().Value.RootKey;
+        var counting = (CountingRoot?)null;
+        await using var fresh = await HubServices.StartAsync(hub.Prefix, rootKey, configure: s =>
+            s.AddSingleton<IRootKeyWrapper>(sp => counting = new CountingRoot(sp.GetRequiredService<LocalRootKeyWrapper>())));
+
+        var created = await fresh.Get<VaultService>().CreateAsync(org, project, "new-one", new SecretInput("n", null, null), "test");
+        await Assert.ThrowsAsync<KeyUnavailableException>(() => fresh.Get<VaultService>().RevealAsync(location, null));
+        var unwrapsAfterFirstFailure = counting!.Unwraps;
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1)); // past the test's 1 s refresh interval
+            await fresh.Get<KeyRing>().GetActiveAsync();
+        }
+
+        Assert.True(created.IsSuccess);
+        Assert.Equal(unwrapsAfterFirstFailure, counting.Unwraps);
+    }
+
+    /// <summary>The real local root wrapper, counting unwrap calls.</summary>
+    private sealed class CountingRoot(LocalRootKeyWrapper inner) : IRootKeyWrapper
+    {
+        private int _unwraps;
+
+        public int Unwraps => _unwraps;
+
+        public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) => inner.WrapAsync(key, cancellationToken);
+
+        public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _unwraps);
+            return inner.UnwrapAsync(wrapped, cancellationToken);
+        }
+
+        public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 
     private static async Task<(string Org, string Project)> ProjectAsync(HubServices hub, string name)
