@@ -52,7 +52,13 @@ public static class ApiKeyToken
     }
 
     /// <summary>The stored form: lowercase hex SHA-256.</summary>
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => Hash(Digest(token));
+
+    /// <summary>The stored form of a credential whose <see cref="Digest"/> is already computed.</summary>
+    public static string Hash(byte[] digest) => Convert.ToHexStringLower(digest);
+
+    /// <summary>SHA-256 of the credential's UTF-8 bytes.</summary>
+    public static byte[] Digest(string credential) => SHA256.HashData(Encoding.UTF8.GetBytes(credential));
 
     /// <summary>What lists show so a person can tell keys apart: the prefix and the last four characters.</summary>
     public static string Hint(string token) => $"{Prefix}…{token[^4..]}";

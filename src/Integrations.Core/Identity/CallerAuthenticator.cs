@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Identity;
@@ -26,7 +25,7 @@ public readonly record struct AuthenticationResult(Caller? Caller, Authenticatio
 public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, IOptions<HubOptions> options)
 {
     private const int MaxCachedKeys = 10_000;
-    private readonly byte[] _adminKeyHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey));
+    private readonly byte[] _adminKeyHash = ApiKeyToken.Digest(options.Value.AdminKey);
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default)
@@ -36,8 +35,9 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
             return new(null, AuthenticationFailure.Missing);
         }
 
-        // Compare hashes in fixed time so the admin key does not leak through timing.
-        if (CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(credential)), _adminKeyHash))
+        // Compare hashes in fixed time so the admin key does not leak through timing. The same digest is the key's lookup hash.
+        var digest = ApiKeyToken.Digest(credential);
+        if (CryptographicOperations.FixedTimeEquals(digest, _adminKeyHash))
         {
             return new(Caller.PlatformAdmin, null);
         }
@@ -47,7 +47,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
             return new(null, AuthenticationFailure.Malformed);
         }
 
-        var hash = ApiKeyToken.Hash(credential);
+        var hash = ApiKeyToken.Hash(digest);
         var now = time.GetUtcNow();
         ApiKey? key;
         if (_cache.TryGetValue(hash, out var cached) && now - cached.CachedAt < options.Value.ApiKeyCacheDuration)
