@@ -1,18 +1,27 @@
-using Integrations.Api.Authentication;
+using Integrations.Api.Admin;
+using Integrations.Api.ApiKeys;
+using Integrations.Api.Audit;
+using Integrations.Api.Health;
 using Integrations.Api.Jobs;
+using Integrations.Api.Organizations;
+using Integrations.Api.Pipeline;
+using Integrations.Api.Projects;
+using Integrations.Api.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Integrations.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    /// <summary>Registers the endpoint handlers, the request pipeline and the job entry points both shells call.</summary>
+    /// <summary>Registers the request pipeline, the endpoint classes the route table binds to, and the job entry points both shells call.</summary>
     public static IServiceCollection AddIntegrationsApi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddProblemDetails();
-        services.TryAddSingleton<EndpointRunner>();
+        services.AddIntegrationsPipeline();
+
         services.TryAddSingleton<HealthEndpoints>();
         services.TryAddSingleton<OrganizationEndpoints>();
         services.TryAddSingleton<ApiKeyEndpoints>();
@@ -20,10 +29,33 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SecretEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
+
         services.TryAddSingleton<SealAuditLogJob>();
         services.TryAddSingleton<CleanupAuditLogJob>();
         services.TryAddSingleton<KeyRotationJob>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HubInitializer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HubInitializer>());
+        return services;
+    }
+
+    /// <summary>
+    /// The request pipeline's steps. Authenticators are asked in registration order: a new kind of caller registers
+    /// its <see cref="IRequestAuthenticator"/> here.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsPipeline(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.Policies.Values.All(limit => limit > 0), "RateLimits:Policies:<name> must be a positive number of requests per minute.");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestAuthenticator, ApiKeyAuthenticator>());
+        services.TryAddSingleton<AuthenticateStep>();
+        services.TryAddSingleton<RateLimitStep>();
+        services.TryAddSingleton<ResolveScopeStep>();
+        services.TryAddSingleton<AuditStep>();
+        services.TryAddSingleton<RepeatedRefusals>();
+        services.TryAddSingleton<ProblemMapping>();
+        services.TryAddSingleton<RequestPipeline>();
+        services.TryAddSingleton<RefusalAuditFlusher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RefusalAuditFlusher>(sp => sp.GetRequiredService<RefusalAuditFlusher>()));
         return services;
     }
 }

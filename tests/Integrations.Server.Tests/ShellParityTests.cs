@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Queues;
 using Integrations.Api;
 using Integrations.Api.Jobs;
+using Integrations.Api.Routing;
 using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
 using Integrations.Core.Common;

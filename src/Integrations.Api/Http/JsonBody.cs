@@ -25,7 +25,7 @@ public static class JsonBody
 
         if (!request.HasJsonContentType())
         {
-            return HubError.Invalid("unsupported-media-type", "Send the body as JSON with `Content-Type: application/json`.");
+            return HubError.Invalid(ApiProblems.UnsupportedMediaType, "Send the body as JSON with `Content-Type: application/json`.");
         }
 
         using var buffer = new MemoryStream();
@@ -43,19 +43,19 @@ public static class JsonBody
 
         if (buffer.Length == 0)
         {
-            return optional ? Empty<T>() : HubError.Invalid("missing-body", "The request needs a JSON body.");
+            return optional ? Empty<T>() : HubError.Invalid(ApiProblems.MissingBody, "The request needs a JSON body.");
         }
 
         try
         {
             return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
-                ?? (Result<T>)HubError.Invalid("malformed-json", "The body must be a JSON object.");
+                ?? (Result<T>)HubError.Invalid(ApiProblems.MalformedJson, "The body must be a JSON object.");
         }
         catch (JsonException ex)
         {
             // The path names the field ($.tags[2]); the message of JsonException may echo input, so it is not used.
             var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
-            return HubError.Invalid("malformed-json", field is null ? "The body is not valid JSON." : $"'{field}' has the wrong type or is not valid JSON.", field);
+            return HubError.Invalid(ApiProblems.MalformedJson, field is null ? "The body is not valid JSON." : $"'{field}' has the wrong type or is not valid JSON.", field);
         }
         finally
         {
@@ -68,5 +68,5 @@ public static class JsonBody
     private static Result<T> Empty<T>()
         where T : class => JsonSerializer.Deserialize<T>("{}"u8, ApiJson.Options)!;
 
-    private static HubError TooLarge() => new(ErrorKind.TooLarge, "body-too-large", $"The body must be at most {MaxBytes} bytes.");
+    private static HubError TooLarge() => new(ErrorKind.TooLarge, ApiProblems.BodyTooLarge, $"The body must be at most {MaxBytes} bytes.");
 }

@@ -13,30 +13,6 @@ public static class Problems
 
     public static IResult From(HubError error) => Create(StatusFor(error.Kind), error.Code, TitleFor(error.Kind), error.Message, error.Field);
 
-    public static IResult Unauthenticated() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthenticated", "Authentication required",
-            "Send a valid API key as `Authorization: Bearer <key>`.");
-
-    public static IResult MissingScope(string scope) =>
-        Create(StatusCodes.Status403Forbidden, "missing-scope", "Forbidden", $"The API key lacks the '{scope}' scope.");
-
-    public static IResult PlatformAdminOnly() =>
-        Create(StatusCodes.Status403Forbidden, "admin-key-required", "Forbidden", "Only the platform admin key may do this.");
-
-    public static IResult OrganizationKeyOnly() =>
-        Create(StatusCodes.Status403Forbidden, "organization-key-required", "Forbidden", "Use an organization API key: the platform admin key sees no tenant data.");
-
-    public static IResult AuditUnavailable() =>
-        Create(StatusCodes.Status503ServiceUnavailable, "audit-unavailable", "Audit log unavailable",
-            "The request was refused because its audit record could not be written.");
-
-    public static IResult Internal(string requestId) =>
-        Create(StatusCodes.Status500InternalServerError, "internal", "Internal error", $"The request failed; quote request id {requestId} to support.");
-
-    public static IResult Integrity(string requestId) =>
-        Create(StatusCodes.Status500InternalServerError, "integrity", "Stored value failed integrity check",
-            $"A stored value could not be authenticated; quote request id {requestId} to support.");
-
     public static IResult Create(int status, string code, string title, string detail, string? field = null)
     {
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code };

@@ -29,7 +29,7 @@ public static class Query
 
         return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? Result.Success<int?>(value)
-            : HubError.Invalid("invalid-query", $"{name} must be a whole number.", name);
+            : HubError.Invalid(ApiProblems.InvalidQuery, $"{name} must be a whole number.", name);
     }
 
     public static Result<DateTimeOffset?> Time(HttpRequest request, string name)
@@ -42,7 +42,7 @@ public static class Query
 
         return DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? Result.Success<DateTimeOffset?>(value)
-            : HubError.Invalid("invalid-query", $"{name} must be an ISO 8601 date and time.", name);
+            : HubError.Invalid(ApiProblems.InvalidQuery, $"{name} must be an ISO 8601 date and time.", name);
     }
 
     public static Result<bool> Flag(HttpRequest request, string name)
@@ -52,7 +52,7 @@ public static class Query
         {
             "" or "false" => false,
             "true" => true,
-            _ => HubError.Invalid("invalid-query", $"{name} must be true or false.", name),
+            _ => HubError.Invalid(ApiProblems.InvalidQuery, $"{name} must be true or false.", name),
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Integrations.Core.Audit;
 
@@ -81,14 +82,16 @@ internal static class AuditSegment
     /// <summary>The stored shape of a record; field names are part of the storage format.</summary>
     private sealed record StoredRecord(
         string Id, long Ticks, string Org, string? Project, string Action, string Outcome, int Status, string ActorType, string ActorId,
-        string? Target, string? SourceIp, string? UserAgent, string? RequestId, string? CredentialHmac, string? ChainHash)
+        string? Target, string? SourceIp, string? UserAgent, string? RequestId, string? CredentialHmac, string? ChainHash,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Count)
     {
+        // Count is written only for summaries (above 1), so ordinary records keep the version 1 shape byte for byte.
         public static StoredRecord From(AuditRecord r) => new(
             r.Id, r.Time.UtcTicks, r.OrganizationId, r.ProjectId, r.Action, r.Outcome, r.Status, r.ActorType, r.ActorId, r.Target, r.SourceIp,
-            r.UserAgent, r.RequestId, r.CredentialHmac, r.ChainHash);
+            r.UserAgent, r.RequestId, r.CredentialHmac, r.ChainHash, r.Count == 1 ? null : r.Count);
 
         public AuditRecord ToRecord() => new(
             Id, new DateTimeOffset(Ticks, TimeSpan.Zero), Org, Project, Action, Outcome, Status, ActorType, ActorId, Target, SourceIp, UserAgent,
-            RequestId, CredentialHmac, ChainHash);
+            RequestId, CredentialHmac, ChainHash, Count ?? 1);
     }
 }

@@ -184,6 +184,12 @@ public sealed partial class AuditChain(
             canonical.Append(field is null ? "-1" : field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field).Append('\n');
         }
 
+        if (record.Count != 1)
+        {
+            // Only summaries carry a count, so every record written before counts existed links exactly as it did.
+            canonical.Append("count:").Append(record.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
         return Convert.ToBase64String(key.Mac(Encoding.UTF8.GetBytes(canonical.ToString())));
     }
 

@@ -17,7 +17,7 @@ public sealed partial class AuditLog(IAuditStore store, KeyRing keys, TimeProvid
     {
         var record = new AuditRecord(Ids.New("aud"), time.GetUtcNow(), auditEvent.OrganizationId, auditEvent.ProjectId, auditEvent.Action,
             auditEvent.Outcome, auditEvent.Status, auditEvent.ActorType, auditEvent.ActorId, auditEvent.Target, auditEvent.SourceIp,
-            auditEvent.UserAgent, auditEvent.RequestId, auditEvent.CredentialHmac);
+            auditEvent.UserAgent, auditEvent.RequestId, auditEvent.CredentialHmac, Count: auditEvent.Count);
         try
         {
             await store.AppendAsync(record, cancellationToken).ConfigureAwait(false);

@@ -19,13 +19,15 @@ public sealed record AuditRecord(
     string? UserAgent,
     string? RequestId,
     string? CredentialHmac,
-    string? ChainHash = null)
+    string? ChainHash = null,
+    int Count = 1)
 {
     /// <summary>The log partition the record belongs to: one per project, one per organization, one for the platform.</summary>
     public string Partition => AuditPartition.For(OrganizationId, ProjectId);
 }
 
 /// <summary>What is being audited, before the log gives it an id, a time and a place in the chain.</summary>
+/// <remarks><see cref="Count"/> is above 1 for a summary of repeated refusals (one record for a flood from one source).</remarks>
 public sealed record AuditEvent(
     string OrganizationId,
     string? ProjectId,
@@ -38,7 +40,8 @@ public sealed record AuditEvent(
     string? SourceIp = null,
     string? UserAgent = null,
     string? RequestId = null,
-    string? CredentialHmac = null);
+    string? CredentialHmac = null,
+    int Count = 1);
 
 /// <summary>Names of audit partitions. Requests outside any organization (bad credentials, platform admin) go to <see cref="Platform"/>.</summary>
 public static class AuditPartition
@@ -70,13 +73,12 @@ public static class AuditActions
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
     public const string AuditRead = "audit.read";
-    public const string Authenticate = "auth";
 
-    /// <summary>Actions that change state: an attempt record is written before they run, so none goes unaudited.</summary>
-    public static IReadOnlySet<string> Changes { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        OrganizationCreate, ProjectCreate, SecretCreate, SecretUpdate, SecretDelete, SecretRestore, SecretPurge, ApiKeyCreate, ApiKeyRevoke, KeyRotationStart,
-    };
+    /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
+    public const string AuthenticationFailures = "auth.failures";
+
+    /// <summary>A summary of one credential's requests refused by its rate limit within a minute, with their count.</summary>
+    public const string RateLimited = "ratelimit.exceeded";
 }
 
 /// <summary>Stable outcome names.</summary>
@@ -90,5 +92,6 @@ public static class AuditOutcomes
     public const string NotFound = "not_found";
     public const string Invalid = "invalid";
     public const string Conflict = "conflict";
+    public const string RateLimited = "rate_limited";
     public const string Error = "error";
 }

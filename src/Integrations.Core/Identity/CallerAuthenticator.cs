@@ -20,15 +20,21 @@ public readonly record struct AuthenticationResult(Caller? Caller, Authenticatio
 /// <summary>
 /// Turns a bearer credential into a <see cref="Caller"/>. API keys are looked up by SHA-256 and kept for
 /// <see cref="HubOptions.ApiKeyCacheDuration"/> so the hot path costs no extra storage read; a key revoked on
-/// this instance is forgotten at once. Malformed keys (bad prefix or checksum) are refused without a lookup.
+/// this instance is forgotten at once. Malformed keys (bad prefix or checksum) are refused without a lookup, and
+/// well-formed keys that do not exist are remembered for <see cref="HubOptions.UnknownKeyCacheDuration"/>.
 /// </summary>
 public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, IOptions<HubOptions> options)
 {
     private const int MaxCachedKeys = 10_000;
     private readonly byte[] _adminKeyHash = ApiKeyToken.Digest(options.Value.AdminKey);
     private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
 
-    public async ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default)
+    public ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default) =>
+        AuthenticateAsync(credential, allowStorageLookup: true, cancellationToken);
+
+    /// <param name="allowStorageLookup">False to answer only from memory (the caller's address is being throttled): a key not cached is reported unknown.</param>
+    public async ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, bool allowStorageLookup, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(credential))
         {
@@ -54,6 +60,10 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
         {
             key = cached.Key;
         }
+        else if (!allowStorageLookup || (_unknown.TryGetValue(hash, out var missedAt) && now - missedAt < options.Value.UnknownKeyCacheDuration))
+        {
+            key = null;
+        }
         else
         {
             key = await store.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
@@ -65,6 +75,15 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
                 }
 
                 _cache[hash] = (key, now);
+            }
+            else
+            {
+                if (_unknown.Count >= MaxCachedKeys)
+                {
+                    _unknown.Clear();
+                }
+
+                _unknown[hash] = now;
             }
         }
 

@@ -15,4 +15,11 @@ public sealed class HubOptions
     /// <summary>How long an instance trusts an API key it has looked up. A revocation made on another instance takes effect within this time.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an instance remembers that a well-formed key does not exist, so a flood of the same made-up key costs one
+    /// storage read, not one per request. Keys are random, so no key can be asked for before it is created.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan UnknownKeyCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
-namespace Integrations.Api.Http;
+namespace Integrations.Api.Routing;
 
 /// <summary>
 /// The OpenAPI 3.1 description, built from <see cref="ApiRoutes.All"/> so it cannot drift from what either shell
-/// serves. It lists operations, parameters and who may call them; bodies are described in prose.
+/// serves. It lists operations, parameters, who may call each (<c>x-access</c>), its audit action and rate-limit
+/// policy; bodies are described in prose.
 /// </summary>
-internal static partial class OpenApiDocument
+internal static class OpenApiDocument
 {
     private static readonly Lazy<string> Document = new(Build);
 
@@ -26,15 +26,18 @@ internal static partial class OpenApiDocument
                 {
                     ["operationId"] = route.Name,
                     ["summary"] = route.Summary,
-                    ["parameters"] = new JsonArray(PathParameters().Matches(route.Template)
-                        .Select(m => (JsonNode)new JsonObject { ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } })
+                    ["parameters"] = new JsonArray(route.Parameters
+                        .Select(name => (JsonNode)new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } })
                         .ToArray()),
                     ["responses"] = new JsonObject { ["default"] = new JsonObject { ["description"] = "JSON, or RFC 9457 problem details on error." } },
                 };
-                if (route.Authorization is not null)
+                operation["x-access"] = route.Access.Describe();
+                operation["x-rate-limit-policy"] = route.RateLimitPolicy;
+                if (route.Access.RequiresCaller)
                 {
                     operation["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
-                    operation["description"] = $"Requires: {route.Authorization}.";
+                    operation["description"] = $"Who may call: {route.Access.Describe()}. Audited as `{route.AuditAction}`"
+                        + (route.ChangesState ? " (an attempt record before it runs, the outcome after)." : ".");
                 }
 
                 item[route.Method.ToLowerInvariant()] = operation;
@@ -58,7 +61,4 @@ internal static partial class OpenApiDocument
         };
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
-
-    [GeneratedRegex(@"\{(\w+)\}")]
-    private static partial Regex PathParameters();
 }

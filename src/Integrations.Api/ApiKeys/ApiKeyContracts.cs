@@ -1,0 +1,15 @@
+using Integrations.Core.Identity;
+
+namespace Integrations.Api.ApiKeys;
+
+public sealed record CreateApiKeyRequest(string? Name, List<string>? Scopes, DateTimeOffset? ExpiresAt);
+
+/// <summary>An API key as listed: a hint, never the key.</summary>
+public sealed record ApiKeyResponse(
+    string Id, string Name, IReadOnlyList<string> Scopes, string Hint, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+{
+    public static ApiKeyResponse From(ApiKey k) => new(k.Id, k.Name, k.Scopes, k.Hint, k.CreatedBy, k.CreatedAt, k.ExpiresAt, k.RevokedAt);
+}
+
+/// <summary>A new key: the only time <see cref="Key"/> is shown.</summary>
+public sealed record ApiKeyCreatedResponse(string Id, string Key, string Name, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);

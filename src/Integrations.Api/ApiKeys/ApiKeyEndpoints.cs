@@ -1,0 +1,48 @@
+using Integrations.Api.Http;
+using Integrations.Api.Pipeline;
+using Integrations.Core.Identity;
+using Microsoft.AspNetCore.Http;
+
+namespace Integrations.Api.ApiKeys;
+
+/// <summary>An organization's API keys. The key itself is returned once, at creation; lists show a hint only.</summary>
+public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
+{
+    public async Task<IResult> CreateAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync<CreateApiKeyRequest>(request.Request).ConfigureAwait(false);
+        if (!body.IsSuccess)
+        {
+            return Problems.From(body.Error!);
+        }
+
+        var input = body.Value!;
+        var issued = await apiKeys.CreateAsync(request.OrganizationId, input.Name, input.Scopes, input.ExpiresAt, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        if (!issued.IsSuccess)
+        {
+            return Problems.From(issued.Error!);
+        }
+
+        var key = issued.Value!.Key;
+        request.Audit.Target = ApiKeyRoutes.Target(key.Id);
+        return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt), StatusCodes.Status201Created);
+    }
+
+    public async Task<IResult> ListAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var page = Query.Page(request.Request);
+        if (!page.IsSuccess)
+        {
+            return Problems.From(page.Error!);
+        }
+
+        var keys = await apiKeys.ListAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+        return Responses.Page(page.Value.Apply(keys.OrderBy(k => k.CreatedAt).ToList()), ApiKeyResponse.From);
+    }
+
+    public async Task<IResult> RevokeAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var revoked = await apiKeys.RevokeAsync(request.OrganizationId, request.Values.Required("keyId"), cancellationToken).ConfigureAwait(false);
+        return revoked.IsSuccess ? Results.NoContent() : Problems.From(revoked.Error!);
+    }
+}

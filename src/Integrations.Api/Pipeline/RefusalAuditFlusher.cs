@@ -1,0 +1,55 @@
+using Integrations.Core.Audit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Api.Pipeline;
+
+/// <summary>Writes the summaries of <see cref="RepeatedRefusals"/> as their windows end, and all of them at shutdown.</summary>
+public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, AuditLog audit, TimeProvider time, ILogger<RefusalAuditFlusher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Writes every summary whose window has ended (or every one, with <paramref name="all"/>); those that fail are kept for the next try.</summary>
+    public async Task FlushAsync(bool all = false, CancellationToken cancellationToken = default)
+    {
+        var failed = new List<AuditEvent>();
+        foreach (var summary in refusals.TakeSummaries(all))
+        {
+            try
+            {
+                await audit.WriteAsync(summary, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
+            {
+                failed.Add(summary);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            Log.SummariesDeferred(logger, failed.Count);
+            refusals.Return(failed);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAsync(all: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(Interval, time, stoppingToken).ConfigureAwait(false);
+            await FlushAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "{Count} refusal summaries could not be written to the audit log; they are retried.")]
+        public static partial void SummariesDeferred(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,181 @@
+using Integrations.Api.Http;
+using Integrations.Api.Routing;
+using Integrations.Core.Audit;
+using Integrations.Core.Common;
+using Integrations.Core.Identity;
+using Microsoft.AspNetCore.Http;
+
+namespace Integrations.Api.Pipeline;
+
+/// <summary>
+/// Every route runs through here, in both shells: authenticate → rate limit → resolve scope → audit (attempt) →
+/// handler → audit (outcome), with problem mapping around the handler. Each step is its own class; this one only
+/// orders them and turns their refusals into answers. A request whose audit record cannot be written gets 503
+/// instead of its result (fail closed), so no reveal goes unaudited.
+/// </summary>
+public sealed class RequestPipeline(
+    AuthenticateStep authenticate, RateLimitStep rateLimits, ResolveScopeStep resolveScope, AuditStep audit, RepeatedRefusals refusals,
+    ProblemMapping problems, TimeProvider time)
+{
+    /// <summary>How long a change may run once started (it no longer follows the client's connection).</summary>
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs <paramref name="route"/> with its path values in template order (how Functions passes its bound parameters).</summary>
+    public Task<IResult> RunAsync(HttpContext context, ApiRoute route, params string[] pathValues)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        return RunAsync(context, route, new RouteValues(route, pathValues));
+    }
+
+    public async Task<IResult> RunAsync(HttpContext context, ApiRoute route, RouteValues values)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(route);
+        var cancellationToken = context.RequestAborted;
+        // Responses of a vault API are never cached by browsers or proxies (reveals, keys shown once).
+        context.Response.Headers.CacheControl = "no-store";
+        if (!route.Access.RequiresCaller)
+        {
+            return await InvokeAsync(new HubRequest(context, route, values, null, VerifiedScope.None, new RequestAudit()), isChange: false, cancellationToken).ConfigureAwait(false)
+                ?? ApiProblems.StorageUnavailable();
+        }
+
+        var action = route.AuditAction ?? throw new InvalidOperationException($"Route {route.Name} has a caller but no audit action.");
+        var requestAudit = new RequestAudit { Target = route.AuditTarget(values) };
+        var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        AuthenticationOutcome authentication;
+        try
+        {
+            authentication = await authenticate.RunAsync(context, rateLimits.MayLookUpCredentials(source), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return problems.AuthenticationUnavailable(ex, context);
+        }
+
+        if (authentication.Caller is not { } caller)
+        {
+            return await RefuseUnauthenticatedAsync(context, action, requestAudit, authentication, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!rateLimits.TryAcquire(route.RateLimitPolicy, caller, out var wait))
+        {
+            return await RefuseRateLimitedAsync(context, action, caller, requestAudit, wait).ConfigureAwait(false);
+        }
+
+        ScopeResolution scope;
+        try
+        {
+            scope = await resolveScope.RunAsync(caller, route, values, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await RecordAsync(context, action, caller, requestAudit, problems.ScopeUnavailable(ex, context, route.Name)).ConfigureAwait(false);
+        }
+
+        requestAudit.ProjectId = scope.Verified.Project?.Id;
+        if (scope.Refusal is { } refusal)
+        {
+            requestAudit.Target = scope.Verified.Project is null ? UnverifiedTarget(values, requestAudit.Target) : requestAudit.Target;
+            return await RecordAsync(context, action, caller, requestAudit, Problems.From(refusal)).ConfigureAwait(false);
+        }
+
+        var request = new HubRequest(context, route, values, caller, scope.Verified, requestAudit);
+        if (!route.ChangesState)
+        {
+            var read = await InvokeAsync(request, isChange: false, cancellationToken).ConfigureAwait(false);
+            return read is null ? ApiProblems.AuditUnavailable() : await RecordAsync(context, action, caller, requestAudit, read).ConfigureAwait(false);
+        }
+
+        // A change is recorded before it runs: if even that cannot be written, nothing happens (fail closed).
+        if (!await audit.WriteAsync(context, action, caller, requestAudit, status: null).ConfigureAwait(false))
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
+        // A change, once started, runs to its end even if the client hangs up: a half-done change would be worse than
+        // an unread answer. It is bounded by its own timeout instead.
+        using var changeTimeout = new CancellationTokenSource(ChangeTimeout, time);
+        var changed = await InvokeAsync(request, isChange: true, changeTimeout.Token).ConfigureAwait(false);
+        if (changed is null)
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
+        // The change has happened and its attempt is on record; a lost outcome record must not turn a committed change
+        // into a "refused" answer the client would retry.
+        await audit.WriteAsync(context, action, caller, requestAudit, AuditStep.StatusOf(changed)).ConfigureAwait(false);
+        return changed;
+    }
+
+    /// <summary>The handler's result, the problem its exception maps to, or null when the audit log failed under it.</summary>
+    private async Task<IResult?> InvokeAsync(HubRequest request, bool isChange, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.Route.Handler(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested || isChange)
+        {
+            return problems.Map(ex, request.Http, request.Route.Name);
+        }
+    }
+
+    /// <summary>Writes the outcome record of <paramref name="result"/>; the result if it was written, else 503.</summary>
+    private async Task<IResult> RecordAsync(HttpContext context, string action, Caller caller, RequestAudit requestAudit, IResult result) =>
+        await audit.WriteAsync(context, action, caller, requestAudit, AuditStep.StatusOf(result)).ConfigureAwait(false) ? result : ApiProblems.AuditUnavailable();
+
+    private async Task<IResult> RefuseUnauthenticatedAsync(
+        HttpContext context, string action, RequestAudit requestAudit, AuthenticationOutcome authentication, string source, CancellationToken cancellationToken)
+    {
+        IResult result;
+        int status;
+        if (rateLimits.TryCountFailure(source, out var wait))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            (result, status) = (ApiProblems.UnauthenticatedResult(), StatusCodes.Status401Unauthorized);
+        }
+        else
+        {
+            SetRetryAfter(context, wait);
+            (result, status) = (ApiProblems.TooManyRequests(wait), StatusCodes.Status429TooManyRequests);
+        }
+
+        var summary = AuditStep.Event(context, AuditActions.AuthenticationFailures, null, new RequestAudit(), StatusCodes.Status401Unauthorized, failure: "repeated");
+        if (refusals.IsRepeat("address:" + source, summary))
+        {
+            return result;
+        }
+
+        string? hmac;
+        try
+        {
+            hmac = await audit.CredentialHmacAsync(authentication.PresentedCredential, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return problems.AuthenticationUnavailable(ex, context);
+        }
+
+        return await audit.WriteAsync(context, action, null, requestAudit, status, hmac, authentication.Failure?.ToString()).ConfigureAwait(false)
+            ? result
+            : ApiProblems.AuditUnavailable();
+    }
+
+    private async Task<IResult> RefuseRateLimitedAsync(HttpContext context, string action, Caller caller, RequestAudit requestAudit, TimeSpan wait)
+    {
+        SetRetryAfter(context, wait);
+        var result = ApiProblems.TooManyRequests(wait);
+        var summary = AuditStep.Event(context, AuditActions.RateLimited, caller, new RequestAudit(), StatusCodes.Status429TooManyRequests);
+        return refusals.IsRepeat("caller:" + caller.Id, summary) ? result : await RecordAsync(context, action, caller, requestAudit, result).ConfigureAwait(false);
+    }
+
+    /// <summary>A request refused before its project was verified names the project in its target, not as its log partition.</summary>
+    private static string? UnverifiedTarget(RouteValues values, string? target) =>
+        values["projectId"] is { } projectId
+            ? "project/" + (Ids.IsValid("prj", projectId) ? projectId : "(invalid id)") + (target is null ? "" : "/" + target)
+            : target;
+
+    private static void SetRetryAfter(HttpContext context, TimeSpan wait) =>
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using Integrations.Api.Pipeline;
+using Microsoft.AspNetCore.Http;
+
+namespace Integrations.Api.Routing;
+
+/// <summary>Runs a route once the pipeline has authenticated the caller and verified its scope.</summary>
+public delegate Task<IResult> RouteHandler(HubRequest request, CancellationToken cancellationToken);
+
+/// <summary>
+/// One HTTP route of the hub, declared once with everything that is true of it. The Server maps it, the OpenAPI
+/// document describes it, the pipeline enforces its access, audit and rate limit, and a test checks the Functions
+/// app's generated trigger metadata against it.
+/// </summary>
+/// <param name="Name">The operation id, and the Functions function name.</param>
+/// <param name="Method">The HTTP method, upper case.</param>
+/// <param name="Template">The route without a leading slash, as Functions writes it.</param>
+/// <param name="Summary">What it does, for the OpenAPI document.</param>
+/// <param name="Access">Who may call it.</param>
+/// <param name="AuditAction">The audit log's action name (<see cref="Core.Audit.AuditActions"/>); null for public routes, which are not audited.</param>
+/// <param name="ChangesState">A change is recorded as an attempt before it runs and is not cancelled by a client hang-up.</param>
+/// <param name="RateLimitPolicy">The per-caller limit that applies (<see cref="RateLimitPolicies"/>).</param>
+/// <param name="Handler">What runs the route: an endpoint method in the route's capability folder.</param>
+public sealed partial record ApiRoute(
+    string Name, string Method, string Template, string Summary, RouteAccess Access, string? AuditAction, bool ChangesState, string RateLimitPolicy,
+    RouteHandler Handler)
+{
+    /// <summary>The path parameters, in template order (e.g. <c>projectId</c>, <c>name</c>).</summary>
+    public IReadOnlyList<string> Parameters { get; } = PathParameters().Matches(Template).Select(m => m.Groups[1].Value).ToArray();
+
+    /// <summary>What the audit record names as the object acted on, from the path alone (so a denied request is attributed too).</summary>
+    public Func<RouteValues, string?> AuditTarget { get; init; } = static _ => null;
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    private static partial Regex PathParameters();
+}

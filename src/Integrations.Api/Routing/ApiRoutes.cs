@@ -1,0 +1,28 @@
+using Integrations.Api.Admin;
+using Integrations.Api.ApiKeys;
+using Integrations.Api.Audit;
+using Integrations.Api.Health;
+using Integrations.Api.Organizations;
+using Integrations.Api.Projects;
+using Integrations.Api.Secrets;
+
+namespace Integrations.Api.Routing;
+
+/// <summary>
+/// The route table: every route of the hub, each declared once in its capability's <c>…Routes</c> class. Both shells
+/// expose exactly this set — the Server maps it, the Functions app has one function per entry, and a test compares the
+/// app's generated <c>functions.metadata</c> with it. A new capability adds its list here.
+/// </summary>
+public static class ApiRoutes
+{
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        .. HealthRoutes.All,
+        .. OrganizationRoutes.All,
+        .. ApiKeyRoutes.All,
+        .. ProjectRoutes.All,
+        .. SecretRoutes.All,
+        .. AuditRoutes.All,
+        .. AdminRoutes.All,
+    ];
+}

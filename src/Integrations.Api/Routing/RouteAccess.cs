@@ -1,0 +1,55 @@
+namespace Integrations.Api.Routing;
+
+/// <summary>
+/// Who may call a route. The pipeline authenticates the caller, then <see cref="Pipeline.ResolveScopeStep"/> checks the
+/// caller against this and resolves the organization or project the route acts on. New kinds of caller (a user role,
+/// a webhook signature, an OAuth state) are new cases here and new authenticators, never branches in a handler.
+/// </summary>
+public abstract record RouteAccess
+{
+    /// <summary>Anyone: no credential, no audit (probes and the API description).</summary>
+    public static RouteAccess Public { get; } = new PublicAccess();
+
+    /// <summary>The platform admin key only (<c>Hub:AdminKey</c>); sees no tenant data.</summary>
+    public static RouteAccess PlatformAdmin { get; } = new PlatformAdminAccess();
+
+    /// <summary>An organization API key; the organization is the path's <c>{orgId}</c>, or the caller's own when the path has none.</summary>
+    public static RouteAccess Organization(string? scope = null) => new OrganizationAccess(scope);
+
+    /// <summary>An organization API key whose organization owns the path's <c>{projectId}</c>.</summary>
+    public static RouteAccess Project(string scope) => new ProjectAccess(scope);
+
+    /// <summary>Whether the caller must present a credential (and so is audited).</summary>
+    public virtual bool RequiresCaller => true;
+
+    /// <summary>Who may call, in words, for the OpenAPI document.</summary>
+    public abstract string Describe();
+}
+
+/// <summary>See <see cref="RouteAccess.Public"/>.</summary>
+public sealed record PublicAccess : RouteAccess
+{
+    public override bool RequiresCaller => false;
+
+    public override string Describe() => "anyone";
+}
+
+/// <summary>See <see cref="RouteAccess.PlatformAdmin"/>.</summary>
+public sealed record PlatformAdminAccess : RouteAccess
+{
+    public override string Describe() => "the platform admin key";
+}
+
+/// <summary>See <see cref="RouteAccess.Organization"/>.</summary>
+/// <param name="Scope">The API-key scope required, or null for any key of the organization.</param>
+public sealed record OrganizationAccess(string? Scope) : RouteAccess
+{
+    public override string Describe() => Scope is null ? "any API key of the organization" : $"an API key of the organization with scope '{Scope}'";
+}
+
+/// <summary>See <see cref="RouteAccess.Project"/>.</summary>
+/// <param name="Scope">The API-key scope required.</param>
+public sealed record ProjectAccess(string Scope) : RouteAccess
+{
+    public override string Describe() => $"an API key of the project's organization with scope '{Scope}'";
+}
