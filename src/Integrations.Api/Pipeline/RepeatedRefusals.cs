@@ -30,6 +30,11 @@ public sealed class RepeatedRefusals(TimeProvider time)
         var now = time.GetUtcNow();
         lock (_gate)
         {
+            if (!_windows.ContainsKey(source) && _windows.Count >= MaxSources)
+            {
+                (source, summary) = (OverflowSource, summary with { SourceIp = null });
+            }
+
             if (_windows.TryGetValue(source, out var window))
             {
                 if (now - window.Start < Window)
@@ -39,11 +44,6 @@ public sealed class RepeatedRefusals(TimeProvider time)
                 }
 
                 Close(source, window);
-            }
-
-            if (_windows.Count >= MaxSources)
-            {
-                return IsRepeat(OverflowSource, summary with { SourceIp = null });
             }
 
             _windows[source] = new SourceWindow(now, summary);

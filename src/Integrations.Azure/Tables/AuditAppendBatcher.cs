@@ -30,14 +30,24 @@ internal sealed class AuditAppendBatcher : IAsyncDisposable
     {
         _table = table;
         _time = time;
+        LastUsed = time.GetUtcNow();
         _loop = Task.Run(RunAsync);
     }
 
-    public Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    /// <summary>When the batcher last took a record (for eviction when idle).</summary>
+    public DateTimeOffset LastUsed { get; private set; }
+
+    /// <summary>Queues the record; null when this batcher has been closed (the caller takes a fresh one).</summary>
+    public Task? TryAppend(AuditRecord record, CancellationToken cancellationToken)
     {
         // Serialized here, on the caller's thread, once: the single writer loop only concatenates.
         var pending = new Pending(record, AuditSegment.SerializeOne(record), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return null;
+        }
+
+        LastUsed = _time.GetUtcNow();
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 

@@ -15,6 +15,9 @@ namespace Integrations.Azure.Tables;
 /// </summary>
 public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
 {
+    /// <summary>A partition's writer (a background loop and its queue) is closed after this long without a record.</summary>
+    public static readonly TimeSpan IdleWriterTimeout = TimeSpan.FromMinutes(5);
+
     private const string StatePartition = "state";
     private const string RegistryPartition = "partition";
     private readonly HubTables _tables;
@@ -23,6 +26,7 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     // One group-commit pipeline per partition: a slow or throttled partition delays only its own requests.
     private readonly ConcurrentDictionary<string, Lazy<AuditAppendBatcher>> _batchers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _registered = new(StringComparer.Ordinal);
+    private long _lastSweepTicks;
 
     public TableAuditStore(HubTables tables, TimeProvider time)
     {
@@ -30,11 +34,26 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         _time = time;
     }
 
+    /// <summary>How many partitions have a writer open now (each is a background loop; idle ones are closed).</summary>
+    public int OpenPartitionWriters => _batchers.Count;
+
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         await RegisterAsync(record.Partition, cancellationToken).ConfigureAwait(false);
-        var batcher = _batchers.GetOrAdd(record.Partition, _ => new Lazy<AuditAppendBatcher>(() => new AuditAppendBatcher(_tables.Audit, _time))).Value;
-        await batcher.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var entry = _batchers.GetOrAdd(record.Partition, _ => new Lazy<AuditAppendBatcher>(() => new AuditAppendBatcher(_tables.Audit, _time)));
+            if (entry.Value.TryAppend(record, cancellationToken) is { } written)
+            {
+                await written.ConfigureAwait(false);
+                break;
+            }
+
+            // Closed as idle between lookup and append: drop exactly that one (a fresh one may already be there) and retry.
+            _batchers.TryRemove(KeyValuePair.Create(record.Partition, entry));
+        }
+
+        await EvictIdleWritersAsync().ConfigureAwait(false);
     }
 
     public async Task<PagedList<AuditRecord>> QueryAsync(string partition, DateTimeOffset from, DateTimeOffset to, PageRequest page, CancellationToken cancellationToken = default)
@@ -196,6 +215,30 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             segment["Count"] = changed.Count;
             segment["OldestTicks"] = changed.Min(r => r.Time.UtcTicks);
             await _tables.Audit.UpdateEntityAsync(segment, segment.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Closes the writers of partitions that have been idle for <see cref="IdleWriterTimeout"/>, at most once a minute:
+    /// a process that has written to many partitions once (many projects) does not keep a loop for each forever.
+    /// </summary>
+    private async Task EvictIdleWritersAsync()
+    {
+        var now = _time.GetUtcNow();
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (partition, entry) in _batchers)
+        {
+            if (entry.IsValueCreated && now - entry.Value.LastUsed >= IdleWriterTimeout && _batchers.TryRemove(KeyValuePair.Create(partition, entry)))
+            {
+                _registered.TryRemove(partition, out _);
+                // Completes the queue: records already taken are written, later appenders find it closed and take a new one.
+                await entry.Value.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

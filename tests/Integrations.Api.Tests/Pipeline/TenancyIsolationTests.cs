@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using static Integrations.Api.Tests.HubFixture;
 
-namespace Integrations.Api.Tests;
+namespace Integrations.Api.Tests.Pipeline;
 
 /// <summary>A caller of organization A gets 404 — never 403, never data — for every object of organization B.</summary>
 public sealed class TenancyIsolationTests(HubFixture hub) : IClassFixture<HubFixture>

@@ -5,7 +5,7 @@ using Integrations.Core.Crypto;
 using Microsoft.Extensions.DependencyInjection;
 using static Integrations.Api.Tests.HubFixture;
 
-namespace Integrations.Api.Tests;
+namespace Integrations.Api.Tests.Admin;
 
 public sealed class KeyRotationApiTests(HubFixture hub) : IClassFixture<HubFixture>
 {

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using static Integrations.Api.Tests.HubFixture;
 
-namespace Integrations.Api.Tests;
+namespace Integrations.Api.Tests.Secrets;
 
 public sealed class SecretsApiTests(HubFixture hub) : IClassFixture<HubFixture>
 {

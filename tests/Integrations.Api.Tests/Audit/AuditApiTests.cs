@@ -7,7 +7,7 @@ using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Integrations.Api.Tests.HubFixture;
 
-namespace Integrations.Api.Tests;
+namespace Integrations.Api.Tests.Audit;
 
 public sealed class AuditApiTests(HubFixture hub) : IClassFixture<HubFixture>
 {

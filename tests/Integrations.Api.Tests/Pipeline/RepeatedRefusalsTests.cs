@@ -1,0 +1,90 @@
+using Integrations.Api.Pipeline;
+using Integrations.Core.Audit;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Integrations.Api.Tests.Pipeline;
+
+public sealed class RepeatedRefusalsTests
+{
+    private static readonly AuditEvent Summary = new(AuditPartition.Platform, null, AuditActions.AuthenticationFailures, AuditOutcomes.Unauthenticated, 401,
+        "anonymous", "repeated", SourceIp: "192.0.2.1");
+
+    [Fact]
+    public void IsRepeat_FirstRefusalOpensTheWindow_RestAreCountedIntoOneSummaryWhenItEnds()
+    {
+        var time = new FakeTimeProvider();
+        var refusals = new RepeatedRefusals(time);
+
+        var first = refusals.IsRepeat("address:192.0.2.1", Summary);
+        var repeats = Enumerable.Range(0, 199).Count(_ => refusals.IsRepeat("address:192.0.2.1", Summary));
+        var beforeTheWindowEnds = refusals.TakeSummaries();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var after = refusals.TakeSummaries();
+
+        Assert.False(first);
+        Assert.Equal(199, repeats);
+        Assert.Empty(beforeTheWindowEnds);
+        var summary = Assert.Single(after);
+        Assert.Equal(199, summary.Count);
+        Assert.Equal(AuditActions.AuthenticationFailures, summary.Action);
+    }
+
+    [Fact]
+    public void IsRepeat_AfterTheWindow_OpensANewOne_AndTheOldSummaryIsKept()
+    {
+        var time = new FakeTimeProvider();
+        var refusals = new RepeatedRefusals(time);
+        refusals.IsRepeat("a", Summary);
+        refusals.IsRepeat("a", Summary);
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var reopened = refusals.IsRepeat("a", Summary);
+
+        Assert.False(reopened);
+        Assert.Equal(1, Assert.Single(refusals.TakeSummaries(all: true)).Count);
+    }
+
+    [Fact]
+    public void IsRepeat_SourcesAreCountedSeparately_AndALoneRefusalNeedsNoSummary()
+    {
+        var refusals = new RepeatedRefusals(new FakeTimeProvider());
+        refusals.IsRepeat("a", Summary);
+        refusals.IsRepeat("a", Summary);
+        refusals.IsRepeat("b", Summary);
+
+        var summaries = refusals.TakeSummaries(all: true);
+
+        Assert.Equal(1, Assert.Single(summaries).Count);
+    }
+
+    [Fact]
+    public void IsRepeat_PastMaxSources_FurtherSourcesShareOneSummary()
+    {
+        var refusals = new RepeatedRefusals(new FakeTimeProvider());
+        for (var i = 0; i < RepeatedRefusals.MaxSources; i++)
+        {
+            refusals.IsRepeat($"s{i}", Summary);
+        }
+
+        var firstOverflow = refusals.IsRepeat("one-more", Summary);
+        var secondOverflow = refusals.IsRepeat("and-another", Summary);
+
+        Assert.False(firstOverflow);
+        Assert.True(secondOverflow);
+        var shared = Assert.Single(refusals.TakeSummaries(all: true));
+        Assert.Null(shared.SourceIp);
+    }
+
+    [Fact]
+    public void Return_KeepsUnwrittenSummariesForTheNextFlush()
+    {
+        var refusals = new RepeatedRefusals(new FakeTimeProvider());
+        refusals.IsRepeat("a", Summary);
+        refusals.IsRepeat("a", Summary);
+        var taken = refusals.TakeSummaries(all: true);
+
+        refusals.Return(taken);
+
+        Assert.Single(refusals.TakeSummaries());
+    }
+}
