@@ -164,7 +164,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         var secret = await GetAsync(location, cancellationToken).ConfigureAwait(false);
         if (!secret.IsSuccess)
         {
-            return secret.Error!;
+            return secret.Error;
         }
 
         return Result.Success(await store.ListVersionsAsync(location, cancellationToken).ConfigureAwait(false));
