@@ -65,6 +65,8 @@ public sealed class LocalRootKeyWrapper : IRootKeyWrapper, IDisposable
         return Task.FromResult(output);
     }
 
+    public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => Task.FromResult(_current.Id);
+
     public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public void Dispose()
