@@ -55,10 +55,10 @@ internal static class ApiKeyCommands
             .CreateAsync(organizationId, name, scopes, expiresAt, CliAudit.Actor, cancellationToken).ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
-            return cli.Fail(issued.Error!);
+            return cli.Fail(issued.Error);
         }
 
-        var (key, token) = issued.Value!;
+        var (key, token) = issued.Value;
         await CliAudit.SucceededAsync(services, organizationId, AuditActions.ApiKeyCreate, 201, $"apikey/{key.Id}", cancellationToken).ConfigureAwait(false);
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Key id"), new Text(key.Id));
@@ -103,11 +103,11 @@ internal static class ApiKeyCommands
         var revoked = await services.GetRequiredService<ApiKeyService>().RevokeAsync(organizationId, keyId, cancellationToken).ConfigureAwait(false);
         if (!revoked.IsSuccess)
         {
-            return cli.Fail(revoked.Error!);
+            return cli.Fail(revoked.Error);
         }
 
         await CliAudit.SucceededAsync(services, organizationId, AuditActions.ApiKeyRevoke, 204, $"apikey/{keyId}", cancellationToken).ConfigureAwait(false);
-        cli.Output.MarkupLineInterpolated($"Revoked {keyId} ({revoked.Value!.Name}).");
+        cli.Output.MarkupLineInterpolated($"Revoked {keyId} ({revoked.Value.Name}).");
         return ExitCodes.Success;
     }
 

@@ -22,7 +22,7 @@ internal static class OrgCommands
         var created = await services.GetRequiredService<TenancyService>().CreateOrganizationAsync(name, CliAudit.Actor, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
-            return cli.Fail(created.Error!);
+            return cli.Fail(created.Error);
         }
 
         var (organization, ownerKey) = created.Value;

@@ -15,7 +15,9 @@ namespace Integrations.Azure.KeyVault;
 /// and Key Vault's challenge-based authentication with the injected <see cref="TokenCredential"/>.
 /// Wrapping uses the key's current version and returns the versioned <c>kid</c> that Key Vault reports, to be stored
 /// next to the wrapped key; unwrapping sends the request to that version on the configured vault only, so KEKs wrapped
-/// before a key rotation still open. The identity needs the "Key Vault Crypto User" role (get, wrapKey, unwrapKey).
+/// before a key rotation still open. <see cref="GetCurrentKeyIdAsync"/> reads the current version's <c>kid</c> with GET key,
+/// so a root rotation learns which records are out of date without wrapping anything.
+/// The identity needs the "Key Vault Crypto User" role (get, wrapKey, unwrapKey).
 /// </summary>
 /// <remarks>
 /// Failures throw <see cref="RequestFailedException"/> carrying Key Vault's status and error code (for example
@@ -110,18 +112,21 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// <c>GET {vault}/keys/{name}</c> without a version answers with the current version, whose versioned <c>kid</c> is
+    /// the one wrapkey reports (https://learn.microsoft.com/rest/api/keyvault/keys/get-key/get-key). Nothing is wrapped.
+    /// </remarks>
+    /// <exception cref="RequestFailedException">Key Vault cannot be reached or refused the request (e.g. <c>KeyNotFound</c>).</exception>
+    public async Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) =>
+        (await GetKeyAsync(cancellationToken).ConfigureAwait(false)).Kid;
+
+    /// <inheritdoc />
     /// <remarks><c>GET {vault}/keys/{name}</c>: the key exists, is enabled and permits wrapKey and unwrapKey (https://learn.microsoft.com/rest/api/keyvault/keys/get-key/get-key).</remarks>
     /// <exception cref="RequestFailedException">Key Vault cannot be reached or refused the request (e.g. <c>KeyNotFound</c>).</exception>
     /// <exception cref="InvalidOperationException">The key is disabled or does not permit wrapKey and unwrapKey.</exception>
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
-        var bundle = await SendAsync("getKey", RequestMethod.Get, _key.KeyUri(), body: null, KeyVaultProtocol.ReadKeyBundle, cancellationToken)
-            .ConfigureAwait(false);
-        if (!_key.TryGetVersion(bundle.Kid, out _))
-        {
-            throw Malformed("getKey", 200, "'key.kid' is not a version of the configured key.");
-        }
-
+        var bundle = await GetKeyAsync(cancellationToken).ConfigureAwait(false);
         if (!bundle.Enabled)
         {
             throw new InvalidOperationException($"The Key Vault key {_key.Display} is disabled.");
@@ -131,6 +136,16 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
         {
             throw new InvalidOperationException($"The Key Vault key {_key.Display} does not permit both wrapKey and unwrapKey (key_ops).");
         }
+    }
+
+    /// <summary>The key's current version as GET key describes it; its <c>kid</c> is checked to name a version of the configured key.</summary>
+    private async Task<KeyBundle> GetKeyAsync(CancellationToken cancellationToken)
+    {
+        var bundle = await SendAsync("getKey", RequestMethod.Get, _key.KeyUri(), body: null, KeyVaultProtocol.ReadKeyBundle, cancellationToken)
+            .ConfigureAwait(false);
+        return _key.TryGetVersion(bundle.Kid, out _)
+            ? bundle
+            : throw Malformed("getKey", 200, "'key.kid' is not a version of the configured key.");
     }
 
     private async Task<T> SendAsync<T>(string operation, RequestMethod method, Uri uri, byte[]? body, ReadBody<T> read, CancellationToken cancellationToken)

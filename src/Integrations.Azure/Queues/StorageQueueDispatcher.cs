@@ -12,9 +12,3 @@ public sealed class StorageQueueDispatcher(QueueServiceClient service, HubQueueN
     public async Task EnqueueAsync(string queueName, string message, CancellationToken cancellationToken = default) =>
         await service.GetQueueClient(names.For(queueName)).SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
 }
-
-/// <summary>Maps a job queue to its Storage Queue name.</summary>
-public sealed class HubQueueNames(string prefix)
-{
-    public string For(string queueName) => $"{prefix}-{queueName}";
-}

@@ -8,9 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Audit;
 
-/// <summary>A place where the audit log does not match its chain.</summary>
-public sealed record AuditChainFinding(string Partition, string? RecordId, string Problem);
-
 /// <summary>
 /// Makes the audit log tamper-evident without serialising the hot path: requests write records independently,
 /// and a timer job seals them afterwards, per partition, into an HMAC chain

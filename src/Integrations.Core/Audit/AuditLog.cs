@@ -5,10 +5,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Integrations.Core.Audit;
 
-/// <summary>The audit record could not be written, so the request must fail (fail closed, as Vault does).</summary>
-public sealed class AuditUnavailableException(Exception innerException)
-    : Exception("The audit log could not be written.", innerException);
-
 /// <summary>Writes audit records and computes keyed HMACs of sensitive identifiers.</summary>
 public sealed partial class AuditLog(IAuditStore store, KeyRing keys, TimeProvider time, ILogger<AuditLog> logger)
 {

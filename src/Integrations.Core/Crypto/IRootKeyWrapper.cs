@@ -1,10 +1,5 @@
 namespace Integrations.Core.Crypto;
 
-/// <summary>A key wrapped by the root wrapper, with the id of the exact root key (version) that wrapped it.</summary>
-/// <param name="RootKeyId">For Key Vault the versioned <c>kid</c> that wrapKey returned; for the local wrapper, <c>local:</c> and a fingerprint.</param>
-/// <param name="Ciphertext">The wrapped key.</param>
-public sealed record WrappedKey(string RootKeyId, byte[] Ciphertext);
-
 /// <summary>
 /// The root of the key hierarchy: wraps and unwraps KEKs and other hub keys. An Azure Key Vault key in
 /// production, a local root key from configuration for development.
@@ -16,6 +11,13 @@ public interface IRootKeyWrapper
 
     /// <summary>Unwraps with the root key named in <paramref name="wrapped"/>. The caller zeroes the result.</summary>
     Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The id of the root key that <see cref="WrapAsync"/> uses now, as it would appear in <see cref="WrappedKey.RootKeyId"/>:
+    /// for Key Vault the versioned <c>kid</c> of the key's current version, for the local wrapper <c>local:</c> and a
+    /// fingerprint. A root rotation compares it with each stored record to find the ones still under an earlier root key.
+    /// </summary>
+    Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Checks that the root key can be used (for readiness probes) without wrapping real material.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);

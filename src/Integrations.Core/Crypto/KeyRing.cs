@@ -12,6 +12,8 @@ namespace Integrations.Core.Crypto;
 /// Keys are loaded once per instance and on demand when an unknown KEK id appears; which KEK is active is
 /// re-read every <see cref="KeyWrappingOptions.ActiveKeyRefreshInterval"/>, so a rotation started on another
 /// instance takes effect here within that interval. On first start it creates the first KEK and audit key.
+/// This is the read path only: creating, activating and retiring KEKs and re-wrapping them under a new root key is
+/// <see cref="KekLifecycle"/>'s work, which reloads the ring after each change.
 /// </summary>
 public sealed partial class KeyRing : IDisposable
 {
@@ -106,128 +108,9 @@ public sealed partial class KeyRing : IDisposable
     public async Task<KeyRingState> GetStateAsync(CancellationToken cancellationToken = default) =>
         (await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false)).Pointer;
 
-    /// <summary>Creates KEK <paramref name="kekId"/> if it does not exist yet (idempotent, for resumable rotations).</summary>
-    public async Task EnsureKekAsync(string kekId, CancellationToken cancellationToken = default)
-    {
-        if (await _store.GetAsync(kekId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            var bytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
-            KeyRecord record;
-            try
-            {
-                record = await WrapNewAsync(kekId, KeyPurpose.DataKeyEncryption, bytes, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(bytes);
-            }
-
-            var outcome = await _store.TryAddAsync(record, cancellationToken).ConfigureAwait(false);
-            if (outcome == WriteOutcome.Written)
-            {
-                Log.KekCreated(_logger, kekId);
-            }
-        }
-
+    /// <summary>Re-reads the state and keys now (after the KEK lifecycle changed them), so this instance sees the change at once.</summary>
+    internal async Task ReloadAsync(CancellationToken cancellationToken) =>
         await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Makes <paramref name="kekId"/> the KEK for new data keys (idempotent).</summary>
-    public async Task ActivateAsync(string kekId, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var pointer = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("The key ring is not initialized.");
-            if (pointer.ActiveKekId == kekId)
-            {
-                break;
-            }
-
-            var next = pointer with { ActiveKekId = kekId, ActivatedAt = _time.GetUtcNow() };
-            if (await _store.TrySetStateAsync(next, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
-            {
-                Log.KekActivated(_logger, kekId);
-                break;
-            }
-        }
-
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Marks a KEK retired: no value should be wrapped by it any more, and it never becomes active again.</summary>
-    public async Task RetireAsync(string kekId, CancellationToken cancellationToken = default)
-    {
-        while (true)
-        {
-            var record = await _store.GetAsync(kekId, cancellationToken).ConfigureAwait(false);
-            if (record is null || record.IsRetired)
-            {
-                break;
-            }
-
-            if (await _store.TryReplaceAsync(record with { RetiredAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
-            {
-                Log.KekRetired(_logger, kekId);
-                break;
-            }
-        }
-
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Re-wraps every key record with the current root key (after a new Key Vault key version or a new local
-    /// root key). Data keys are untouched. Returns how many records were re-wrapped.
-    /// </summary>
-    public async Task<int> RewrapWithCurrentRootAsync(CancellationToken cancellationToken = default)
-    {
-        var count = 0;
-        var current = await CurrentRootKeyIdAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (record.Wrapped.RootKeyId == current)
-            {
-                continue;
-            }
-
-            var key = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var wrapped = await _root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
-                if (await _store.TryReplaceAsync(record with { Wrapped = wrapped }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
-                {
-                    count++;
-                }
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-        }
-
-        // Verify: every record must now name the current root key; otherwise the rotation stays in progress.
-        current = await CurrentRootKeyIdAsync(cancellationToken).ConfigureAwait(false);
-        var left = (await _store.ListAsync(cancellationToken).ConfigureAwait(false)).Count(r => r.Wrapped.RootKeyId != current);
-        if (left > 0)
-        {
-            throw new InvalidOperationException($"{left} key records are still wrapped by an earlier root key; run the root rotation again.");
-        }
-
-        Log.RootRewrapped(_logger, count);
-        return count;
-    }
-
-    /// <summary>The id of the root key a wrap uses now (for Key Vault, the current version's kid).</summary>
-    private async Task<string> CurrentRootKeyIdAsync(CancellationToken cancellationToken) =>
-        (await _root.WrapAsync(new byte[SealedSecret.KeySize], cancellationToken).ConfigureAwait(false)).RootKeyId;
-
-    /// <summary>Ids of the KEKs that may still wrap values: live ones, and retired ones within their grace period.</summary>
-    public async Task<IReadOnlyList<string>> ListKekIdsAsync(CancellationToken cancellationToken = default) =>
-        (await _store.ListAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Purpose == KeyPurpose.DataKeyEncryption && InGrace(r))
-            .Select(r => r.Id)
-            .ToList();
 
     public void Dispose()
     {
@@ -309,24 +192,16 @@ public sealed partial class KeyRing : IDisposable
         }
     }
 
-    private bool InGrace(KeyRecord record) => record.RetiredAt is not { } retiredAt || _time.GetUtcNow() - retiredAt < _options.RetiredKekGracePeriod;
+    private bool InGrace(KeyRecord record) => HubKeys.InGrace(record, _time.GetUtcNow(), _options.RetiredKekGracePeriod);
 
     private async Task<KeyRingState> BootstrapAsync(CancellationToken cancellationToken)
     {
         var kekId = Ids.New("kek");
         var auditKeyId = Ids.New("auk");
-        var kekBytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
-        var auditBytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
-        try
-        {
-            await _store.TryAddAsync(await WrapNewAsync(kekId, KeyPurpose.DataKeyEncryption, kekBytes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            await _store.TryAddAsync(await WrapNewAsync(auditKeyId, KeyPurpose.AuditHmac, auditBytes, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(kekBytes);
-            CryptographicOperations.ZeroMemory(auditBytes);
-        }
+        await _store.TryAddAsync(await HubKeys.CreateWrappedAsync(_root, kekId, KeyPurpose.DataKeyEncryption, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+        await _store.TryAddAsync(await HubKeys.CreateWrappedAsync(_root, auditKeyId, KeyPurpose.AuditHmac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
 
         var pointer = new KeyRingState(kekId, auditKeyId, _time.GetUtcNow());
         if (await _store.TrySetStateAsync(pointer, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
@@ -338,12 +213,6 @@ public sealed partial class KeyRing : IDisposable
         // Another instance initialized the ring first; its keys win and ours stay unused.
         return await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("The key ring pointer vanished during initialization.");
-    }
-
-    private async Task<KeyRecord> WrapNewAsync(string id, KeyPurpose purpose, byte[] key, CancellationToken cancellationToken)
-    {
-        var wrapped = await _root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
-        return new KeyRecord(id, purpose, wrapped, _time.GetUtcNow());
     }
 
     private async Task<KeyEncryptionKey> UnwrapKekAsync(KeyRecord record, CancellationToken cancellationToken)
@@ -389,27 +258,16 @@ public sealed partial class KeyRing : IDisposable
     private sealed record Snapshot(
         ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey, DateTimeOffset ReadAt);
 
+    // Event ids 1001-1099 are the key ring's; the KEK lifecycle (KekLifecycle) uses 1002-1005 of them.
     private static partial class Log
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Key ring initialized with KEK {KekId}.")]
         public static partial void Bootstrapped(ILogger logger, string kekId);
-
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "KEK {KekId} created.")]
-        public static partial void KekCreated(ILogger logger, string kekId);
-
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "KEK {KekId} is now active.")]
-        public static partial void KekActivated(ILogger logger, string kekId);
-
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "KEK {KekId} retired.")]
-        public static partial void KekRetired(ILogger logger, string kekId);
 
         [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "A value is still wrapped by retired KEK {KekId}; it opens, and the next rotation re-wraps it.")]
         public static partial void RetiredKekUsed(ILogger logger, string kekId);
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Critical, Message = "KEK {KekId} could not be unwrapped with the root key; values under it cannot be opened.")]
         public static partial void KekUnavailable(ILogger logger, Exception exception, string kekId);
-
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Re-wrapped {Count} key records with the current root key.")]
-        public static partial void RootRewrapped(ILogger logger, int count);
     }
 }

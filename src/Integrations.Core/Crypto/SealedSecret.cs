@@ -88,20 +88,3 @@ public sealed class SealedSecret
 
     internal static SealedSecret FromAllocated(byte[] bytes, string kekId, int wrappedDekOffset) => new(bytes, kekId, wrappedDekOffset);
 }
-
-/// <summary>The key a value needs exists but cannot be used right now (the root wrapper is unreachable): retry later.</summary>
-public sealed class KeyUnavailableException(string message) : Exception(message);
-
-/// <summary>A sealed value failed authentication: it was altered, moved to another place, or the key is wrong.</summary>
-public sealed class SecretIntegrityException : Exception
-{
-    public SecretIntegrityException(string message)
-        : base(message)
-    {
-    }
-
-    public SecretIntegrityException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}

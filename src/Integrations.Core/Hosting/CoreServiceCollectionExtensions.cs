@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<LocalRootKeyWrapper>();
         services.TryAddSingleton<IRootKeyWrapper>(sp => sp.GetRequiredService<LocalRootKeyWrapper>());
         services.TryAddSingleton<KeyRing>();
+        services.TryAddSingleton<KekLifecycle>();
         services.TryAddSingleton<EnvelopeCipher>();
 
         services.TryAddSingleton<CallerAuthenticator>();

@@ -4,19 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Identity;
 
-/// <summary>Why a credential was refused; the API answers 401 for all of them and audits which one it was.</summary>
-public enum AuthenticationFailure
-{
-    Missing,
-    Malformed,
-    Unknown,
-    Expired,
-    Revoked,
-}
-
-/// <summary>The caller, or why there is none.</summary>
-public readonly record struct AuthenticationResult(Caller? Caller, AuthenticationFailure? Failure);
-
 /// <summary>
 /// Turns a bearer credential into a <see cref="Caller"/>. API keys are looked up by SHA-256 and kept for
 /// <see cref="HubOptions.ApiKeyCacheDuration"/> so the hot path costs no extra storage read; a key revoked on

@@ -14,6 +14,7 @@ public sealed partial class KeyRotationService(
     IKeyRotationStore rotations,
     IEnumerable<ISealedValueSource> sources,
     KeyRing keyRing,
+    KekLifecycle keks,
     IDistributedLock locks,
     TimeProvider time,
     IOptions<KeyWrappingOptions> options,
@@ -64,16 +65,16 @@ public sealed partial class KeyRotationService(
 
         if (rotation.Kind == RotationKind.RootKey)
         {
-            var count = await keyRing.RewrapWithCurrentRootAsync(cancellationToken).ConfigureAwait(false);
+            var count = await keks.RewrapWithCurrentRootAsync(cancellationToken).ConfigureAwait(false);
             return await CompleteAsync(rotation with { Total = count, Done = count }, progress, cancellationToken).ConfigureAwait(false);
         }
 
         if (rotation.Status == RotationStatus.Pending)
         {
             var newKekId = rotation.NewKekId!;
-            await keyRing.EnsureKekAsync(newKekId, cancellationToken).ConfigureAwait(false);
-            await keyRing.ActivateAsync(newKekId, cancellationToken).ConfigureAwait(false);
-            var retiring = (await keyRing.ListKekIdsAsync(cancellationToken).ConfigureAwait(false)).Where(k => k != newKekId).ToList();
+            await keks.EnsureKekAsync(newKekId, cancellationToken).ConfigureAwait(false);
+            await keks.ActivateAsync(newKekId, cancellationToken).ConfigureAwait(false);
+            var retiring = (await keks.ListKekIdsAsync(cancellationToken).ConfigureAwait(false)).Where(k => k != newKekId).ToList();
             rotation = await SaveAsync(rotation with
             {
                 Status = RotationStatus.Rewrapping,
@@ -105,7 +106,7 @@ public sealed partial class KeyRotationService(
             {
                 foreach (var kekId in rotation.RetiringKekIds)
                 {
-                    await keyRing.RetireAsync(kekId, cancellationToken).ConfigureAwait(false);
+                    await keks.RetireAsync(kekId, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await CompleteAsync(rotation with { Done = Math.Max(rotation.Done, rotation.Total) }, progress, cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,11 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
         {
             // Past the organization row, finish regardless of the caller: an organization without its owner key is unusable.
             key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, CancellationToken.None).ConfigureAwait(false);
+            if (!key.IsSuccess)
+            {
+                // The owner key's name and scopes are fixed, so this is a programming error; the organization row is undone below.
+                throw new InvalidOperationException($"The owner key could not be created: {key.Error.Message}");
+            }
         }
         catch
         {
@@ -33,7 +38,7 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
             throw;
         }
 
-        return (organization, key.Value!);
+        return (organization, key.Value);
     }
 
     public async Task<Result<Project>> CreateProjectAsync(string organizationId, string? name, string createdBy, CancellationToken cancellationToken = default)

@@ -7,15 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Vault;
 
-/// <summary>A secret's value as revealed. The caller must not log or keep it.</summary>
-public sealed record RevealedSecret(string Name, int Version, string Value);
-
-/// <summary>What a create or update writes; null description or tags on update keep the current ones.</summary>
-public sealed record SecretInput(string? Value, string? Description, IReadOnlyList<string>? Tags);
-
-/// <summary>Filters of a secret list.</summary>
-public sealed record SecretQuery(string? NamePrefix, string? Tag, bool Deleted, PageRequest Page);
-
 /// <summary>
 /// The vault: secrets by name within a project, every value sealed with its own data key, every change a new
 /// version. Expected failures come back as <see cref="HubError"/> values.
@@ -173,7 +164,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         var secret = await GetAsync(location, cancellationToken).ConfigureAwait(false);
         if (!secret.IsSuccess)
         {
-            return secret.Error!;
+            return secret.Error;
         }
 
         return Result.Success(await store.ListVersionsAsync(location, cancellationToken).ConfigureAwait(false));

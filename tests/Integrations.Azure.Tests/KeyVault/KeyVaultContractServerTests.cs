@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace Integrations.Azure.Tests.KeyVault;
 
@@ -15,6 +16,24 @@ public sealed class KeyVaultContractServerTests(KeyVaultContractServer server) :
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(KeyVaultContractServer.DefaultChallenge, response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Get_UnversionedKeyAfterRotation_AnswersWithTheCurrentVersionKid()
+    {
+        var name = server.CreateKey();
+        var first = server.CurrentVersion(name);
+        var current = server.RotateKey(name);
+        using var client = server.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/keys/{name}?api-version=2025-07-01");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", KeyVaultContractServer.AccessToken);
+
+        using var response = await client.SendAsync(request);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(KeyVaultContractServer.Kid(name, current), body.RootElement.GetProperty("key").GetProperty("kid").GetString());
+        Assert.NotEqual(first, current);
     }
 
     [Theory]

@@ -256,6 +256,58 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     }
 
     [Fact]
+    public async Task GetCurrentKeyIdAsync_UnversionedKeyId_ReturnsTheKidWrapUsesWithoutWrapping()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+
+        var current = await wrapper.GetCurrentKeyIdAsync();
+
+        Assert.Equal(KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), current);
+        var sent = server.RequestsFor(name).Where(r => r.Status == 200).ToList();
+        Assert.Equal([("GET", $"/keys/{name}")], sent.Select(r => (r.Method, r.Path)));
+        Assert.Equal(current, (await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32))).RootKeyId);
+    }
+
+    [Fact]
+    public async Task GetCurrentKeyIdAsync_AfterKeyRotation_ReturnsNewVersionKid()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var before = await wrapper.GetCurrentKeyIdAsync();
+
+        var newVersion = server.RotateKey(name);
+        var after = await wrapper.GetCurrentKeyIdAsync();
+
+        Assert.Equal(KeyVaultContractServer.Kid(name, newVersion), after);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public async Task GetCurrentKeyIdAsync_KidOfAnotherKey_ThrowsMalformedResponse()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        server.RespondMalformedNext(name, $"{{\"key\":{{\"kid\":\"{KeyVaultContractServer.Kid("another-key", "0123456789abcdef0123456789abcdef")}\"}}}}");
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.GetCurrentKeyIdAsync());
+
+        Assert.Equal(KeyVaultRootKeyWrapper.MalformedResponseCode, error.ErrorCode);
+        Assert.Contains("not a version of the configured key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetCurrentKeyIdAsync_MissingKey_ThrowsKeyNotFound()
+    {
+        var wrapper = CreateWrapper("missing-key");
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.GetCurrentKeyIdAsync());
+
+        Assert.Equal(404, error.Status);
+        Assert.Equal("KeyNotFound", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task CheckAsync_ExistingKey_Succeeds()
     {
         var name = server.CreateKey();

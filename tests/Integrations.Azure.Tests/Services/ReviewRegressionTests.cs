@@ -117,7 +117,7 @@ public sealed class ReviewRegressionTests
         await using var fresh = await HubServices.StartAsync(hub.Prefix, rootKey);
 
         await Assert.ThrowsAsync<SecretIntegrityException>(() => fresh.Get<VaultService>().RevealAsync(location, null));
-        Assert.DoesNotContain(oldKekId, await fresh.Get<KeyRing>().ListKekIdsAsync());
+        Assert.DoesNotContain(oldKekId, await fresh.Get<KekLifecycle>().ListKekIdsAsync());
     }
 
     [Fact]
@@ -129,8 +129,8 @@ public sealed class ReviewRegressionTests
         var location = new SecretLocation(org, project, "under-old");
         await vault.CreateAsync(org, project, "under-old", new SecretInput("v", null, null), "test");
         var oldKekId = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
-        await hub.Get<KeyRing>().EnsureKekAsync("kek_newaaaaaaaaaaaaaaaaa");
-        await hub.Get<KeyRing>().ActivateAsync("kek_newaaaaaaaaaaaaaaaaa");
+        await hub.Get<KekLifecycle>().EnsureKekAsync("kek_newaaaaaaaaaaaaaaaaa");
+        await hub.Get<KekLifecycle>().ActivateAsync("kek_newaaaaaaaaaaaaaaaaa");
         var records = hub.Get<IKeyRecordStore>();
         var old = (await records.GetAsync(oldKekId))!;
         var corrupted = (byte[])old.Wrapped.Ciphertext.Clone();
@@ -168,6 +168,8 @@ public sealed class ReviewRegressionTests
             Interlocked.Increment(ref _unwraps);
             return inner.UnwrapAsync(wrapped, cancellationToken);
         }
+
+        public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => inner.GetCurrentKeyIdAsync(cancellationToken);
 
         public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
     }

@@ -46,6 +46,19 @@ public sealed class LocalRootKeyWrapperTests
     }
 
     [Fact]
+    public async Task GetCurrentKeyIdAsync_IsTheRootKeyIdThatWrapRecords()
+    {
+        var oldRoot = NewRoot();
+        using var wrapper = Wrapper(NewRoot(), oldRoot);
+        using var before = Wrapper(oldRoot);
+
+        var current = await wrapper.GetCurrentKeyIdAsync();
+
+        Assert.Equal((await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32))).RootKeyId, current);
+        Assert.NotEqual(await before.GetCurrentKeyIdAsync(), current);
+    }
+
+    [Fact]
     public async Task Unwrap_Tampered_FailsWithIntegrityError()
     {
         using var wrapper = Wrapper(NewRoot());

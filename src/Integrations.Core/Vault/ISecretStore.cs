@@ -1,44 +1,6 @@
 using Integrations.Core.Common;
-using Integrations.Core.Crypto;
 
 namespace Integrations.Core.Vault;
-
-/// <summary>Where a secret lives: its tenant, project and name.</summary>
-public readonly record struct SecretLocation(string OrganizationId, string ProjectId, string Name);
-
-/// <summary>
-/// A secret's current state: metadata, the number of its latest version and (when asked for) that version's
-/// sealed value, so that revealing the latest value is one point read.
-/// </summary>
-public sealed record SecretRecord(
-    SecretLocation Location,
-    string SecretId,
-    int CurrentVersion,
-    string? Description,
-    IReadOnlyList<string> Tags,
-    string CreatedBy,
-    DateTimeOffset CreatedAt,
-    string UpdatedBy,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? DeletedAt,
-    SealedSecret? CurrentValue,
-    string? ETag = null,
-    bool Purging = false)
-{
-    public SealContext ContextFor(int version) => ContextFor(Location, SecretId, version);
-
-    /// <summary>
-    /// The associated data of a secret's value: tenant and project, and as the object both the name and the secret's
-    /// id. Stores build <paramref name="location"/> from where a row sits (its keys), never from its columns, so a
-    /// row copied to another name, project or tenant does not open. (Putting back a secret's own earlier rows, a
-    /// rollback by someone with write access to storage, is not detected: that needs state outside the table.)
-    /// </summary>
-    public static SealContext ContextFor(SecretLocation location, string secretId, int version) =>
-        new(location.OrganizationId, location.ProjectId, $"secret/{location.Name}/{secretId}", version);
-}
-
-/// <summary>One version of a secret's value.</summary>
-public sealed record SecretVersionRecord(SecretLocation Location, int Version, SealedSecret Value, string CreatedBy, DateTimeOffset CreatedAt);
 
 /// <summary>Storage of secrets. Every write is conditional: nothing is ever overwritten silently.</summary>
 public interface ISecretStore
@@ -72,6 +34,3 @@ public interface ISecretStore
     /// </summary>
     Task<WriteOutcome> PurgeAsync(SecretRecord purging, CancellationToken cancellationToken = default);
 }
-
-/// <summary>A version without its value.</summary>
-public sealed record SecretVersionInfo(int Version, string CreatedBy, DateTimeOffset CreatedAt);

@@ -1,30 +1,5 @@
 namespace Integrations.Core.Crypto;
 
-/// <summary>What a hub key is for.</summary>
-public enum KeyPurpose
-{
-    /// <summary>A KEK: wraps the data keys of sealed values.</summary>
-    DataKeyEncryption,
-
-    /// <summary>The key of the audit log's HMACs and hash chain.</summary>
-    AuditHmac,
-}
-
-/// <summary>A hub key as stored: wrapped by the root wrapper. A retired KEK is no longer loaded.</summary>
-public sealed record KeyRecord(
-    string Id,
-    KeyPurpose Purpose,
-    WrappedKey Wrapped,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? RetiredAt = null,
-    string? ETag = null)
-{
-    public bool IsRetired => RetiredAt is not null;
-}
-
-/// <summary>Which KEK wraps new data keys, and which key signs the audit log.</summary>
-public sealed record KeyRingState(string ActiveKekId, string AuditKeyId, DateTimeOffset ActivatedAt, string? ETag = null);
-
 /// <summary>Durable storage of the hub's wrapped keys.</summary>
 public interface IKeyRecordStore
 {

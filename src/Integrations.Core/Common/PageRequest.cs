@@ -31,9 +31,3 @@ public readonly record struct PageRequest(int Page, int PerPage)
     public PagedList<T> Apply<T>(IReadOnlyCollection<T> all) =>
         new(Skip >= all.Count ? [] : all.Skip((int)Skip).Take(PerPage).ToList(), this, all.Count);
 }
-
-/// <summary>One page of items and the total across all pages.</summary>
-public sealed record PagedList<T>(IReadOnlyList<T> Items, PageRequest Request, long Total)
-{
-    public long TotalPages => Total == 0 ? 0 : (Total + Request.PerPage - 1) / Request.PerPage;
-}

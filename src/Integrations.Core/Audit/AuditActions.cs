@@ -1,0 +1,30 @@
+namespace Integrations.Core.Audit;
+
+/// <summary>Stable action names.</summary>
+public static class AuditActions
+{
+    public const string OrganizationCreate = "org.create";
+    public const string ProjectCreate = "project.create";
+    public const string ProjectList = "project.list";
+    public const string SecretCreate = "secret.create";
+    public const string SecretRead = "secret.read";
+    public const string SecretList = "secret.list";
+    public const string SecretVersions = "secret.versions";
+    public const string SecretReveal = "secret.reveal";
+    public const string SecretUpdate = "secret.update";
+    public const string SecretDelete = "secret.delete";
+    public const string SecretRestore = "secret.restore";
+    public const string SecretPurge = "secret.purge";
+    public const string ApiKeyCreate = "apikey.create";
+    public const string ApiKeyList = "apikey.list";
+    public const string ApiKeyRevoke = "apikey.revoke";
+    public const string KeyRotationStart = "keys.rotate";
+    public const string KeyRotationRead = "keys.rotation.read";
+    public const string AuditRead = "audit.read";
+
+    /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
+    public const string AuthenticationFailures = "auth.failures";
+
+    /// <summary>A summary of one credential's requests refused by its rate limit within a minute, with their count.</summary>
+    public const string RateLimited = "ratelimit.exceeded";
+}

@@ -1,0 +1,7 @@
+namespace Integrations.Core.Crypto;
+
+public enum KeyWrappingProvider
+{
+    Local,
+    KeyVault,
+}

@@ -1,0 +1,9 @@
+namespace Integrations.Core.Rotation;
+
+public enum RotationStatus
+{
+    Pending,
+    Rewrapping,
+    Verifying,
+    Completed,
+}

@@ -1,0 +1,24 @@
+using Integrations.Core.Common;
+
+namespace Integrations.Core.Tenancy;
+
+/// <summary>Rules for the display names of organizations and projects.</summary>
+public static class DisplayName
+{
+    public const int MaxLength = 100;
+
+    public static HubError? Validate(string? name, string field)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return HubError.Invalid("missing-field", $"{field} is required.", field);
+        }
+
+        if (name.Length > MaxLength || name.Any(char.IsControl) || name.Trim().Length != name.Length)
+        {
+            return HubError.Invalid("invalid-name", $"{field} must be 1 to {MaxLength} characters, without control characters or surrounding spaces.", field);
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+using Integrations.Core.Crypto;
+
+namespace Integrations.Core.Vault;
+
+/// <summary>
+/// A secret's current state: metadata, the number of its latest version and (when asked for) that version's
+/// sealed value, so that revealing the latest value is one point read.
+/// </summary>
+public sealed record SecretRecord(
+    SecretLocation Location,
+    string SecretId,
+    int CurrentVersion,
+    string? Description,
+    IReadOnlyList<string> Tags,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string UpdatedBy,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? DeletedAt,
+    SealedSecret? CurrentValue,
+    string? ETag = null,
+    bool Purging = false)
+{
+    public SealContext ContextFor(int version) => ContextFor(Location, SecretId, version);
+
+    /// <summary>
+    /// The associated data of a secret's value: tenant and project, and as the object both the name and the secret's
+    /// id. Stores build <paramref name="location"/> from where a row sits (its keys), never from its columns, so a
+    /// row copied to another name, project or tenant does not open. (Putting back a secret's own earlier rows, a
+    /// rollback by someone with write access to storage, is not detected: that needs state outside the table.)
+    /// </summary>
+    public static SealContext ContextFor(SecretLocation location, string secretId, int version) =>
+        new(location.OrganizationId, location.ProjectId, $"secret/{location.Name}/{secretId}", version);
+}
