@@ -20,7 +20,6 @@ public static class ApiProblems
     public const string Internal = "internal";
     public const string Integrity = "integrity";
     public const string NoRoute = "no-route";
-    public const string NotFound = "not-found";
     public const string MalformedJson = "malformed-json";
     public const string MissingBody = "missing-body";
     public const string UnsupportedMediaType = "unsupported-media-type";

@@ -8,7 +8,7 @@ public sealed record HubError(ErrorKind Kind, string Code, string Message, strin
 {
     public static HubError Invalid(string code, string message, string? field = null) => new(ErrorKind.Invalid, code, message, field);
 
-    public static HubError NotFound(string what) => new(ErrorKind.NotFound, "not-found", $"The {what} does not exist.");
+    public static HubError NotFound(string what) => new(ErrorKind.NotFound, CommonErrors.NotFound, $"The {what} does not exist.");
 
     public static HubError Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
 }

@@ -17,12 +17,12 @@ public readonly record struct PageRequest(int Page, int PerPage)
         var pp = perPage ?? DefaultPerPage;
         if (p < 1)
         {
-            return HubError.Invalid("invalid-page", "page must be 1 or more.", "page");
+            return HubError.Invalid(CommonErrors.InvalidPage, "page must be 1 or more.", "page");
         }
 
         if (pp is < 1 or > MaxPerPage)
         {
-            return HubError.Invalid("invalid-page", $"per_page must be between 1 and {MaxPerPage}.", "per_page");
+            return HubError.Invalid(CommonErrors.InvalidPage, $"per_page must be between 1 and {MaxPerPage}.", "per_page");
         }
 
         return new PageRequest(p, pp);

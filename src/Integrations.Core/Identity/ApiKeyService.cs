@@ -13,24 +13,24 @@ public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authen
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
         {
-            return HubError.Invalid("invalid-name", $"name is required and at most {MaxNameLength} characters.", "name");
+            return HubError.Invalid(CommonErrors.InvalidName, $"name is required and at most {MaxNameLength} characters.", "name");
         }
 
         if (scopes is null || scopes.Count == 0)
         {
-            return HubError.Invalid("missing-field", "scopes must list at least one scope.", "scopes");
+            return HubError.Invalid(CommonErrors.MissingField, "scopes must list at least one scope.", "scopes");
         }
 
         if (scopes.Any(s => s is null || !Scopes.IsKnown(s)))
         {
             var unknown = scopes.First(s => s is null || !Scopes.IsKnown(s));
-            return HubError.Invalid("unknown-scope", $"'{unknown ?? "null"}' is not a scope. Scopes: {string.Join(", ", Scopes.All)}.", "scopes");
+            return HubError.Invalid(IdentityErrors.UnknownScope, $"'{unknown ?? "null"}' is not a scope. Scopes: {string.Join(", ", Scopes.All)}.", "scopes");
         }
 
         var now = time.GetUtcNow();
         if (expiresAt is not null && expiresAt <= now)
         {
-            return HubError.Invalid("invalid-expiry", "expires_at must be in the future.", "expires_at");
+            return HubError.Invalid(IdentityErrors.InvalidExpiry, "expires_at must be in the future.", "expires_at");
         }
 
         var (token, hash) = ApiKeyToken.Generate();

@@ -11,12 +11,12 @@ public static class DisplayName
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return HubError.Invalid("missing-field", $"{field} is required.", field);
+            return HubError.Invalid(CommonErrors.MissingField, $"{field} is required.", field);
         }
 
         if (name.Length > MaxLength || name.Any(char.IsControl) || name.Trim().Length != name.Length)
         {
-            return HubError.Invalid("invalid-name", $"{field} must be 1 to {MaxLength} characters, without control characters or surrounding spaces.", field);
+            return HubError.Invalid(CommonErrors.InvalidName, $"{field} must be 1 to {MaxLength} characters, without control characters or surrounding spaces.", field);
         }
 
         return null;

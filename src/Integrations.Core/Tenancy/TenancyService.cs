@@ -52,7 +52,7 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
         return await store.TryAddProjectAsync(project, cancellationToken).ConfigureAwait(false) switch
         {
             WriteOutcome.Written => project,
-            _ => HubError.Conflict("project-exists", $"The organization already has a project named '{name}'."),
+            _ => HubError.Conflict(TenancyErrors.ProjectExists, $"The organization already has a project named '{name}'."),
         };
     }
 

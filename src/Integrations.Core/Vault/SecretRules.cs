@@ -19,10 +19,10 @@ public static class SecretRules
 
     public static HubError? ValidateName(string? name) => IsValidName(name)
         ? null
-        : HubError.Invalid("invalid-name", $"name must be 1 to {MaxNameLength} characters of A-Z, a-z, 0-9, '.', '_' or '-'.", "name");
+        : HubError.Invalid(CommonErrors.InvalidName, $"name must be 1 to {MaxNameLength} characters of A-Z, a-z, 0-9, '.', '_' or '-'.", "name");
 
     public static HubError? ValidateDescription(string? description) => description is { Length: > MaxDescriptionLength }
-        ? HubError.Invalid("invalid-description", $"description must be at most {MaxDescriptionLength} characters.", "description")
+        ? HubError.Invalid(VaultErrors.InvalidDescription, $"description must be at most {MaxDescriptionLength} characters.", "description")
         : null;
 
     public static HubError? ValidateTags(IReadOnlyList<string>? tags)
@@ -34,11 +34,11 @@ public static class SecretRules
 
         if (tags.Count > MaxTags)
         {
-            return HubError.Invalid("invalid-tags", $"at most {MaxTags} tags.", "tags");
+            return HubError.Invalid(VaultErrors.InvalidTags, $"at most {MaxTags} tags.", "tags");
         }
 
         return tags.Any(t => !IsValidTag(t))
-            ? HubError.Invalid("invalid-tags", $"each tag must be 1 to {MaxTagLength} characters of A-Z, a-z, 0-9, '.', '_', '-' or ':'.", "tags")
+            ? HubError.Invalid(VaultErrors.InvalidTags, $"each tag must be 1 to {MaxTagLength} characters of A-Z, a-z, 0-9, '.', '_', '-' or ':'.", "tags")
             : null;
     }
 

@@ -35,7 +35,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
         return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
             ? secret
-            : HubError.Conflict("secret-exists", $"The project already has a secret named '{name}' (a deleted one keeps its name until it is purged).");
+            : HubError.Conflict(VaultErrors.SecretExists, $"The project already has a secret named '{name}' (a deleted one keeps its name until it is purged).");
     }
 
     /// <summary>The secret's metadata; deleted secrets are not found.</summary>
@@ -50,7 +50,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     {
         if (version is < 1)
         {
-            return HubError.Invalid("invalid-version", "version must be 1 or more.", "version");
+            return HubError.Invalid(VaultErrors.InvalidVersion, "version must be 1 or more.", "version");
         }
 
         var secret = IsWellFormed(location)
@@ -136,14 +136,14 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             }
         }
 
-        return HubError.Conflict("update-contention", "The secret is being updated by many callers at once; retry.");
+        return HubError.Conflict(VaultErrors.UpdateContention, "The secret is being updated by many callers at once; retry.");
     }
 
     public async Task<Result<PagedList<SecretRecord>>> ListAsync(string organizationId, string projectId, SecretQuery query, CancellationToken cancellationToken = default)
     {
         if (query.Tag is not null && !SecretRules.IsValidTag(query.Tag))
         {
-            return HubError.Invalid("invalid-tags", "tag is not a valid tag.", "tag");
+            return HubError.Invalid(VaultErrors.InvalidTags, "tag is not a valid tag.", "tag");
         }
 
         if (!Ids.IsValid("prj", projectId) || await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
@@ -177,7 +177,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     public Task<Result<SecretRecord>> RestoreAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(location, actor, (s, now) => s.DeletedAt switch
         {
-            null => HubError.Conflict("secret-not-deleted", "The secret is not deleted."),
+            null => HubError.Conflict(VaultErrors.SecretNotDeleted, "The secret is not deleted."),
             _ when s.Purging => HubError.NotFound("deleted secret (it is being purged)"),
             var deletedAt when now - deletedAt > options.Value.SoftDeleteRetention => HubError.NotFound("deleted secret (its retention window has passed)"),
             _ => null,
@@ -190,7 +190,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     public async Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default)
     {
         var purging = await ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null
-            ? HubError.Conflict("secret-not-deleted", "Only a deleted secret can be purged: delete it first.")
+            ? HubError.Conflict(VaultErrors.SecretNotDeleted, "Only a deleted secret can be purged: delete it first.")
             : null, static (s, _) => s with { Purging = true }, cancellationToken).ConfigureAwait(false);
         if (!purging.IsSuccess)
         {
@@ -213,7 +213,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             }
         }
 
-        return HubError.Conflict("update-contention", "The secret changed while it was being purged; retry.");
+        return HubError.Conflict(VaultErrors.UpdateContention, "The secret changed while it was being purged; retry.");
     }
 
     private async Task<Result<SecretRecord>> ChangeAsync(
@@ -246,7 +246,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
             }
         }
 
-        return HubError.Conflict("update-contention", "The secret is being updated by many callers at once; retry.");
+        return HubError.Conflict(VaultErrors.UpdateContention, "The secret is being updated by many callers at once; retry.");
     }
 
     /// <summary>Ill-formed ids and names are not found without a storage round trip (nor a storage key built from them).</summary>
@@ -257,19 +257,19 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
     {
         if (input.Value is null)
         {
-            return HubError.Invalid("missing-field", "value is required.", "value");
+            return HubError.Invalid(CommonErrors.MissingField, "value is required.", "value");
         }
 
         if (input.Value.Length == 0)
         {
-            return HubError.Invalid("invalid-value", "value must not be empty.", "value");
+            return HubError.Invalid(VaultErrors.InvalidValue, "value must not be empty.", "value");
         }
 
         var max = options.Value.MaxValueBytes;
         // Length is a lower bound of the UTF-8 size: skip the count for values that cannot fit anyway.
         if (input.Value.Length > max || Encoding.UTF8.GetByteCount(input.Value) > max)
         {
-            return new HubError(ErrorKind.TooLarge, "value-too-large", $"value must be at most {max} bytes (UTF-8).", "value");
+            return new HubError(ErrorKind.TooLarge, VaultErrors.ValueTooLarge, $"value must be at most {max} bytes (UTF-8).", "value");
         }
 
         return SecretRules.ValidateDescription(input.Description) ?? SecretRules.ValidateTags(input.Tags);
@@ -288,7 +288,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         }
     }
 
-    private static HubError PreconditionFailed(int? currentVersion) => new(ErrorKind.PreconditionFailed, "version-mismatch",
+    private static HubError PreconditionFailed(int? currentVersion) => new(ErrorKind.PreconditionFailed, VaultErrors.VersionMismatch,
         currentVersion is null
             ? "The secret changed since the version named in If-Match."
             : $"The secret's latest version is {currentVersion}, not the one named in If-Match.");

@@ -1,0 +1,15 @@
+namespace Integrations.Core.Vault;
+
+/// <summary>Error codes of the vault. Each is a problem <c>type</c> with an entry in docs/problems.md.</summary>
+public static class VaultErrors
+{
+    public const string SecretExists = "secret-exists";
+    public const string SecretNotDeleted = "secret-not-deleted";
+    public const string UpdateContention = "update-contention";
+    public const string InvalidVersion = "invalid-version";
+    public const string InvalidValue = "invalid-value";
+    public const string ValueTooLarge = "value-too-large";
+    public const string VersionMismatch = "version-mismatch";
+    public const string InvalidTags = "invalid-tags";
+    public const string InvalidDescription = "invalid-description";
+}
