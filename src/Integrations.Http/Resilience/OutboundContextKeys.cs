@@ -1,0 +1,16 @@
+using Polly;
+
+namespace Integrations.Http.Resilience;
+
+/// <summary>What a call tells the shared pipelines, carried in Polly's <see cref="ResilienceContext"/>.</summary>
+internal static class OutboundContextKeys
+{
+    /// <summary>Attempts this call may make (at most its strategy's maximum).</summary>
+    public static readonly ResiliencePropertyKey<int> MaxAttempts = new("Integrations.Http.MaxAttempts");
+
+    /// <summary>This call's per-attempt timeout.</summary>
+    public static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("Integrations.Http.AttemptTimeout");
+
+    /// <summary>The call's own state, for logging and the auth-retry hook.</summary>
+    public static readonly ResiliencePropertyKey<OutboundCallState> Call = new("Integrations.Http.Call");
+}
