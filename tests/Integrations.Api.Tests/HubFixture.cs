@@ -88,7 +88,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
         var org = await Json(await admin.PostAsJsonAsync("/v1/orgs", new { name }), HttpStatusCode.Created);
         var key = (string)org["api_key"]!;
         using var owner = Client(key);
-        var project = await Json(await owner.PostAsJsonAsync("/v1/projects", new { name = "project-" + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        var project = await Json(await owner.PostAsJsonAsync("/v1/projects", new { name = "project-" + TestRandom.Hex(4) }), HttpStatusCode.Created);
         return new Tenant((string)org["id"]!, key, (string)project["id"]!);
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class CliHarness
             // A rotation waits this long for other instances to see the new KEK before it verifies; nothing else runs here.
             ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
             ["KeyWrapping:RotationSettleTime"] = "00:00:01",
-            ["Hub:AdminKey"] = "test-admin-key-" + Guid.NewGuid().ToString("N"),
+            ["Hub:AdminKey"] = "test-admin-key-" + TestRandom.Hex(16),
             // No API key cache, so a revocation is seen by the next authentication.
             ["Hub:ApiKeyCacheDuration"] = "00:00:00",
             ["Audit:SealDelay"] = "00:00:00",
