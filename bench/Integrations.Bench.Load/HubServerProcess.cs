@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Integrations.Testing;
 
 namespace Integrations.Bench.Load;
 
@@ -41,7 +41,8 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
             throw new InvalidOperationException($"The Server is not built at {serverDll}: build this project (it builds the Server) in the same configuration.");
         }
 
-        var adminKey = "ihadmin_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        // The hub's production intervals: this measures the Server as deployed, not as tests speed it up.
+        var settings = new HubTestSettings(storageConnectionString) { Prefix = storagePrefix, FastIntervals = false };
         var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
         var timeout = OperatingSystem.IsLinux() && File.Exists("/usr/bin/timeout") ? "/usr/bin/timeout" : null;
         var start = new ProcessStartInfo(timeout ?? dotnet)
@@ -65,11 +66,11 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Storage"] = storageConnectionString;
-        start.Environment["Storage__Prefix"] = storagePrefix;
-        start.Environment["KeyWrapping__Provider"] = "Local";
-        start.Environment["KeyWrapping__RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        start.Environment["Hub__AdminKey"] = adminKey;
+        foreach (var (key, value) in settings.Build())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         // Console logging at Warning, so logging does not dominate; the lifetime line gives the port Kestrel picked.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
@@ -94,7 +95,7 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
                 throw new InvalidOperationException("The Server exited during start:\n" + string.Join('\n', output));
             }
 
-            return new HubServerProcess(process, output, await listening.Task.ConfigureAwait(false), adminKey);
+            return new HubServerProcess(process, output, await listening.Task.ConfigureAwait(false), settings.AdminKey);
         }
         catch
         {

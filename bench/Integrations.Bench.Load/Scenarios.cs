@@ -65,7 +65,7 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
 
     public Task CreateScratchTableAsync(CancellationToken cancellationToken) => _scratchAudit.CreateIfNotExistsAsync(cancellationToken);
 
-    private string RandomName() => SecretName(Random.Shared.Next(secretCount));
+    private string RandomName() => SecretName(RandomNumberGenerator.GetInt32(secretCount));
 
     private async Task<bool> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
     {

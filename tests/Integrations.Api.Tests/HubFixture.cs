@@ -33,19 +33,8 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         ConnectionString = (await AzuriteInstance.Shared).ConnectionString;
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Storage"] = ConnectionString,
-            ["Storage:Prefix"] = Prefix,
-            ["KeyWrapping:Provider"] = "Local",
-            ["KeyWrapping:RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
-            ["KeyWrapping:RotationSettleTime"] = "00:00:01",
-            ["Hub:AdminKey"] = AdminKey,
-            ["Jobs:QueuePollInterval"] = "00:00:00.100",
-            ["Audit:SealDelay"] = "00:00:00",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = new HubTestSettings(ConnectionString) { Prefix = Prefix, AdminKey = AdminKey }.Build();
+        settings["Logging:LogLevel:Default"] = "Warning";
         foreach (var (key, value) in Settings)
         {
             settings[key] = value;
@@ -88,7 +77,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
         var org = await Json(await admin.PostAsJsonAsync("/v1/orgs", new { name }), HttpStatusCode.Created);
         var key = (string)org["api_key"]!;
         using var owner = Client(key);
-        var project = await Json(await owner.PostAsJsonAsync("/v1/projects", new { name = "project-" + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        var project = await Json(await owner.PostAsJsonAsync("/v1/projects", new { name = "project-" + TestRandom.Hex(4) }), HttpStatusCode.Created);
         return new Tenant((string)org["id"]!, key, (string)project["id"]!);
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
 using Integrations.Server;
@@ -44,15 +43,9 @@ public sealed class StartupValidationTests
 
     private static async Task<ServiceProvider> ServerServicesAsync(string key, string? value)
     {
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["Storage"] = (await AzuriteInstance.Shared).ConnectionString,
-            ["Storage:Prefix"] = AzuriteInstance.NewPrefix(),
-            ["KeyWrapping:RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Hub:AdminKey"] = new string('a', 40),
-            ["Audit:SealSchedule"] = "0 */5 * * * *",
-            ["Audit:CleanupSchedule"] = "0 30 3 * * *",
-        };
+        var settings = new HubTestSettings((await AzuriteInstance.Shared).ConnectionString).Build();
+        settings["Audit:SealSchedule"] = "0 */5 * * * *";
+        settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
         settings[key] = value;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

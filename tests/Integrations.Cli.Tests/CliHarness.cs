@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Integrations.Core.Common;
@@ -24,21 +23,11 @@ internal sealed partial class CliHarness
     private CliHarness(string connectionString)
     {
         ConnectionString = connectionString;
-        Prefix = AzuriteInstance.NewPrefix();
-        Settings = new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Storage"] = connectionString,
-            ["Storage:Prefix"] = Prefix,
-            ["KeyWrapping:Provider"] = "Local",
-            ["KeyWrapping:RootKey"] = NewRootKey(),
-            // A rotation waits this long for other instances to see the new KEK before it verifies; nothing else runs here.
-            ["KeyWrapping:ActiveKeyRefreshInterval"] = "00:00:01",
-            ["KeyWrapping:RotationSettleTime"] = "00:00:01",
-            ["Hub:AdminKey"] = "test-admin-key-" + Guid.NewGuid().ToString("N"),
-            // No API key cache, so a revocation is seen by the next authentication.
-            ["Hub:ApiKeyCacheDuration"] = "00:00:00",
-            ["Audit:SealDelay"] = "00:00:00",
-        };
+        var settings = new HubTestSettings(connectionString);
+        Prefix = settings.Prefix;
+        Settings = settings.Build();
+        // No API key cache, so a revocation is seen by the next authentication.
+        Settings["Hub:ApiKeyCacheDuration"] = "00:00:00";
     }
 
     public string ConnectionString { get; }
@@ -54,7 +43,7 @@ internal sealed partial class CliHarness
     /// <summary>A harness for tests that must fail before storage is touched.</summary>
     public static CliHarness WithoutStorage() => new("UseDevelopmentStorage=true");
 
-    public static string NewRootKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public static string NewRootKey() => HubTestSettings.NewRootKey();
 
     public IConfiguration Configuration => new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
 

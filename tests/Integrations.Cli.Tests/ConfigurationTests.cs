@@ -1,3 +1,5 @@
+using Integrations.Testing;
+
 namespace Integrations.Cli.Tests;
 
 /// <summary>Setup mistakes stop ihub before it touches storage, with exit code 2 and the setting to fix.</summary>
@@ -20,7 +22,7 @@ public sealed class ConfigurationTests
     public async Task RootKeyFileOption_FileMissing_ExitsTwoNamingTheOption()
     {
         var hub = CliHarness.WithoutStorage();
-        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "root.key");
+        var missing = Path.Combine(Path.GetTempPath(), TestRandom.Hex(16), "root.key");
 
         var result = await hub.RunAsync("keys", "rotate", "--root-key-file", missing);
 

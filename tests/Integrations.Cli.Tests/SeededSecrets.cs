@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Integrations.Core.Crypto;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
+using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Cli.Tests;
@@ -18,8 +19,8 @@ internal sealed record SeededSecrets(string OrganizationId, string ProjectId, IR
         var values = new Dictionary<(string, int), string>
         {
             [("db-password", 1)] = "correct horse battery staple",
-            [("stripe.key", 1)] = "sk_test_" + Guid.NewGuid().ToString("N"),
-            [("webhook_secret", 1)] = "whsec_" + Guid.NewGuid().ToString("N"),
+            [("stripe.key", 1)] = "sk_test_" + TestRandom.Hex(16),
+            [("webhook_secret", 1)] = "whsec_" + TestRandom.Hex(16),
             [("db-password", 2)] = "correct horse battery staple, rotated",
         };
         foreach (var ((name, version), value) in values.Where(v => v.Key.Item2 == 1))

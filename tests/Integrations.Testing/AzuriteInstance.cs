@@ -30,7 +30,7 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
     public static Task<AzuriteInstance> Shared => SharedInstance.Value;
 
     /// <summary>A storage prefix no other test uses (tables, queues and containers are all named from it).</summary>
-    public static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+    public static string NewPrefix() => "t" + TestRandom.Hex(5);
 
     public static async Task<AzuriteInstance> StartAsync(CancellationToken cancellationToken = default)
     {

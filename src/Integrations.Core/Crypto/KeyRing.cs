@@ -198,10 +198,10 @@ public sealed partial class KeyRing : IDisposable
     {
         var kekId = Ids.New("kek");
         var auditKeyId = Ids.New("auk");
-        await _store.TryAddAsync(await HubKeys.CreateWrappedAsync(_root, kekId, KeyPurpose.DataKeyEncryption, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
-        await _store.TryAddAsync(await HubKeys.CreateWrappedAsync(_root, auditKeyId, KeyPurpose.AuditHmac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
+        var kek = await HubKeys.CreateWrappedAsync(_root, kekId, KeyPurpose.DataKeyEncryption, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _store.TryAddAsync(kek, cancellationToken).ConfigureAwait(false);
+        var auditKey = await HubKeys.CreateWrappedAsync(_root, auditKeyId, KeyPurpose.AuditHmac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _store.TryAddAsync(auditKey, cancellationToken).ConfigureAwait(false);
 
         var pointer = new KeyRingState(kekId, auditKeyId, _time.GetUtcNow());
         if (await _store.TrySetStateAsync(pointer, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)

@@ -1,4 +1,5 @@
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.Rotation;
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRandomSource>(SystemRandomSource.Instance);
 
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>().BindConfiguration(KeyWrappingOptions.SectionName).ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyWrappingOptions>, KeyWrappingOptionsValidator>());

@@ -11,7 +11,7 @@ namespace Integrations.Core.Vault;
 /// The vault: secrets by name within a project, every value sealed with its own data key, every change a new
 /// version. Expected failures come back as <see cref="HubError"/> values.
 /// </summary>
-public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, EnvelopeCipher cipher, TimeProvider time, IOptions<VaultOptions> options)
+public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, EnvelopeCipher cipher, TimeProvider time, IRandomSource random, IOptions<VaultOptions> options)
 {
     private const int MaxUpdateAttempts = 32;
 
@@ -131,7 +131,7 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
                 default:
                     // Another writer won this version number: take the next one, after a short random pause so
                     // that many writers of one secret spread out instead of colliding again in lockstep.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (2 * attempt))), time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1, 5 + (2 * attempt))), time, cancellationToken).ConfigureAwait(false);
                     continue;
             }
         }

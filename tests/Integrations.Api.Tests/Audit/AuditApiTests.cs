@@ -77,14 +77,14 @@ public sealed class AuditApiTests(HubFixture hub) : IClassFixture<HubFixture>
     {
         var tenant = await hub.CreateTenantAsync();
         using var client = hub.Client(tenant.OwnerKey);
-        var values = Enumerable.Range(0, 5).Select(i => $"PLAINTEXT-CANARY-{i}-{Guid.NewGuid():N}").ToList();
+        var values = Enumerable.Range(0, 5).Select(i => $"PLAINTEXT-CANARY-{i}-{TestRandom.Hex(16)}").ToList();
         for (var i = 0; i < values.Count; i++)
         {
             await Json(await client.PostAsJsonAsync(tenant.Secrets, new { name = $"canary-{i}", value = values[i] }), HttpStatusCode.Created);
             await Json(await client.PostAsync($"{tenant.Secrets}/canary-{i}/reveal", null), HttpStatusCode.OK);
         }
 
-        var updated = "PLAINTEXT-CANARY-UPDATED-" + Guid.NewGuid().ToString("N");
+        var updated = "PLAINTEXT-CANARY-UPDATED-" + TestRandom.Hex(16);
         await Json(await client.PutAsJsonAsync($"{tenant.Secrets}/canary-0", new { value = updated }), HttpStatusCode.OK);
 
         var rows = await StorageRows.ReadAllAsync(hub.ConnectionString, hub.Prefix);

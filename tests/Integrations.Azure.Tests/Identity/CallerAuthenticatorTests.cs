@@ -1,5 +1,4 @@
 using Integrations.Azure.Tables;
-using Integrations.Azure.Tests.Services;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

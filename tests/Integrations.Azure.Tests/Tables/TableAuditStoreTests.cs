@@ -1,6 +1,6 @@
 using Integrations.Azure.Tables;
-using Integrations.Azure.Tests.Services;
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,6 +8,23 @@ namespace Integrations.Azure.Tests.Tables;
 
 public sealed class TableAuditStoreTests
 {
+    [Fact]
+    public async Task Append_ManyConcurrent_EveryRecordStoredOnce()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var log = hub.Get<AuditLog>();
+        const int count = 300;
+
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+            log.WriteAsync(new AuditEvent("org_aaaaaaaaaaaaaaaaaaaa", i % 3 == 0 ? "prj_aaaaaaaaaaaaaaaaaaaa" : "prj_bbbbbbbbbbbbbbbbbbbb", AuditActions.SecretRead, AuditOutcomes.Success, 200, "ApiKey", $"key_{i}"))));
+
+        var store = hub.Get<IAuditStore>();
+        var a = await store.QueryAsync("org_aaaaaaaaaaaaaaaaaaaa_prj_aaaaaaaaaaaaaaaaaaaa", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, new PageRequest(1, 100));
+        var b = await store.QueryAsync("org_aaaaaaaaaaaaaaaaaaaa_prj_bbbbbbbbbbbbbbbbbbbb", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue, new PageRequest(1, 100));
+        Assert.Equal(count, a.Total + b.Total);
+        Assert.Equal(100, a.Total);
+    }
+
     private static AuditEvent Event(string project, string action = AuditActions.SecretRead) =>
         new("org_aaaaaaaaaaaaaaaaaaaa", project, action, AuditOutcomes.Success, 200, "ApiKey", "key_a");
 

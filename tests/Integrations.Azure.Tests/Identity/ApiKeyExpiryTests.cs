@@ -2,7 +2,7 @@ using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Integrations.Azure.Tests.Services;
+namespace Integrations.Azure.Tests.Identity;
 
 public sealed class ApiKeyExpiryTests
 {

@@ -1,10 +1,9 @@
-using Azure.Data.Tables;
 using Integrations.Core.Crypto;
 using Integrations.Core.Rotation;
-using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
+using Microsoft.Extensions.Options;
 
-namespace Integrations.Azure.Tests.Services;
+namespace Integrations.Azure.Tests.Rotation;
 
 public sealed class KeyRotationTests
 {
@@ -12,7 +11,7 @@ public sealed class KeyRotationTests
     public async Task Rotate_RewrapsEveryValue_AndRetiresTheOldKek()
     {
         await using var hub = await HubServices.StartAsync();
-        var (org, project) = await CreateProjectAsync(hub);
+        var (org, project) = await hub.CreateProjectAsync("Rotating");
         await CreateSecretsAsync(hub, org, project, count: 25, versions: 2);
         var oldKek = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
         var rotations = hub.Get<KeyRotationService>();
@@ -22,7 +21,7 @@ public sealed class KeyRotationTests
 
         Assert.Equal(RotationStatus.Completed, finished!.Status);
         Assert.Equal(75, finished.Total); // 25 secrets: one current-value copy and two versions each
-        Assert.Equal(0, await CountWrappedByAsync(hub, oldKek));
+        Assert.Equal(0, await hub.CountWrappedByAsync(oldKek));
         Assert.True((await hub.Get<IKeyRecordStore>().GetAsync(oldKek))!.IsRetired);
         await AssertAllRevealAsync(hub, org, project, count: 25);
     }
@@ -31,7 +30,7 @@ public sealed class KeyRotationTests
     public async Task Rotate_KilledHalfway_ResumesAndFinishes()
     {
         await using var hub = await HubServices.StartAsync();
-        var (org, project) = await CreateProjectAsync(hub);
+        var (org, project) = await hub.CreateProjectAsync("Rotating");
         await CreateSecretsAsync(hub, org, project, count: 150, versions: 1);
         var oldKek = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
         var rotations = hub.Get<KeyRotationService>();
@@ -47,7 +46,7 @@ public sealed class KeyRotationTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rotations.RunAsync(started.Id, progress, kill.Token));
         var halfway = await rotations.GetAsync(started.Id);
-        var leftBehind = await CountWrappedByAsync(hub, oldKek);
+        var leftBehind = await hub.CountWrappedByAsync(oldKek);
         // Reads and writes work while the rotation is stopped halfway.
         await AssertAllRevealAsync(hub, org, project, count: 150);
         Assert.True((await hub.Get<VaultService>().UpdateAsync(new SecretLocation(org, project, "s0"), new SecretInput("value-0-2", null, null), null, "test")).IsSuccess);
@@ -59,7 +58,7 @@ public sealed class KeyRotationTests
         Assert.InRange(halfway.Done, 100, 299);
         Assert.InRange(leftBehind, 1, 299);
         Assert.Equal(RotationStatus.Completed, finished!.Status);
-        Assert.Equal(0, await CountWrappedByAsync(hub, oldKek));
+        Assert.Equal(0, await hub.CountWrappedByAsync(oldKek));
         await AssertAllRevealAsync(hub, org, project, count: 150);
     }
 
@@ -67,9 +66,9 @@ public sealed class KeyRotationTests
     public async Task Rotate_SeenFromASecondInstance_ItReadsAndWritesUnderTheNewKek()
     {
         await using var first = await HubServices.StartAsync();
-        var (org, project) = await CreateProjectAsync(first);
+        var (org, project) = await first.CreateProjectAsync("Rotating");
         await CreateSecretsAsync(first, org, project, count: 5, versions: 1);
-        await using var second = await HubServices.StartAsync(first.Prefix, first.Get<Microsoft.Extensions.Options.IOptions<KeyWrappingOptions>>().Value.RootKey);
+        await using var second = await HubServices.StartAsync(first.Prefix, first.Get<IOptions<KeyWrappingOptions>>().Value.RootKey);
         await AssertAllRevealAsync(second, org, project, count: 5);
 
         var rotations = first.Get<KeyRotationService>();
@@ -85,14 +84,6 @@ public sealed class KeyRotationTests
     private sealed class SynchronousProgress(Action<KeyRotation> report) : IProgress<KeyRotation>
     {
         public void Report(KeyRotation value) => report(value);
-    }
-
-    private static async Task<(string Org, string Project)> CreateProjectAsync(HubServices hub)
-    {
-        var tenancy = hub.Get<TenancyService>();
-        var org = await tenancy.CreateOrganizationAsync("Rotating", "test");
-        var project = await tenancy.CreateProjectAsync(org.Value.Organization.Id, "p", "test");
-        return (org.Value.Organization.Id, project.Value!.Id);
     }
 
     internal static async Task CreateSecretsAsync(HubServices hub, string org, string project, int count, int versions)
@@ -118,16 +109,5 @@ public sealed class KeyRotationTests
             Assert.StartsWith($"value-{i}-", latest.Value!.Value, StringComparison.Ordinal);
             Assert.Equal($"value-{i}-1", first.Value!.Value);
         }
-    }
-
-    internal static async Task<int> CountWrappedByAsync(HubServices hub, string kekId)
-    {
-        var count = 0;
-        await foreach (var unused in new TableClient(hub.ConnectionString, hub.Prefix + "secrets").QueryAsync<TableEntity>($"KekId eq '{kekId}'"))
-        {
-            count++;
-        }
-
-        return count;
     }
 }

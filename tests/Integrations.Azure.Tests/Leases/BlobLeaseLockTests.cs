@@ -5,7 +5,7 @@ using Integrations.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Integrations.Azure.Tests.Services;
+namespace Integrations.Azure.Tests.Leases;
 
 public sealed class BlobLeaseLockTests
 {

@@ -4,7 +4,7 @@ using Integrations.Core.Identity;
 using Integrations.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Integrations.Azure.Tests.Services;
+namespace Integrations.Azure.Tests.Tenancy;
 
 public sealed class OrganizationCreationTests
 {

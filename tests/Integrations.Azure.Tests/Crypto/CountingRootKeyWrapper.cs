@@ -1,0 +1,30 @@
+using Integrations.Core.Crypto;
+
+namespace Integrations.Azure.Tests.Crypto;
+
+/// <summary>The real local root wrapper, counting wrap and unwrap calls.</summary>
+internal sealed class CountingRootKeyWrapper(LocalRootKeyWrapper inner) : IRootKeyWrapper
+{
+    private int _wraps;
+    private int _unwraps;
+
+    public int Wraps => _wraps;
+
+    public int Unwraps => _unwraps;
+
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _wraps);
+        return inner.WrapAsync(key, cancellationToken);
+    }
+
+    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _unwraps);
+        return inner.UnwrapAsync(wrapped, cancellationToken);
+    }
+
+    public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => inner.GetCurrentKeyIdAsync(cancellationToken);
+
+    public Task CheckAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+}
