@@ -7,14 +7,16 @@ namespace Integrations.Bench.Load;
 /// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached),
 /// <c>--out report.md</c> (also write the Markdown report to a file) and <c>--server-env NAME=VALUE</c>
 /// (repeatable: one more environment variable for the Server, e.g. to compare a logging setting).
-/// The defaults take about three minutes: 3 concurrencies × 4 scenarios × (warm-up + duration), plus start-up.
+/// <c>--jit-warmup 30</c> runs all selected scenarios, unrecorded, before the first measurement, until tiered JIT
+/// compilation has settled in the Server and here. The defaults take about three and a half minutes:
+/// JIT warm-up + 3 concurrencies × 4 scenarios × (warm-up + duration), plus start-up.
 /// </summary>
 internal sealed record LoadOptions(
     IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios,
-    string? ReportPath, IReadOnlyDictionary<string, string> ServerEnvironment)
+    string? ReportPath, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan JitWarmup)
 {
     private const string Usage =
-        "Options: --callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
+        "Options: --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
 
     /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
     public static IReadOnlyList<string> AllScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal"];
@@ -22,13 +24,14 @@ internal sealed record LoadOptions(
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions([1, 8, 32], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 200, TimeSpan.FromMinutes(10), AllScenarios,
-            null, new Dictionary<string, string>(StringComparer.Ordinal));
+            null, new Dictionary<string, string>(StringComparer.Ordinal), TimeSpan.FromSeconds(30));
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             options = args[i] switch
             {
                 "--callers" => options with { Callers = value.Split(',').Select(v => Bounded(v, 1, 256, "--callers")).ToList() },
+                "--jit-warmup" => options with { JitWarmup = TimeSpan.FromSeconds(Bounded(value, 0, 300, "--jit-warmup")) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Bounded(value, 0, 60, "--warmup")) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Bounded(value, 1, 120, "--duration")) },
                 "--secrets" => options with { Secrets = Bounded(value, 1, 10_000, "--secrets") },

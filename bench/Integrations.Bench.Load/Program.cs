@@ -47,11 +47,21 @@ var tables = new TableServiceClient(azurite.ConnectionString);
 var scenarios = new Scenarios(http, server.BaseAddress, apiKey, tables, Prefix, organizationId, projectId, options.Secrets);
 await scenarios.CreateScratchTableAsync(stop.Token);
 var runner = new LoadRunner(server.ServerProcessId, azuritePid);
+var selected = options.Scenarios.Select(scenarios.Named).ToList();
+if (options.JitWarmup > TimeSpan.Zero)
+{
+    var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+    await LoadRunner.WarmUpAsync(selected, 8, options.JitWarmup, stop.Token);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"JIT warm-up: {options.JitWarmup.TotalSeconds:F0} s of every scenario at 8 callers (this process compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore} methods meanwhile); {clock.Elapsed.TotalSeconds:F1} s."));
+}
+
+var jitAtStart = System.Runtime.JitInfo.GetCompilationTime();
 var results = new List<Measurement>();
 foreach (var callers in options.Callers)
 {
     // Each hub scenario right after its baseline, so drift on this shared machine touches both alike.
-    foreach (var scenario in options.Scenarios.Select(scenarios.Named))
+    foreach (var scenario in selected)
     {
         var m = await runner.MeasureAsync(scenario, callers, options.Warmup, options.Duration, stop.Token);
         results.Add(m);
@@ -63,7 +73,8 @@ foreach (var callers in options.Callers)
 var report = Report.Render(results, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
 Console.WriteLine();
 Console.WriteLine(report);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total run time {clock.Elapsed.TotalSeconds:F0} s. CPU ms/op is CPU time per operation over all {Environment.ProcessorCount} cores; 'other' is the rest of the machine (noise)."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Total run time {clock.Elapsed.TotalSeconds:F0} s. CPU ms/op is CPU time per operation over all {Environment.ProcessorCount} cores; 'other' is the rest of the machine (noise). This process spent {(System.Runtime.JitInfo.GetCompilationTime() - jitAtStart).TotalMilliseconds:F0} ms compiling during the measurements (warm-ups included)."));
 if (options.ReportPath is { } reportPath)
 {
     await File.WriteAllTextAsync(reportPath, report, stop.Token);

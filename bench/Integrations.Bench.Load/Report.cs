@@ -28,7 +28,7 @@ internal static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
-            $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per scenario; {context.Options.Secrets} secrets; load average before {context.LoadBefore}, after {context.LoadAfter}."));
+            $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.JitWarmup.TotalSeconds:F0} s JIT warm-up, then {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per scenario; {context.Options.Secrets} secrets; load average before {context.LoadBefore}, after {context.LoadAfter}."));
         text.AppendLine();
         text.AppendLine("| callers | scenario | ops/s | p50 ms | p99 ms | ops | errors | CPU ms/op: Server | Azurite | bench | other |");
         text.AppendLine("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
