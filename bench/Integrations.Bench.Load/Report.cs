@@ -89,6 +89,16 @@ internal static class Report
             text.AppendLine(Invariant($"At {TargetCallers} callers — {string.Join("; ", verdicts)}."));
         }
 
+        // "other" is everything else on the machine: when it outweighs the three measured processes, the machine was
+        // busy with someone else's work and the verdicts above say more about that than about the hub.
+        var noisy = measurements.Count(m => m.Cpu.OtherMs > m.Cpu.ServerMs + m.Cpu.AzuriteMs + m.Cpu.BenchMs);
+        if (noisy > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(Invariant(
+                $"Noisy run: in {noisy} of {measurements.Count} measurements other processes used more CPU than the Server, Azurite and the bench together; re-run on an idle machine before quoting a verdict."));
+        }
+
         if (measurements.Where(m => m.Errors > 0).ToList() is { Count: > 0 } failed)
         {
             text.AppendLine();
