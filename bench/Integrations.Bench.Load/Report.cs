@@ -99,6 +99,16 @@ internal static class Report
                 $"Noisy run: in {noisy} of {measurements.Count} measurements other processes used more CPU than the Server, Azurite and the bench together; re-run on an idle machine before quoting a verdict."));
         }
 
+        // A baseline never calls the Server, so Server CPU during one is background work (the audit seal job runs every
+        // 5 minutes by default and seals everything the run wrote): the same work can land inside a hub measurement.
+        if (measurements.Where(m => m.Scenario.StartsWith("baseline-", StringComparison.Ordinal) && m.Cpu.ServerMs * m.OpsPerSecond > 50).ToList() is { Count: > 0 } busy)
+        {
+            text.AppendLine();
+            text.AppendLine("The Server was busy in the background during "
+                + string.Join(", ", busy.Select(m => Invariant($"{m.Scenario} at {m.Callers} callers ({m.Cpu.ServerMs * m.OpsPerSecond / 10:F0}% of a core)")))
+                + ": probably a scheduled job (audit seal); hub measurements near it carry that CPU too.");
+        }
+
         if (measurements.Where(m => m.Errors > 0).ToList() is { Count: > 0 } failed)
         {
             text.AppendLine();
