@@ -8,7 +8,8 @@ namespace Integrations.Bench.Load;
 
 /// <summary>
 /// The real Server (the built Integrations.Server.dll) in a child process on Kestrel at http://127.0.0.1:0,
-/// configured as run.sh does (Storage, KeyWrapping__RootKey, Hub__AdminKey) with console logging at Warning.
+/// configured as run.sh does (Storage, KeyWrapping__RootKey, Hub__AdminKey) with console logging at Warning and
+/// the rate limits lifted.
 /// On Linux it runs under coreutils' <c>timeout</c>, so it stops by itself even if this process dies.
 /// </summary>
 internal sealed partial class HubServerProcess : IAsyncDisposable
@@ -31,11 +32,19 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
     /// <summary>The Server process (for CPU accounting); under <c>timeout</c> it is that process's only child.</summary>
     public int ServerProcessId => ProcessTree.Children(_process.Id, "dotnet").FirstOrDefault(_process.Id);
 
-    public static async Task<HubServerProcess> StartAsync(string storageConnectionString, string storagePrefix, TimeSpan maxLifetime, CancellationToken cancellationToken)
+    /// <summary>The built Server's informational version: 1.0.0+&lt;commit it was built from&gt;.</summary>
+    public static string Version => FileVersionInfo.GetVersionInfo(ServerDll).ProductVersion ?? "unknown";
+
+    private static string ServerOutput => typeof(HubServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ServerOutputPath").Value!;
+
+    private static string ServerDll => Path.Combine(ServerOutput, "Integrations.Server.dll");
+
+    public static async Task<HubServerProcess> StartAsync(
+        string storageConnectionString, string storagePrefix, TimeSpan maxLifetime, IReadOnlyDictionary<string, string> extraEnvironment, CancellationToken cancellationToken)
     {
-        var serverOutput = typeof(HubServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "ServerOutputPath").Value!;
-        var serverDll = Path.Combine(serverOutput, "Integrations.Server.dll");
+        var serverOutput = ServerOutput;
+        var serverDll = ServerDll;
         if (!File.Exists(serverDll))
         {
             throw new InvalidOperationException($"The Server is not built at {serverDll}: build this project (it builds the Server) in the same configuration.");
@@ -74,6 +83,14 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
         // Console logging at Warning, so logging does not dominate; the lifetime line gives the port Kestrel picked.
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        // The Server limits calls per API key (600/min by default) and failed authentications per address: the
+        // benchmark's one key makes thousands a second, so both limits are lifted. Servers without limits ignore these.
+        start.Environment["RateLimits__PerCredentialPerMinute"] = "100000000";
+        start.Environment["RateLimits__FailedAuthenticationsPerMinute"] = "100000000";
+        foreach (var (name, value) in extraEnvironment)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started.");
         var output = new ConcurrentQueue<string>();

@@ -4,35 +4,58 @@ namespace Integrations.Bench.Load;
 
 /// <summary>
 /// What to measure: <c>--callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10</c>, and
-/// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached).
-/// The defaults take about three minutes: 3 concurrencies × 4 scenarios × (warm-up + duration), plus start-up.
+/// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached),
+/// <c>--out report.md</c> (also write the Markdown report to a file) and <c>--server-env NAME=VALUE</c>
+/// (repeatable: one more environment variable for the Server, e.g. to compare a logging setting).
+/// <c>--jit-warmup 30</c> runs all selected scenarios, unrecorded, before the first measurement, until tiered JIT
+/// compilation has settled in the Server and here. The defaults take about three and a half minutes:
+/// JIT warm-up + 3 concurrencies × 4 scenarios × (warm-up + duration), plus start-up.
 /// </summary>
-internal sealed record LoadOptions(IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios)
+internal sealed record LoadOptions(
+    IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios,
+    string? ReportPath, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan JitWarmup)
 {
+    private const string Usage =
+        "Options: --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
+
     /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
     public static IReadOnlyList<string> AllScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal"];
 
     public static LoadOptions Parse(string[] args)
     {
-        var options = new LoadOptions([1, 8, 32], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 200, TimeSpan.FromMinutes(10), AllScenarios);
+        var options = new LoadOptions([1, 8, 32], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 200, TimeSpan.FromMinutes(10), AllScenarios,
+            null, new Dictionary<string, string>(StringComparer.Ordinal), TimeSpan.FromSeconds(30));
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             options = args[i] switch
             {
                 "--callers" => options with { Callers = value.Split(',').Select(v => Bounded(v, 1, 256, "--callers")).ToList() },
+                "--jit-warmup" => options with { JitWarmup = TimeSpan.FromSeconds(Bounded(value, 0, 300, "--jit-warmup")) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Bounded(value, 0, 60, "--warmup")) },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Bounded(value, 1, 120, "--duration")) },
                 "--secrets" => options with { Secrets = Bounded(value, 1, 10_000, "--secrets") },
                 "--max-minutes" => options with { MaxRunTime = TimeSpan.FromMinutes(Bounded(value, 1, 60, "--max-minutes")) },
                 "--scenarios" => options with { Scenarios = Known(value.Split(',')) },
-                _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}. Options: --callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios {string.Join(',', AllScenarios)}"),
+                "--out" => options with { ReportPath = value },
+                "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, value) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };
             i++;
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException("--server-env takes NAME=VALUE, e.g. Logging__LogLevel__Default=Error.");
+        }
+
+        return new Dictionary<string, string>(environment, StringComparer.Ordinal) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     private static List<string> Known(string[] names) => names.All(AllScenarios.Contains)

@@ -49,6 +49,11 @@ internal static class ProcessTree
         return (total - fields[3] - fields[4]) * SecondsPerTick;
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages ("n/a" off Linux): how busy the shared machine was around a run.</summary>
+    public static string LoadAverage() => OperatingSystem.IsLinux()
+        ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))
+        : "n/a";
+
     private static (string Command, int ParentId, double CpuSeconds)? ReadStat(int pid)
     {
         string text;

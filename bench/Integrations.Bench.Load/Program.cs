@@ -17,11 +17,12 @@ Console.CancelKeyPress += (_, e) =>
 
 const string Prefix = "bench";
 var clock = Stopwatch.StartNew();
+var loadBefore = ProcessTree.LoadAverage();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Callers {string.Join(',', options.Callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per scenario; {options.Secrets} secrets; {Environment.ProcessorCount} cores."));
+    $"Server {HubServerProcess.Version}. Callers {string.Join(',', options.Callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per scenario; {options.Secrets} secrets; {Environment.ProcessorCount} cores; load average {loadBefore}."));
 await using var azurite = await AzuriteInstance.StartAsync(stop.Token);
 var azuritePid = ProcessTree.Children(Environment.ProcessId, "node").FirstOrDefault();
-await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), stop.Token);
+await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), options.ServerEnvironment, stop.Token);
 using var http = new HttpClient(new SocketsHttpHandler
 {
     MaxConnectionsPerServer = 1024,
@@ -46,22 +47,39 @@ var tables = new TableServiceClient(azurite.ConnectionString);
 var scenarios = new Scenarios(http, server.BaseAddress, apiKey, tables, Prefix, organizationId, projectId, options.Secrets);
 await scenarios.CreateScratchTableAsync(stop.Token);
 var runner = new LoadRunner(server.ServerProcessId, azuritePid);
+var selected = options.Scenarios.Select(scenarios.Named).ToList();
+if (options.JitWarmup > TimeSpan.Zero)
+{
+    var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+    await LoadRunner.WarmUpAsync(selected, 8, options.JitWarmup, stop.Token);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"JIT warm-up: {options.JitWarmup.TotalSeconds:F0} s of every scenario at 8 callers (this process compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore} methods meanwhile); {clock.Elapsed.TotalSeconds:F1} s."));
+}
+
+var jitAtStart = System.Runtime.JitInfo.GetCompilationTime();
 var results = new List<Measurement>();
 foreach (var callers in options.Callers)
 {
     // Each hub scenario right after its baseline, so drift on this shared machine touches both alike.
-    foreach (var scenario in options.Scenarios.Select(scenarios.Named))
+    foreach (var scenario in selected)
     {
         var m = await runner.MeasureAsync(scenario, callers, options.Warmup, options.Duration, stop.Token);
         results.Add(m);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {callers,2} callers  {m.Scenario,-18} {m.OpsPerSecond,8:F0} ops/s  p50 {m.P50Ms,7:F2} ms  p99 {m.P99Ms,7:F2} ms  errors {m.Errors}{(m.FirstError is null ? "" : " (" + m.FirstError + ")")}"));
+            $"  {callers,2} callers  {m.Scenario,-18} {m.OpsPerSecond,8:F0} ops/s  p50 {m.P50Ms,7:F2} ms  p99 {m.P99Ms,7:F2} ms  CPU ms/op Server {m.Cpu.ServerMs:F3} Azurite {m.Cpu.AzuriteMs:F3} bench {m.Cpu.BenchMs:F3}  errors {m.Errors}{(m.FirstError is null ? "" : " (" + m.FirstError + ")")}"));
     }
 }
 
+var report = Report.Render(results, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
 Console.WriteLine();
-Console.WriteLine(Report.Render(results));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total run time {clock.Elapsed.TotalSeconds:F0} s. CPU ms/op is CPU time per operation over all {Environment.ProcessorCount} cores; 'other' is the rest of the machine (noise)."));
+Console.WriteLine(report);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Total run time {clock.Elapsed.TotalSeconds:F0} s. CPU ms/op is CPU time per operation over all {Environment.ProcessorCount} cores; 'other' is the rest of the machine (noise). This process spent {(System.Runtime.JitInfo.GetCompilationTime() - jitAtStart).TotalMilliseconds:F0} ms compiling during the measurements (warm-ups included)."));
+if (options.ReportPath is { } reportPath)
+{
+    await File.WriteAllTextAsync(reportPath, report, stop.Token);
+    Console.WriteLine($"Report written to {Path.GetFullPath(reportPath)}.");
+}
 if (results.Any(r => r.Errors > 0))
 {
     Console.WriteLine("Some operations failed; the Server's recent warnings:\n" + server.RecentOutput);
