@@ -20,10 +20,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SecretEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
-        services.TryAddSingleton<SealAuditLogJob>();
-        services.TryAddSingleton<CleanupAuditLogJob>();
-        services.TryAddSingleton<KeyRotationJob>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, HubInitializer>());
+        services.AddIntegrationsJobs();
         return services;
     }
 }

@@ -19,7 +19,8 @@ public interface ILockHandle : IAsyncDisposable
 /// <summary>Durable work queues (Storage Queues in Azure). A message is processed at least once.</summary>
 public interface IJobDispatcher
 {
-    Task EnqueueAsync(string queueName, string message, CancellationToken cancellationToken = default);
+    /// <summary>Adds <paramref name="message"/> to <paramref name="queue"/>, under the name its setting gives it.</summary>
+    Task EnqueueAsync(JobQueueDefinition queue, string message, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The storage account as a whole: creates what the hub needs at start and answers readiness probes.</summary>
@@ -32,10 +33,10 @@ public interface IHubStorage
     Task CheckAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>Names of the job queues both shells listen on.</summary>
+/// <summary>The job queues both shells listen on; each names the setting that holds its Storage Queue name.</summary>
 public static class JobQueues
 {
-    public const string KeyRotation = "key-rotation";
+    public static JobQueueDefinition KeyRotation { get; } = new("key-rotation", "Jobs:Queues:KeyRotation");
 
-    public static IReadOnlyList<string> All { get; } = [KeyRotation];
+    public static IReadOnlyList<JobQueueDefinition> All { get; } = [KeyRotation];
 }
