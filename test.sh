@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite: installs Azurite (npm ci), restores and builds everything CI builds
-# (IntegrationsHub.ci.slnf: all projects except the Functions shell, whose packages are not in the registry here),
-# and runs every test project. Integration tests start their own Azurite on free loopback ports.
+# Sets up and runs the whole test suite: installs Azurite (npm ci), restores and builds the whole solution
+# (IntegrationsFunctions.sln: every project, the Functions app included), and runs every test project in it.
+# Integration tests start their own Azurite on free loopback ports.
 set -euo pipefail
 cd "$(dirname "$0")"
 for tool in dotnet node npm; do
@@ -9,11 +9,11 @@ for tool in dotnet node npm; do
 done
 
 npm ci --no-audit --no-fund --loglevel=error
-dotnet build IntegrationsHub.ci.slnf -c Release --nologo -v quiet
+dotnet build IntegrationsFunctions.sln -c Release --nologo -v quiet
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 status=0
-dotnet test IntegrationsHub.ci.slnf -c Release --no-build --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
+dotnet test IntegrationsFunctions.sln -c Release --no-build --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
 node scripts/trx-summary.js "$results"
 exit $status

@@ -29,11 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SecretEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
-
-        services.TryAddSingleton<SealAuditLogJob>();
-        services.TryAddSingleton<CleanupAuditLogJob>();
-        services.TryAddSingleton<KeyRotationJob>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HubInitializer>());
+        services.AddIntegrationsJobs();
         return services;
     }
 

@@ -1,14 +1,15 @@
+using Azure.Storage.Queues.Models;
 using Integrations.Api.Jobs;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Integrations.Functions;
 
 /// <summary>
-/// The background jobs as triggers: what the Server runs as hosted services. Timer schedules come from the same
-/// settings (<see cref="ScheduledJobs"/>); the queue name is <c>{Storage:Prefix}-{queue}</c> with the default prefix,
-/// spelled out because binding attributes need constants.
+/// The background jobs as triggers: what the Server runs as hosted services. Timer schedules and queue names come
+/// from the same settings (<see cref="ScheduledJobs"/>, <see cref="QueueJobs"/>), which the Functions host resolves
+/// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
-public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, KeyRotationJob keyRotation)
+public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -18,9 +19,16 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     public Task CleanupAuditLog([TimerTrigger("%Audit:CleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         cleanupAuditLog.RunAsync(cancellationToken);
 
-    // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. A message that keeps failing
-    // moves to ih-key-rotation-poison after host.json's maxDequeueCount; the rotation itself is resumable.
+    // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
+    // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the
+    // message to {queue}-poison.
     [Function("KeyRotation")]
-    public Task KeyRotation([QueueTrigger("ih-key-rotation", Connection = "Storage")] string message, CancellationToken cancellationToken) =>
-        keyRotation.RunAsync(message, cancellationToken);
+    public Task KeyRotation([QueueTrigger("%Jobs:Queues:KeyRotation%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken) =>
+        queueJobs.RunAsync(QueueJobs.KeyRotation, ToJobMessage(message), cancellationToken);
+
+    private static QueueJobMessage ToJobMessage(QueueMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new(message.MessageId, message.Body.ToString(), message.DequeueCount);
+    }
 }

@@ -1,30 +1,71 @@
-using System.Text.RegularExpressions;
-using Azure.Storage.Queues;
 using Integrations.Api;
 using Integrations.Api.Jobs;
 using Integrations.Api.Routing;
 using Integrations.Azure.Hosting;
-using Integrations.Azure.Queues;
-using Integrations.Core.Common;
 using Integrations.Core.Hosting;
 using Integrations.Server.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Integrations.Server.Tests;
 
 /// <summary>
-/// DESIGN.md: every HTTP route, timer and queue trigger exists in both shells or the build fails. The Server is
-/// inspected as built (its endpoints and hosted services, never started); Functions through its source.
+/// DESIGN.md: both shells expose exactly the route table and the job tables. Functions is checked through the
+/// functions.metadata its build generated (what the Functions host indexes); the Server as built (its endpoints and
+/// hosted services, never started).
 /// </summary>
-public sealed partial class ShellParityTests
+public sealed class ShellParityTests
 {
-    // The Functions app uses the default Storage:Prefix (StorageQueueDispatcher names queues {prefix}-{queue}).
-    private const string QueuePrefix = "ih-";
+    private static readonly string[] KnownTriggers = ["httpTrigger", "timerTrigger", "queueTrigger"];
+
+    [Fact]
+    public void FunctionsMetadata_EveryFunction_HasOneKnownTriggerAndAUniqueName()
+    {
+        // Act
+        var functions = FunctionsMetadata.Functions;
+
+        // Assert: a function with no trigger, two triggers or another kind of trigger would escape the checks below.
+        Assert.NotEmpty(functions);
+        Assert.All(functions, f => Assert.True(f.Triggers.Count == 1, $"{f.Name} has {f.Triggers.Count} triggers."));
+        Assert.All(functions, f => Assert.Contains(f.TriggerType, KnownTriggers));
+        AssertSameSet(functions.Select(f => f.Name).Distinct(), functions.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void FunctionsHttpTriggers_MatchApiRoutes()
+    {
+        // Act
+        var triggers = FunctionsMetadata.WithTrigger("httpTrigger").ToList();
+
+        // Assert: one method and the route per function, anonymous (the hub authenticates callers itself).
+        Assert.All(triggers, f => Assert.Single(f.Trigger["methods"]!.AsArray()));
+        Assert.All(triggers, f => Assert.Equal("Anonymous", f.Property("authLevel")));
+        var found = triggers.Select(f => (f.Name, ((string)f.Trigger["methods"]![0]!).ToUpperInvariant(), f.Property("route")));
+        AssertSameSet(ApiRoutes.All.Select(r => (r.Name, r.Method, r.Template)), found);
+    }
+
+    [Fact]
+    public void FunctionsTimerTriggers_ReadEveryScheduledJobsSetting()
+    {
+        // Act
+        var found = FunctionsMetadata.WithTrigger("timerTrigger").Select(f => (f.Name, f.Property("schedule")));
+
+        // Assert
+        AssertSameSet(ScheduledJobs.All.Select(j => (j.Name, $"%{j.ScheduleSetting}%")), found);
+    }
+
+    [Fact]
+    public void FunctionsQueueTriggers_BindEveryQueueJobsNameSetting()
+    {
+        // Act
+        var found = FunctionsMetadata.WithTrigger("queueTrigger").Select(f => (f.Name, f.Property("queueName"), f.Property("connection")));
+
+        // Assert: the queue name is the job's setting (never a literal), on the hub's own Storage connection.
+        AssertSameSet(QueueJobs.All.Select(j => (j.Name, $"%{j.QueueNameSetting}%", "Storage")), found);
+    }
 
     [Fact]
     public async Task ServerRoutes_MatchApiRoutes()
@@ -50,70 +91,49 @@ public sealed partial class ShellParityTests
     }
 
     [Fact]
-    public void FunctionsHttpTriggers_MatchApiRoutes()
+    public void ServerCronJobs_MatchScheduledJobs()
     {
+        // Arrange
+        using var provider = ServerComposition.Build();
+
         // Act
-        var triggers = FunctionsSource.Triggers(HttpTriggerRegex()).ToList();
+        var jobs = provider.GetServices<IHostedService>().OfType<CronJobService>().Select(s => s.Job);
 
-        // Assert: every HttpTrigger has the shape the regex reads, and the set matches the route table.
-        Assert.Equal(FunctionsSource.Count("[HttpTrigger("), triggers.Count);
-        var found = triggers.Select(t => (t.Function, t.Trigger.Groups["method"].Value.ToUpperInvariant(), t.Trigger.Groups["route"].Value));
-        AssertSameSet(ApiRoutes.All.Select(r => (r.Name, r.Method, r.Template)), found);
-
-        // Route values bind to parameters by name; a misspelt one would arrive as null.
-        foreach (var (function, trigger) in triggers)
-        {
-            var routeValues = RouteValueRegex().Matches(trigger.Groups["route"].Value).Select(m => m.Groups[1].Value);
-            var parameters = StringParameterRegex().Matches(trigger.Groups["rest"].Value).Select(m => m.Groups[1].Value);
-            Assert.True(routeValues.SequenceEqual(parameters), $"{function}: parameters ({string.Join(", ", parameters)}) should be the route values ({string.Join(", ", routeValues)}).");
-        }
+        // Assert
+        AssertSameSet(ScheduledJobs.All, jobs);
     }
 
     [Fact]
-    public void FunctionsTimers_MatchScheduledJobs()
+    public void ServerQueueWorkers_OnePerQueueJob()
     {
-        // Act
-        var triggers = FunctionsSource.Triggers(TimerTriggerRegex()).ToList();
-        var serverJobs = ServerHostedServices().OfType<CronJobService>().Select(s => s.Job);
+        // Arrange
+        using var provider = ServerComposition.Build();
 
-        // Assert: Functions reads each schedule from the job's setting (%…%), and the Server runs each job.
-        Assert.Equal(FunctionsSource.Count("[TimerTrigger("), triggers.Count);
-        var expected = ScheduledJobs.All.Select(j => (j.Name, j.ScheduleSetting)).ToList();
-        AssertSameSet(expected, triggers.Select(t => (t.Function, t.Trigger.Groups["setting"].Value)));
-        AssertSameSet(expected, serverJobs.Select(j => (j.Name, j.ScheduleSetting)));
+        // Act
+        var jobs = provider.GetServices<IHostedService>().OfType<QueueJobService>().Select(s => s.Job);
+
+        // Assert
+        AssertSameSet(QueueJobs.All, jobs);
     }
 
     [Fact]
-    public void FunctionsQueueTriggers_MatchJobQueues()
+    public void BothShells_ExposeTheSameFunctions()
     {
-        // Act
-        var triggers = FunctionsSource.Triggers(QueueTriggerRegex()).ToList();
-        var serverQueues = ServerHostedServices().OfType<QueueJobService>().Select(s => s.QueueName);
+        // Arrange
+        using var provider = ServerComposition.Build();
+        var hosted = provider.GetServices<IHostedService>().ToList();
 
-        // Assert: Functions listens on the prefixed queue through the hub's own Storage setting; the Server polls each queue.
-        Assert.Equal(FunctionsSource.Count("[QueueTrigger("), triggers.Count);
-        AssertSameSet(JobQueues.All.Select(q => (QueuePrefix + q, "Storage")),
-            triggers.Select(t => (t.Trigger.Groups["queue"].Value, t.Trigger.Groups["connection"].Value)));
-        AssertSameSet(JobQueues.All, serverQueues);
-    }
+        // Act: everything the Server runs, by name, against everything the Functions host indexes.
+        var server = ApiRoutes.All.Select(r => r.Name)
+            .Concat(hosted.OfType<CronJobService>().Select(s => s.Job.Name))
+            .Concat(hosted.OfType<QueueJobService>().Select(s => s.Job.Name));
 
-    /// <summary>The hosted services the Server registers for its jobs, constructed (not started) with storage clients that never connect.</summary>
-    private static List<IHostedService> ServerHostedServices()
-    {
-        var configuration = new ConfigurationBuilder().Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(new QueueServiceClient("UseDevelopmentStorage=true"))
-            .AddSingleton(new HubQueueNames("ih"))
-            .AddIntegrationsServerJobs();
-        using var provider = services.BuildServiceProvider();
-        return [.. provider.GetServices<IHostedService>()];
+        // Assert
+        AssertSameSet(server, FunctionsMetadata.Functions.Select(f => f.Name));
     }
 
     /// <summary>Equal as sets, with a message naming what is missing on each side.</summary>
-    private static void AssertSameSet<T>(IEnumerable<T> expected, IEnumerable<T> actual)
+    internal static void AssertSameSet<T>(IEnumerable<T> expected, IEnumerable<T> actual)
     {
         var want = expected.ToList();
         var got = actual.ToList();
@@ -123,19 +143,4 @@ public sealed partial class ShellParityTests
             $"missing: [{string.Join(", ", missing)}]; not expected: [{string.Join(", ", extra)}]");
         Assert.Equal(want.Count, got.Count); // no duplicates either
     }
-
-    [GeneratedRegex("""^\s*\[HttpTrigger\(AuthorizationLevel\.Anonymous,\s*"(?<method>[a-z]+)",\s*Route\s*=\s*"(?<route>[^"]+)"\)\]\s*HttpRequest\s+\w+(?<rest>.*)$""", RegexOptions.Singleline)]
-    private static partial Regex HttpTriggerRegex();
-
-    [GeneratedRegex("""^\s*\[TimerTrigger\("%(?<setting>[^"%]+)%"\)\]\s*TimerInfo\s+\w+""", RegexOptions.Singleline)]
-    private static partial Regex TimerTriggerRegex();
-
-    [GeneratedRegex("""^\s*\[QueueTrigger\("(?<queue>[^"]+)",\s*Connection\s*=\s*"(?<connection>[^"]+)"\)\]\s*string\s+\w+""", RegexOptions.Singleline)]
-    private static partial Regex QueueTriggerRegex();
-
-    [GeneratedRegex(@"\{(\w+)\}")]
-    private static partial Regex RouteValueRegex();
-
-    [GeneratedRegex(@",\s*string\s+(\w+)")]
-    private static partial Regex StringParameterRegex();
 }

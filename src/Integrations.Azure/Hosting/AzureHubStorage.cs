@@ -1,14 +1,14 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Integrations.Azure.Queues;
 using Integrations.Azure.Tables;
 using Integrations.Core.Common;
+using Integrations.Core.Jobs;
 
 namespace Integrations.Azure.Hosting;
 
 /// <summary>Creates the hub's tables, queues and lock container; probes the account for readiness.</summary>
-public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues, HubQueueNames queueNames, BlobContainerClient locks)
+public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues, IJobQueueNames queueNames, BlobContainerClient locks)
     : IHubStorage
 {
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -16,7 +16,7 @@ public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues,
         await tables.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var queue in JobQueues.All)
         {
-            await queues.GetQueueClient(queueNames.For(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await queues.GetQueueClient(queueNames.NameOf(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         await locks.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

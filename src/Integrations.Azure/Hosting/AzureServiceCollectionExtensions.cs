@@ -10,6 +10,7 @@ using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
+using Integrations.Core.Jobs;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -49,7 +50,10 @@ public static class AzureServiceCollectionExtensions
             o => new QueueServiceClient(o.ConnectionString, QueueOptions()), (o, c) => new QueueServiceClient(o.QueueServiceUri, c, QueueOptions())));
         services.TryAddSingleton(sp => CreateClient(sp, o => new BlobServiceClient(o.ConnectionString), (o, c) => new BlobServiceClient(o.BlobServiceUri, c)));
         services.TryAddSingleton(sp => new HubTables(sp.GetRequiredService<TableServiceClient>(), Prefix(sp)));
-        services.TryAddSingleton(sp => new HubQueueNames(Prefix(sp)));
+        services.TryAddSingleton(sp => new HubQueueNames(sp.GetRequiredService<IConfiguration>(), Prefix(sp)));
+        services.TryAddSingleton<IJobQueueNames>(sp => sp.GetRequiredService<HubQueueNames>());
+        services.AddOptionsWithValidateOnStart<JobQueueOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobQueueOptions>, JobQueueOptionsValidator>());
 
         services.TryAddSingleton<TableSecretStore>();
         services.TryAddSingleton<ISecretStore>(sp => sp.GetRequiredService<TableSecretStore>());
@@ -60,9 +64,10 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
+        services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));
         services.TryAddSingleton<IHubStorage>(sp => new AzureHubStorage(sp.GetRequiredService<HubTables>(), sp.GetRequiredService<QueueServiceClient>(),
-            sp.GetRequiredService<HubQueueNames>(), LockContainer(sp)));
+            sp.GetRequiredService<IJobQueueNames>(), LockContainer(sp)));
 
         services.Replace(ServiceDescriptor.Singleton<IRootKeyWrapper>(sp =>
             sp.GetRequiredService<IOptions<KeyWrappingOptions>>().Value.Provider == KeyWrappingProvider.KeyVault

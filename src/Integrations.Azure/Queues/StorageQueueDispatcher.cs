@@ -1,14 +1,15 @@
 using Azure.Storage.Queues;
 using Integrations.Core.Common;
+using Integrations.Core.Jobs;
 
 namespace Integrations.Azure.Queues;
 
 /// <summary>
-/// Job messages on Storage Queues named <c>{prefix}-{queue}</c>. Messages are base64-encoded, the encoding the
-/// Functions queue trigger expects by default.
+/// Job messages on Storage Queues named by <see cref="IJobQueueNames"/> (each queue's setting, which the workers of
+/// both shells read too). Messages are base64-encoded, the encoding the Functions queue trigger expects by default.
 /// </summary>
-public sealed class StorageQueueDispatcher(QueueServiceClient service, HubQueueNames names) : IJobDispatcher
+public sealed class StorageQueueDispatcher(QueueServiceClient service, IJobQueueNames names) : IJobDispatcher
 {
-    public async Task EnqueueAsync(string queueName, string message, CancellationToken cancellationToken = default) =>
-        await service.GetQueueClient(names.For(queueName)).SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+    public async Task EnqueueAsync(JobQueueDefinition queue, string message, CancellationToken cancellationToken = default) =>
+        await service.GetQueueClient(names.NameOf(queue)).SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
 }

@@ -19,7 +19,9 @@ public sealed class HubTables(TableServiceClient service, string prefix)
 
     public TableClient Rotations { get; } = service.GetTableClient(prefix + "rotations");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations];
+    public TableClient JobFailures { get; } = service.GetTableClient(prefix + "jobfailures");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -1,9 +1,9 @@
 namespace Integrations.Core.Common;
 
-/// <summary>Names of the job queues both shells listen on.</summary>
+/// <summary>The job queues both shells listen on; each names the setting that holds its Storage Queue name.</summary>
 public static class JobQueues
 {
-    public const string KeyRotation = "key-rotation";
+    public static JobQueueDefinition KeyRotation { get; } = new("key-rotation", "Jobs:Queues:KeyRotation");
 
-    public static IReadOnlyList<string> All { get; } = [KeyRotation];
+    public static IReadOnlyList<JobQueueDefinition> All { get; } = [KeyRotation];
 }

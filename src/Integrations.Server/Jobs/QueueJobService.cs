@@ -1,34 +1,39 @@
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Integrations.Api.Jobs;
 using Integrations.Azure.Queues;
+using Integrations.Core.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Server.Jobs;
 
 /// <summary>
-/// Processes one job queue as the Functions queue trigger would: a message is hidden while its job runs (the
-/// hiding is extended for long jobs), deleted when the job succeeds, retried when it fails, and moved to
-/// <c>{queue}-poison</c> after <see cref="ServerJobOptions.MaxDequeueCount"/> attempts.
+/// Runs one <see cref="QueueJob"/> as the Functions queue trigger would: a received message stays hidden while its
+/// job runs (the hiding renewed at half the job's visibility timeout), goes through the shared
+/// <see cref="QueueJobRunner"/>, and is then deleted; a failed one is retried after the job's retry delay, and after
+/// its last attempt moved to <c>{queue}-poison</c> (the runner has recorded why by then).
 /// </summary>
 public sealed partial class QueueJobService(
-    string queueName, Func<string, CancellationToken, Task> run, QueueServiceClient queues, HubQueueNames names,
+    QueueJob job, QueueJobRunner runner, QueueServiceClient queues, IJobQueueNames names,
     IOptions<ServerJobOptions> options, TimeProvider time, ILogger<QueueJobService> logger) : BackgroundService
 {
-    private static readonly TimeSpan Visibility = TimeSpan.FromMinutes(2);
+    /// <summary>Moving a message to the poison queue finishes within this long, even while the Server stops.</summary>
+    private static readonly TimeSpan PoisonTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The job queue this service processes (before the storage prefix).</summary>
-    public string QueueName => queueName;
+    /// <summary>The job this service runs; a test checks the Server runs every <see cref="QueueJobs"/> entry.</summary>
+    public QueueJob Job => job;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = queues.GetQueueClient(names.For(queueName));
+        var queueName = names.NameOf(job.Queue);
+        var queue = queues.GetQueueClient(queueName);
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage? message = null;
             try
             {
                 await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                message = (await queue.ReceiveMessageAsync(Visibility, stoppingToken).ConfigureAwait(false)).Value;
+                message = (await queue.ReceiveMessageAsync(job.VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -41,48 +46,110 @@ public sealed partial class QueueJobService(
                 continue;
             }
 
-            await ProcessAsync(queue, message, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await ProcessAsync(queue, message, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Deleting, releasing or poisoning the message failed (e.g. its hiding lapsed and another receiver has
+                // it): it becomes visible again and is retried like any failure.
+                Log.SettleFailed(logger, ex, queueName, message.MessageId);
+            }
         }
     }
 
-    private async Task ProcessAsync(QueueClient queue, QueueMessage message, CancellationToken stoppingToken)
+    private async Task ProcessAsync(QueueClient queue, QueueMessage received, CancellationToken stoppingToken)
     {
-        if (message.DequeueCount > options.Value.MaxDequeueCount)
+        var message = new QueueJobMessage(received.MessageId, received.Body.ToString(), received.DequeueCount);
+        if (received.DequeueCount > job.Retry.MaxAttempts)
         {
-            var poison = queues.GetQueueClient(names.For(queueName) + "-poison");
-            await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-            await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken).ConfigureAwait(false);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken).ConfigureAwait(false);
-            Log.Poisoned(logger, queueName, message.MessageId);
+            // Its last attempt never reported back (the process stopped during it). Functions would poison it unseen;
+            // here it is recorded first.
+            await runner.RecordAbandonedAsync(job, message).ConfigureAwait(false);
+            await MoveToPoisonAsync(queue, received, received.PopReceipt).ConfigureAwait(false);
             return;
         }
 
-        using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var receipt = message.PopReceipt;
-        var keepHidden = Task.Run(async () =>
+        var receipt = new PopReceipt(received.PopReceipt);
+        Exception? failure = null;
+        using (var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
-            while (!running.IsCancellationRequested)
+            var keepHidden = KeepHiddenAsync(queue, received.MessageId, receipt, running.Token);
+            try
             {
-                await Task.Delay(Visibility / 2, time, running.Token).ConfigureAwait(false);
-                receipt = (await queue.UpdateMessageAsync(message.MessageId, receipt, visibilityTimeout: Visibility, cancellationToken: running.Token).ConfigureAwait(false)).Value.PopReceipt;
+                await runner.RunAsync(job, message, stoppingToken).ConfigureAwait(false);
             }
-        }, running.Token);
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                await running.CancelAsync().ConfigureAwait(false);
+                await keepHidden.ConfigureAwait(false);
+            }
+        }
+
+        if (failure is null)
+        {
+            await queue.DeleteMessageAsync(received.MessageId, receipt.Value, stoppingToken).ConfigureAwait(false);
+        }
+        else if (message.DequeueCount >= job.Retry.MaxAttempts)
+        {
+            await MoveToPoisonAsync(queue, received, receipt.Value).ConfigureAwait(false);
+        }
+        else if (!stoppingToken.IsCancellationRequested)
+        {
+            // The runner has logged the failure. The next attempt comes after the retry delay, as host.json's
+            // visibilityTimeout makes it in Functions.
+            await queue.UpdateMessageAsync(received.MessageId, receipt.Value, visibilityTimeout: job.Retry.RetryDelay, cancellationToken: stoppingToken)
+                .ConfigureAwait(false);
+        }
+
+        // Stopping with attempts left: the hiding lapses and the message is retried after the restart.
+    }
+
+    /// <summary>Renews the message's hiding until <paramref name="cancellationToken"/> fires; each renewal gives a new pop receipt.</summary>
+    private async Task KeepHiddenAsync(QueueClient queue, string messageId, PopReceipt receipt, CancellationToken cancellationToken)
+    {
         try
         {
-            await run(message.Body.ToString(), stoppingToken).ConfigureAwait(false);
-            await running.CancelAsync().ConfigureAwait(false);
-            await keepHidden.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            await queue.DeleteMessageAsync(message.MessageId, receipt, stoppingToken).ConfigureAwait(false);
+            while (true)
+            {
+                await Task.Delay(job.VisibilityTimeout / 2, time, cancellationToken).ConfigureAwait(false);
+                var updated = await queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: job.VisibilityTimeout, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                receipt.Value = updated.Value.PopReceipt;
+            }
         }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The message becomes visible again when its hiding lapses: that is the retry.
-            Log.JobFailed(logger, ex, queueName, message.MessageId, message.DequeueCount);
+            // The job has finished.
         }
-        finally
+        catch (Exception ex)
         {
-            await running.CancelAsync().ConfigureAwait(false);
+            // The job keeps running; if its message becomes visible meanwhile, another attempt may overlap (jobs are idempotent).
+            Log.RenewFailed(logger, ex, queue.Name, messageId);
         }
+    }
+
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueMessage message, string popReceipt)
+    {
+        // Not the stopping token: a message whose last attempt failed while the Server stops still moves, rather
+        // than coming back as abandoned after the restart.
+        using var timeout = new CancellationTokenSource(PoisonTimeout, time);
+        var poison = queues.GetQueueClient(HubQueueNames.PoisonQueueOf(queue.Name));
+        await poison.CreateIfNotExistsAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+        await poison.SendMessageAsync(message.Body, cancellationToken: timeout.Token).ConfigureAwait(false);
+        await queue.DeleteMessageAsync(message.MessageId, popReceipt, timeout.Token).ConfigureAwait(false);
+        Log.Poisoned(logger, queue.Name, message.MessageId, poison.Name);
+    }
+
+    /// <summary>The message's current pop receipt, replaced by every renewal of its hiding.</summary>
+    private sealed class PopReceipt(string value)
+    {
+        public string Value { get; set; } = value;
     }
 
     private static partial class Log
@@ -90,10 +157,13 @@ public sealed partial class QueueJobService(
         [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Receiving from job queue {Queue} failed.")]
         public static partial void ReceiveFailed(ILogger logger, Exception exception, string queue);
 
-        [LoggerMessage(EventId = 6102, Level = LogLevel.Error, Message = "Job from queue {Queue}, message {MessageId}, attempt {Attempt}, failed; it is retried.")]
-        public static partial void JobFailed(ILogger logger, Exception exception, string queue, string messageId, long attempt);
+        [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "Message {MessageId} of job queue {Queue} moved to {PoisonQueue}.")]
+        public static partial void Poisoned(ILogger logger, string queue, string messageId, string poisonQueue);
 
-        [LoggerMessage(EventId = 6103, Level = LogLevel.Error, Message = "Message {MessageId} of job queue {Queue} failed too often and moved to the poison queue.")]
-        public static partial void Poisoned(ILogger logger, string queue, string messageId);
+        [LoggerMessage(EventId = 6104, Level = LogLevel.Warning, Message = "Settling message {MessageId} of job queue {Queue} failed; it is retried when it becomes visible.")]
+        public static partial void SettleFailed(ILogger logger, Exception exception, string queue, string messageId);
+
+        [LoggerMessage(EventId = 6105, Level = LogLevel.Warning, Message = "Renewing the hiding of message {MessageId} of job queue {Queue} failed.")]
+        public static partial void RenewFailed(ILogger logger, Exception exception, string queue, string messageId);
     }
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrations.Server.Jobs;
 
-/// <summary>How the Server runs what Functions triggers run in Azure. Bound from <c>Jobs</c>.</summary>
+/// <summary>
+/// How the Server runs what Functions triggers run in Azure. Bound from <c>Jobs</c>. Attempts, retry delay and
+/// visibility are each queue job's own (<c>QueueJob</c>); queue names are <c>Jobs:Queues:*</c>.
+/// </summary>
 public sealed class ServerJobOptions
 {
     public const string SectionName = "Jobs";
@@ -10,8 +13,4 @@ public sealed class ServerJobOptions
     /// <summary>How often an empty job queue is polled.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>After this many failed attempts a message moves to the <c>-poison</c> queue, as Functions does.</summary>
-    [Range(1, 100)]
-    public int MaxDequeueCount { get; set; } = 5;
 }

@@ -1,8 +1,5 @@
-using Azure.Storage.Queues;
 using Integrations.Api.Jobs;
-using Integrations.Azure.Queues;
 using Integrations.Server.Jobs;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Server;
 
@@ -10,7 +7,7 @@ public static class ServerJobsServiceCollectionExtensions
 {
     /// <summary>
     /// Runs, as hosted services, what the Functions app runs as triggers: every <see cref="ScheduledJobs"/> entry on
-    /// its cron schedule and every job queue. Schedules are checked at start.
+    /// its cron schedule and a worker for every <see cref="QueueJobs"/> entry. Schedules are checked at start.
     /// </summary>
     public static IServiceCollection AddIntegrationsServerJobs(this IServiceCollection services)
     {
@@ -20,10 +17,11 @@ public static class ServerJobsServiceCollectionExtensions
 
         AddCron<SealAuditLogJob>(services, ScheduledJobs.AuditSeal, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupAuditLogJob>(services, ScheduledJobs.AuditCleanup, (job, ct) => job.RunAsync(ct));
-        services.AddSingleton<IHostedService>(sp => new QueueJobService(KeyRotationJob.QueueName,
-            (message, ct) => sp.GetRequiredService<KeyRotationJob>().RunAsync(message, ct),
-            sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<HubQueueNames>(), sp.GetRequiredService<IOptions<ServerJobOptions>>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<QueueJobService>>()));
+        foreach (var job in QueueJobs.All)
+        {
+            services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueJobService>(sp, job));
+        }
+
         return services;
     }
 

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Integrations.Api.Jobs;
+
+public static class JobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers what both shells' job triggers call: the scheduled jobs, every <see cref="QueueJobs"/> handler and the
+    /// <see cref="QueueJobRunner"/>, plus the start-up initializer. Checks at start that every queue job's handler resolves.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsJobs(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<SealAuditLogJob>();
+        services.TryAddSingleton<CleanupAuditLogJob>();
+        services.TryAddSingleton<KeyRotationJob>();
+        services.TryAddSingleton<QueueJobRunner>();
+        services.AddOptionsWithValidateOnStart<QueueJobHandlerCheck>()
+            .Validate<IServiceProvider>((_, provider) => QueueJobs.All.All(job => provider.GetService(job.Handler) is IQueueJobHandler),
+                "Every QueueJobs entry's handler must be registered (AddIntegrationsJobs registers the hub's own).");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HubInitializer>());
+        return services;
+    }
+
+    /// <summary>A marker so the handlers are checked with the options, at start.</summary>
+    private sealed class QueueJobHandlerCheck;
+}

@@ -1,0 +1,58 @@
+using Integrations.Api.Jobs;
+using Integrations.Core.Common;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integrations.Server.Tests.Jobs;
+
+/// <summary>Queue jobs for tests: three attempts, no delay between them, each on a queue of its own.</summary>
+internal static class TestQueueJobs
+{
+    public static QueueRetryPolicy ThreeQuickAttempts { get; } = new(3, TimeSpan.Zero);
+
+    public static QueueJob AlwaysFails { get; } = Job<AlwaysFailsHandler>("AlwaysFails", "always-fails");
+
+    public static QueueJob Succeeds { get; } = Job<SucceedsHandler>("Succeeds", "succeeds");
+
+    public static QueueJob Rejects { get; } = Job<RejectsHandler>("Rejects", "rejects");
+
+    /// <summary>Registers the handlers, one instance each, so tests can read what they saw.</summary>
+    public static void AddHandlers(IServiceCollection services) =>
+        services.AddSingleton<AlwaysFailsHandler>().AddSingleton<SucceedsHandler>().AddSingleton<RejectsHandler>();
+
+    private static QueueJob Job<THandler>(string name, string queueId)
+        where THandler : IQueueJobHandler =>
+        new(name, new JobQueueDefinition(queueId, $"Jobs:Queues:Test{name}"), typeof(THandler), TimeSpan.FromSeconds(30), ThreeQuickAttempts);
+}
+
+/// <summary>Counts its calls and fails every one, quoting the message body in the exception (which must not reach the record).</summary>
+internal sealed class AlwaysFailsHandler : IQueueJobHandler
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public Task<QueueJobOutcome> RunAsync(QueueJobMessage message, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        throw new InvalidOperationException($"Cannot process {message.Body} today.\nsecond line: {message.Body}");
+    }
+}
+
+internal sealed class SucceedsHandler : IQueueJobHandler
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueueJobMessage> _seen = new();
+
+    public IReadOnlyCollection<QueueJobMessage> Seen => _seen;
+
+    public Task<QueueJobOutcome> RunAsync(QueueJobMessage message, CancellationToken cancellationToken = default)
+    {
+        _seen.Enqueue(message);
+        return Task.FromResult(QueueJobOutcome.Completed);
+    }
+}
+
+internal sealed class RejectsHandler : IQueueJobHandler
+{
+    public Task<QueueJobOutcome> RunAsync(QueueJobMessage message, CancellationToken cancellationToken = default) =>
+        Task.FromResult(QueueJobOutcome.Rejected("The message names nothing that exists."));
+}

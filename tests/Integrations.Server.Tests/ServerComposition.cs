@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using Integrations.Api;
+using Integrations.Azure.Hosting;
+using Integrations.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Server.Tests;
+
+/// <summary>The Server's services as Program.cs composes them, built but not started (nothing connects until used).</summary>
+internal static class ServerComposition
+{
+    /// <summary>Settings enough to build; <paramref name="settings"/> add to or replace them.</summary>
+    public static ServiceProvider Build(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Storage"] = "UseDevelopmentStorage=true",
+            ["Storage:Prefix"] = "ih",
+            ["KeyWrapping:RootKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Hub:AdminKey"] = new string('a', 40),
+            ["Audit:SealSchedule"] = "0 */5 * * * *",
+            ["Audit:CleanupSchedule"] = "0 30 3 * * *",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
+            .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi().AddIntegrationsServerJobs();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}
