@@ -2,6 +2,7 @@ using Integrations.Api;
 using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
 using Integrations.Core.Hosting;
+using Integrations.Http.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,7 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services
     .AddIntegrationsCore()
     .AddIntegrationsAzure()
+    .AddIntegrationsHttp()
     .AddIntegrationsApi()
     // The host binds each queue trigger to %Jobs:Queues:…% from app settings, with no default: stop at start,
     // naming the setting, when one is missing, rather than enqueue to a queue no trigger listens on.

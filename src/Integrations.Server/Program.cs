@@ -1,14 +1,7 @@
-using Integrations.Api;
-using Integrations.Azure.Hosting;
-using Integrations.Core.Hosting;
 using Integrations.Server;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services
-    .AddIntegrationsCore()
-    .AddIntegrationsAzure()
-    .AddIntegrationsApi()
-    .AddIntegrationsServerJobs();
+builder.Services.AddIntegrationsHubServer();
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Integrations.Api;
-using Integrations.Azure.Hosting;
-using Integrations.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,7 +28,7 @@ internal static class ServerComposition
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(values).Build())
             .AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi().AddIntegrationsServerJobs();
+        services.AddIntegrationsHubServer();
         configure?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -72,7 +72,7 @@ public sealed class ShellParityTests
     {
         // Arrange: the Server's registrations and routes; nothing is started, so no storage is needed.
         var builder = WebApplication.CreateBuilder();
-        builder.Services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi();
+        builder.Services.AddIntegrationsHubServer();
         await using var app = builder.Build();
         app.MapIntegrationsHub();
 
@@ -91,10 +91,10 @@ public sealed class ShellParityTests
     }
 
     [Fact]
-    public void ServerCronJobs_MatchScheduledJobs()
+    public async Task ServerCronJobs_MatchScheduledJobs()
     {
         // Arrange
-        using var provider = ServerComposition.Build();
+        await using var provider = ServerComposition.Build();
 
         // Act
         var jobs = provider.GetServices<IHostedService>().OfType<CronJobService>().Select(s => s.Job);
@@ -104,10 +104,10 @@ public sealed class ShellParityTests
     }
 
     [Fact]
-    public void ServerQueueWorkers_OnePerQueueJob()
+    public async Task ServerQueueWorkers_OnePerQueueJob()
     {
         // Arrange
-        using var provider = ServerComposition.Build();
+        await using var provider = ServerComposition.Build();
 
         // Act
         var jobs = provider.GetServices<IHostedService>().OfType<QueueJobService>().Select(s => s.Job);
@@ -117,10 +117,10 @@ public sealed class ShellParityTests
     }
 
     [Fact]
-    public void BothShells_ExposeTheSameFunctions()
+    public async Task BothShells_ExposeTheSameFunctions()
     {
         // Arrange
-        using var provider = ServerComposition.Build();
+        await using var provider = ServerComposition.Build();
         var hosted = provider.GetServices<IHostedService>().ToList();
 
         // Act: everything the Server runs, by name, against everything the Functions host indexes.

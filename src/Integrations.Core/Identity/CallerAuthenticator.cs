@@ -14,7 +14,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
 {
     private const int MaxCachedKeys = 10_000;
     private readonly byte[] _adminKeyHash = ApiKeyToken.Digest(options.Value.AdminKey);
-    private readonly ConcurrentDictionary<string, (ApiKey Key, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKey Key, Caller Caller, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
 
     public ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default) =>
@@ -43,9 +43,10 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
         var hash = ApiKeyToken.Hash(digest);
         var now = time.GetUtcNow();
         ApiKey? key;
+        Caller? caller = null;
         if (_cache.TryGetValue(hash, out var cached) && now - cached.CachedAt < options.Value.ApiKeyCacheDuration)
         {
-            key = cached.Key;
+            (key, caller) = (cached.Key, cached.Caller);
         }
         else if (!allowStorageLookup || (_unknown.TryGetValue(hash, out var missedAt) && now - missedAt < options.Value.UnknownKeyCacheDuration))
         {
@@ -61,7 +62,9 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
                     _cache.Clear();
                 }
 
-                _cache[hash] = (key, now);
+                // The caller (and its scope set) is built once per lookup, not once per request.
+                caller = new Caller(CallerKind.ApiKey, key.Id, key.OrganizationId, key.Scopes.ToHashSet(StringComparer.Ordinal));
+                _cache[hash] = (key, caller, now);
             }
             else
             {
@@ -89,7 +92,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
             return new(null, AuthenticationFailure.Expired);
         }
 
-        return new(new Caller(CallerKind.ApiKey, key.Id, key.OrganizationId, key.Scopes.ToHashSet(StringComparer.Ordinal)), null);
+        return new(caller ?? new Caller(CallerKind.ApiKey, key.Id, key.OrganizationId, key.Scopes.ToHashSet(StringComparer.Ordinal)), null);
     }
 
     /// <summary>Drops a cached key (after a revocation on this instance).</summary>

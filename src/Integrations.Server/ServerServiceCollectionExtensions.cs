@@ -1,0 +1,21 @@
+using Integrations.Api;
+using Integrations.Azure.Hosting;
+using Integrations.Core.Hosting;
+using Integrations.Http.Hosting;
+
+namespace Integrations.Server;
+
+public static class ServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// The whole hub as the Server runs it: the domain, its Azure and outbound-HTTP adapters, the API with its request
+    /// pipeline, and the jobs as hosted services. Program.cs and the tests that inspect the Server compose it the same way.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsHubServer(this IServiceCollection services) =>
+        services
+            .AddIntegrationsCore()
+            .AddIntegrationsAzure()
+            .AddIntegrationsHttp()
+            .AddIntegrationsApi()
+            .AddIntegrationsServerJobs();
+}
