@@ -2,6 +2,7 @@ using Integrations.Api.Routing;
 using Integrations.Core.Audit;
 using Integrations.Core.Identity;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Api.Pipeline;
 
@@ -10,7 +11,7 @@ namespace Integrations.Api.Pipeline;
 /// of this step refuses the request when it returns false. The record goes to the verified project's log, else the
 /// caller's organization's, else the platform's: an unverified id from the path never names a log partition.
 /// </summary>
-public sealed class AuditStep(AuditLog audit, TimeProvider time)
+public sealed class AuditStep(AuditLog audit, TimeProvider time, IOptions<RateLimitOptions> options)
 {
     /// <summary>Well below the audit seal delay, so a record is never stored after the chain has passed its time.</summary>
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
@@ -23,7 +24,8 @@ public sealed class AuditStep(AuditLog audit, TimeProvider time)
         using var timeout = new CancellationTokenSource(WriteTimeout, time);
         try
         {
-            await audit.WriteAsync(Event(context, action, caller, requestAudit, status, credentialHmac, failure), timeout.Token).ConfigureAwait(false);
+            var source = SourceAddress.Of(context, options.Value.TrustForwardedFor);
+            await audit.WriteAsync(Event(context, source, action, caller, requestAudit, status, credentialHmac, failure), timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
@@ -38,7 +40,7 @@ public sealed class AuditStep(AuditLog audit, TimeProvider time)
 
     /// <summary>The record of a request, before the log gives it an id and a time.</summary>
     public static AuditEvent Event(
-        HttpContext context, string action, Caller? caller, RequestAudit requestAudit, int? status, string? credentialHmac = null, string? failure = null, int count = 1)
+        HttpContext context, string sourceAddress, string action, Caller? caller, RequestAudit requestAudit, int? status, string? credentialHmac = null, string? failure = null, int count = 1)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requestAudit);
@@ -46,7 +48,7 @@ public sealed class AuditStep(AuditLog audit, TimeProvider time)
         var projectId = caller?.OrganizationId is null ? null : requestAudit.ProjectId;
         return new AuditEvent(organizationId, projectId, action, status is { } s ? Outcome(s) : AuditOutcomes.Attempt, status ?? 0,
             caller?.Kind.ToString() ?? "anonymous", caller?.Id ?? failure ?? "anonymous", requestAudit.Target,
-            context.Connection.RemoteIpAddress?.ToString(), Truncate(context.Request.Headers.UserAgent.ToString(), 256), context.TraceIdentifier,
+            sourceAddress, Truncate(context.Request.Headers.UserAgent.ToString(), 256), context.TraceIdentifier,
             credentialHmac, count);
     }
 

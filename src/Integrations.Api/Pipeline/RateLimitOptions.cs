@@ -18,6 +18,12 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int PerCredentialPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// Take the source address from the last <c>X-Forwarded-For</c> entry (set it behind a front end that appends the
+    /// client's address, as Azure's do; otherwise every client behind it would share one address's budget).
+    /// </summary>
+    public bool TrustForwardedFor { get; set; }
+
     /// <summary>Per-minute limits of other named policies (<c>RateLimits:Policies:{name}</c>); a policy not listed uses <see cref="PerCredentialPerMinute"/>.</summary>
     public Dictionary<string, int> Policies { get; } = new(StringComparer.Ordinal);
 }

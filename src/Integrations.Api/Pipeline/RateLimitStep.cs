@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Integrations.Api.Routing;
 using Integrations.Core.Identity;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Api.Pipeline;
@@ -27,6 +28,9 @@ public sealed class RateLimitStep : IDisposable
         _callers = PartitionedRateLimiter.Create<(string Policy, string Caller), (string Policy, string Caller)>(
             key => RateLimitPartition.GetFixedWindowLimiter(key, k => Limit(LimitOf(k.Policy))));
     }
+
+    /// <summary>Where the request came from, as the limits and the audit log count it (see <see cref="SourceAddress"/>).</summary>
+    public string SourceOf(HttpContext context) => SourceAddress.Of(context, _options.TrustForwardedFor);
 
     /// <summary>True while <paramref name="sourceAddress"/> still has failed authentications to spend this window.</summary>
     public bool MayLookUpCredentials(string sourceAddress)

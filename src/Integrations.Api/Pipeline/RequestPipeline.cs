@@ -42,7 +42,7 @@ public sealed class RequestPipeline(
 
         var action = route.AuditAction ?? throw new InvalidOperationException($"Route {route.Name} has a caller but no audit action.");
         var requestAudit = new RequestAudit { Target = route.AuditTarget(values) };
-        var source = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var source = rateLimits.SourceOf(context);
         AuthenticationOutcome authentication;
         try
         {
@@ -60,7 +60,7 @@ public sealed class RequestPipeline(
 
         if (!rateLimits.TryAcquire(route.RateLimitPolicy, caller, out var wait))
         {
-            return await RefuseRateLimitedAsync(context, action, caller, requestAudit, wait).ConfigureAwait(false);
+            return await RefuseRateLimitedAsync(context, source, action, caller, requestAudit, wait).ConfigureAwait(false);
         }
 
         ScopeResolution scope;
@@ -141,7 +141,7 @@ public sealed class RequestPipeline(
             (result, status) = (ApiProblems.TooManyRequests(wait), StatusCodes.Status429TooManyRequests);
         }
 
-        var summary = AuditStep.Event(context, AuditActions.AuthenticationFailures, null, new RequestAudit(), StatusCodes.Status401Unauthorized, failure: "repeated");
+        var summary = AuditStep.Event(context, source, AuditActions.AuthenticationFailures, null, new RequestAudit(), StatusCodes.Status401Unauthorized, failure: "repeated");
         if (refusals.IsRepeat("address:" + source, summary))
         {
             return result;
@@ -162,11 +162,11 @@ public sealed class RequestPipeline(
             : ApiProblems.AuditUnavailable();
     }
 
-    private async Task<IResult> RefuseRateLimitedAsync(HttpContext context, string action, Caller caller, RequestAudit requestAudit, TimeSpan wait)
+    private async Task<IResult> RefuseRateLimitedAsync(HttpContext context, string source, string action, Caller caller, RequestAudit requestAudit, TimeSpan wait)
     {
         SetRetryAfter(context, wait);
         var result = ApiProblems.TooManyRequests(wait);
-        var summary = AuditStep.Event(context, AuditActions.RateLimited, caller, new RequestAudit(), StatusCodes.Status429TooManyRequests);
+        var summary = AuditStep.Event(context, source, AuditActions.RateLimited, caller, new RequestAudit(), StatusCodes.Status429TooManyRequests);
         return refusals.IsRepeat("caller:" + caller.Id, summary) ? result : await RecordAsync(context, action, caller, requestAudit, result).ConfigureAwait(false);
     }
 

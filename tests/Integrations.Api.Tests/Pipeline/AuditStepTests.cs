@@ -21,7 +21,7 @@ public sealed class AuditStepTests
     [Fact]
     public void Event_VerifiedProject_GoesToTheProjectsLog()
     {
-        var record = AuditStep.Event(Context(), AuditActions.SecretRead, Key("org_a"), new RequestAudit { ProjectId = "prj_a", Target = "secret/x" }, 200);
+        var record = AuditStep.Event(Context(), "127.0.0.1", AuditActions.SecretRead, Key("org_a"), new RequestAudit { ProjectId = "prj_a", Target = "secret/x" }, 200);
 
         Assert.Equal(AuditPartition.For("org_a", "prj_a"), new AuditRecord("id", DateTimeOffset.UnixEpoch, record.OrganizationId, record.ProjectId, record.Action,
             record.Outcome, record.Status, record.ActorType, record.ActorId, null, null, null, null, null).Partition);
@@ -34,7 +34,7 @@ public sealed class AuditStepTests
     [Fact]
     public void Event_NoVerifiedProject_GoesToTheCallersOrganization()
     {
-        var record = AuditStep.Event(Context(), AuditActions.SecretRead, Key("org_a"), new RequestAudit { Target = "project/prj_zzz/secret/x" }, 404);
+        var record = AuditStep.Event(Context(), "127.0.0.1", AuditActions.SecretRead, Key("org_a"), new RequestAudit { Target = "project/prj_zzz/secret/x" }, 404);
 
         Assert.Equal("org_a", record.OrganizationId);
         Assert.Null(record.ProjectId);
@@ -44,8 +44,8 @@ public sealed class AuditStepTests
     [Fact]
     public void Event_WithoutAnOrganization_GoesToThePlatformLog_EvenIfAProjectIsNamed()
     {
-        var anonymous = AuditStep.Event(Context(), AuditActions.SecretList, null, new RequestAudit { ProjectId = "prj_a" }, 401, "hmac-sha256:x", "Unknown");
-        var admin = AuditStep.Event(Context(), AuditActions.SecretList, Caller.PlatformAdmin, new RequestAudit { ProjectId = "prj_a" }, 403);
+        var anonymous = AuditStep.Event(Context(), "127.0.0.1", AuditActions.SecretList, null, new RequestAudit { ProjectId = "prj_a" }, 401, "hmac-sha256:x", "Unknown");
+        var admin = AuditStep.Event(Context(), "127.0.0.1", AuditActions.SecretList, Caller.PlatformAdmin, new RequestAudit { ProjectId = "prj_a" }, 403);
 
         Assert.Equal((AuditPartition.Platform, (string?)null), (anonymous.OrganizationId, anonymous.ProjectId));
         Assert.Equal((AuditPartition.Platform, (string?)null), (admin.OrganizationId, admin.ProjectId));
@@ -66,7 +66,7 @@ public sealed class AuditStepTests
     [InlineData(503, AuditOutcomes.Error)]
     public void Event_StatusMapsToItsOutcome(int? status, string outcome)
     {
-        var record = AuditStep.Event(Context(), AuditActions.SecretUpdate, Key("org_a"), new RequestAudit(), status);
+        var record = AuditStep.Event(Context(), "127.0.0.1", AuditActions.SecretUpdate, Key("org_a"), new RequestAudit(), status);
 
         Assert.Equal(outcome, record.Outcome);
         Assert.Equal(status ?? 0, record.Status);
