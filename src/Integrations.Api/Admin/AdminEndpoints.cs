@@ -14,10 +14,10 @@ public sealed class AdminEndpoints(KeyRotationService rotations, IJobDispatcher 
         var body = await JsonBody.ReadAsync<RotateKeysRequest>(request.Request, optional: true).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        RotationKind? kind = body.Value!.Target switch
+        RotationKind? kind = body.Value.Target switch
         {
             null or "data_keys" => RotationKind.DataKeys,
             "root_key" => RotationKind.RootKey,

@@ -13,17 +13,17 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
         var body = await JsonBody.ReadAsync<CreateApiKeyRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        var input = body.Value!;
+        var input = body.Value;
         var issued = await apiKeys.CreateAsync(request.OrganizationId, input.Name, input.Scopes, input.ExpiresAt, request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
-            return Problems.From(issued.Error!);
+            return Problems.From(issued.Error);
         }
 
-        var key = issued.Value!.Key;
+        var key = issued.Value.Key;
         request.Audit.Target = ApiKeyRoutes.Target(key.Id);
         return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt), StatusCodes.Status201Created);
     }
@@ -33,7 +33,7 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
         var page = Query.Page(request.Request);
         if (!page.IsSuccess)
         {
-            return Problems.From(page.Error!);
+            return Problems.From(page.Error);
         }
 
         var keys = await apiKeys.ListAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
@@ -43,6 +43,6 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
     public async Task<IResult> RevokeAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var revoked = await apiKeys.RevokeAsync(request.OrganizationId, request.Values.Required("keyId"), cancellationToken).ConfigureAwait(false);
-        return revoked.IsSuccess ? Results.NoContent() : Problems.From(revoked.Error!);
+        return revoked.IsSuccess ? Results.NoContent() : Problems.From(revoked.Error);
     }
 }

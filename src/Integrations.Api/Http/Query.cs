@@ -12,11 +12,11 @@ public static class Query
         var page = WholeNumber(request, "page");
         if (!page.IsSuccess)
         {
-            return page.Error!;
+            return page.Error;
         }
 
         var perPage = WholeNumber(request, "per_page");
-        return perPage.IsSuccess ? PageRequest.Create(page.Value, perPage.Value) : perPage.Error!;
+        return perPage.IsSuccess ? PageRequest.Create(page.Value, perPage.Value) : perPage.Error;
     }
 
     public static Result<int?> WholeNumber(HttpRequest request, string name)

@@ -13,13 +13,13 @@ public sealed class OrganizationEndpoints(TenancyService tenancy)
         var body = await JsonBody.ReadAsync<CreateOrganizationRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        var created = await tenancy.CreateOrganizationAsync(body.Value!.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var created = await tenancy.CreateOrganizationAsync(body.Value.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         var (organization, ownerKey) = created.Value;

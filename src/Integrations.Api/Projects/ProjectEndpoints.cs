@@ -13,17 +13,17 @@ public sealed class ProjectEndpoints(TenancyService tenancy)
         var body = await JsonBody.ReadAsync<CreateProjectRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        var created = await tenancy.CreateProjectAsync(request.OrganizationId, body.Value!.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var created = await tenancy.CreateProjectAsync(request.OrganizationId, body.Value.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
         // The project exists now (this request made it), so its outcome belongs in its own log.
-        request.Audit.ProjectId = created.Value!.Id;
+        request.Audit.ProjectId = created.Value.Id;
         request.Audit.Target = $"project/{created.Value.Id}";
         return Responses.Json(ProjectResponse.From(created.Value), StatusCodes.Status201Created);
     }
@@ -33,7 +33,7 @@ public sealed class ProjectEndpoints(TenancyService tenancy)
         var page = Query.Page(request.Request);
         if (!page.IsSuccess)
         {
-            return Problems.From(page.Error!);
+            return Problems.From(page.Error);
         }
 
         var projects = await tenancy.ListProjectsAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);

@@ -18,19 +18,19 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var body = await JsonBody.ReadAsync<CreateSecretRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        var input = body.Value!;
+        var input = body.Value;
         request.Audit.Target = SecretRoutes.Target(input.Name);
         var created = await vault.CreateAsync(request.OrganizationId, request.Project.Id, input.Name, new SecretInput(input.Value, input.Description, input.Tags),
             request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
-            return Problems.From(created.Error!);
+            return Problems.From(created.Error);
         }
 
-        SetETag(request, created.Value!.CurrentVersion);
+        SetETag(request, created.Value.CurrentVersion);
         return Responses.Json(SecretResponse.From(created.Value, Retention), StatusCodes.Status201Created);
     }
 
@@ -39,10 +39,10 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var secret = await vault.GetAsync(Location(request), cancellationToken).ConfigureAwait(false);
         if (!secret.IsSuccess)
         {
-            return Problems.From(secret.Error!);
+            return Problems.From(secret.Error);
         }
 
-        SetETag(request, secret.Value!.CurrentVersion);
+        SetETag(request, secret.Value.CurrentVersion);
         return Responses.Json(SecretResponse.From(secret.Value, Retention));
     }
 
@@ -54,7 +54,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
             return Results.NotFound();
         }
 
-        SetETag(request, secret.Value!.CurrentVersion);
+        SetETag(request, secret.Value.CurrentVersion);
         return Results.Ok();
     }
 
@@ -63,18 +63,18 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var body = await JsonBody.ReadAsync<RevealSecretRequest>(request.Request, optional: true).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        if (body.Value!.Version is { } version)
+        if (body.Value.Version is { } version)
         {
             request.Audit.Target += $"@{version}";
         }
 
         var revealed = await vault.RevealAsync(Location(request), body.Value.Version, cancellationToken).ConfigureAwait(false);
         return revealed.IsSuccess
-            ? Responses.Json(new RevealResponse(revealed.Value!.Name, revealed.Value.Version, revealed.Value.Value))
-            : Problems.From(revealed.Error!);
+            ? Responses.Json(new RevealResponse(revealed.Value.Name, revealed.Value.Version, revealed.Value.Value))
+            : Problems.From(revealed.Error);
     }
 
     public async Task<IResult> UpdateAsync(HubRequest request, CancellationToken cancellationToken)
@@ -82,24 +82,24 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var expected = ParseIfMatch(request.Request);
         if (!expected.IsSuccess)
         {
-            return Problems.From(expected.Error!);
+            return Problems.From(expected.Error);
         }
 
         var body = await JsonBody.ReadAsync<UpdateSecretRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
-            return Problems.From(body.Error!);
+            return Problems.From(body.Error);
         }
 
-        var input = body.Value!;
+        var input = body.Value;
         var updated = await vault.UpdateAsync(Location(request), new SecretInput(input.Value, input.Description, input.Tags), expected.Value, request.Caller.Id, cancellationToken)
             .ConfigureAwait(false);
         if (!updated.IsSuccess)
         {
-            return Problems.From(updated.Error!);
+            return Problems.From(updated.Error);
         }
 
-        SetETag(request, updated.Value!.CurrentVersion);
+        SetETag(request, updated.Value.CurrentVersion);
         return Responses.Json(SecretResponse.From(updated.Value, Retention));
     }
 
@@ -121,7 +121,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var tag = request.Request.Query["tag"].ToString();
         var query = new SecretQuery(search.Length == 0 ? null : search, tag.Length == 0 ? null : tag, deleted.Value, page.Value);
         var secrets = await vault.ListAsync(request.OrganizationId, request.Project.Id, query, cancellationToken).ConfigureAwait(false);
-        return secrets.IsSuccess ? Responses.Page(secrets.Value!, s => SecretResponse.From(s, Retention)) : Problems.From(secrets.Error!);
+        return secrets.IsSuccess ? Responses.Page(secrets.Value, s => SecretResponse.From(s, Retention)) : Problems.From(secrets.Error);
     }
 
     public async Task<IResult> ListVersionsAsync(HubRequest request, CancellationToken cancellationToken)
@@ -129,29 +129,29 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var versions = await vault.ListVersionsAsync(Location(request), cancellationToken).ConfigureAwait(false);
         if (!versions.IsSuccess)
         {
-            return Problems.From(versions.Error!);
+            return Problems.From(versions.Error);
         }
 
-        var all = versions.Value!.Select(v => new SecretVersionResponse(v.Version, v.CreatedBy, v.CreatedAt)).ToList();
+        var all = versions.Value.Select(v => new SecretVersionResponse(v.Version, v.CreatedBy, v.CreatedAt)).ToList();
         return Responses.Json(new ListResponse<SecretVersionResponse>(all, new Pagination(1, Math.Max(all.Count, 1), all.Count, all.Count == 0 ? 0 : 1)));
     }
 
     public async Task<IResult> DeleteAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var deleted = await vault.DeleteAsync(Location(request), request.Caller.Id, cancellationToken).ConfigureAwait(false);
-        return deleted.IsSuccess ? Results.NoContent() : Problems.From(deleted.Error!);
+        return deleted.IsSuccess ? Results.NoContent() : Problems.From(deleted.Error);
     }
 
     public async Task<IResult> RestoreAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var restored = await vault.RestoreAsync(Location(request), request.Caller.Id, cancellationToken).ConfigureAwait(false);
-        return restored.IsSuccess ? Responses.Json(SecretResponse.From(restored.Value!, Retention)) : Problems.From(restored.Error!);
+        return restored.IsSuccess ? Responses.Json(SecretResponse.From(restored.Value, Retention)) : Problems.From(restored.Error);
     }
 
     public async Task<IResult> PurgeAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var purged = await vault.PurgeAsync(Location(request), request.Caller.Id, cancellationToken).ConfigureAwait(false);
-        return purged.IsSuccess ? Results.NoContent() : Problems.From(purged.Error!);
+        return purged.IsSuccess ? Results.NoContent() : Problems.From(purged.Error);
     }
 
     private static SecretLocation Location(HubRequest request) => new(request.OrganizationId, request.Project.Id, request.Values.Required("name"));

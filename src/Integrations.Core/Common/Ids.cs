@@ -13,15 +13,17 @@ public static class Ids
 
     public static string New(string prefix)
     {
-        Span<byte> random = stackalloc byte[RandomChars];
-        RandomNumberGenerator.Fill(random);
-        return string.Create(prefix.Length + 1 + RandomChars, (prefix, random.ToArray()), static (span, state) =>
+        ArgumentNullException.ThrowIfNull(prefix);
+        // Every audited request draws an id: the random bytes go straight into the string, with no array allocated.
+        return string.Create(prefix.Length + 1 + RandomChars, prefix, static (span, prefix) =>
         {
-            state.prefix.AsSpan().CopyTo(span);
-            span[state.prefix.Length] = '_';
+            Span<byte> random = stackalloc byte[RandomChars];
+            RandomNumberGenerator.Fill(random);
+            prefix.AsSpan().CopyTo(span);
+            span[prefix.Length] = '_';
             for (var i = 0; i < RandomChars; i++)
             {
-                span[state.prefix.Length + 1 + i] = Alphabet[state.Item2[i] & 31];
+                span[prefix.Length + 1 + i] = Alphabet[random[i] & 31];
             }
         });
     }
