@@ -27,7 +27,7 @@ public static class AuditRows
     }
 
     /// <summary>Changes one field of one stored record in place.</summary>
-    public static Task EditAsync(TableClient audit, TableEntity row, string recordId, string field, string value) =>
+    public static Task EditAsync(TableClient audit, TableEntity row, string recordId, string field, JsonNode? value) =>
         RewriteAsync(audit, row, records =>
         {
             records.Single(r => (string)r!["id"]! == recordId)![field] = value;

@@ -1,6 +1,7 @@
 using Integrations.Azure.Tables;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
+using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -69,5 +70,22 @@ public sealed class TableAuditStoreTests
 
         Assert.Equal([1, 199], records.Select(r => r.Count));
         Assert.Empty(await chain.VerifyAsync());
+    }
+
+    [Fact]
+    public async Task Summary_ItsCountIsBoundIntoTheChain_SoAnEditedCountFailsVerification()
+    {
+        await using var hub = await HubServices.StartAsync();
+        var log = hub.Get<AuditLog>();
+        var partition = AuditPartition.For("org_aaaaaaaaaaaaaaaaaaaa", "prj_aaaaaaaaaaaaaaaaaaaa");
+        await log.WriteAsync(Event("prj_aaaaaaaaaaaaaaaaaaaa", AuditActions.AuthenticationFailures) with { Count = 199 });
+        var chain = hub.Get<AuditChain>();
+        await chain.SealAsync();
+        var (row, record) = Assert.Single(await AuditRows.ReadAsync(hub.Get<HubTables>().Audit, partition));
+
+        await AuditRows.EditAsync(hub.Get<HubTables>().Audit, row, (string)record["id"]!, "count", 3);
+
+        var finding = Assert.Single(await chain.VerifyAsync());
+        Assert.Equal((string)record["id"]!, finding.RecordId);
     }
 }
