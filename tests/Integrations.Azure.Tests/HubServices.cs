@@ -62,6 +62,10 @@ public sealed class HubServices : IAsyncDisposable
         return (org.Value.Organization.Id, project.Value!.Id);
     }
 
+    /// <summary>The project as the vault takes it: found in its organization.</summary>
+    public async Task<Project> ProjectAsync(string organizationId, string projectId) =>
+        await Get<TenancyService>().GetProjectAsync(organizationId, projectId) ?? throw new InvalidOperationException($"No project {projectId} in {organizationId}.");
+
     /// <summary>How many stored secret rows (current values and versions) are sealed under <paramref name="kekId"/>.</summary>
     public async Task<int> CountWrappedByAsync(string kekId)
     {

@@ -25,7 +25,7 @@ internal sealed record SeededSecrets(string OrganizationId, string ProjectId, IR
         };
         foreach (var ((name, version), value) in values.Where(v => v.Key.Item2 == 1))
         {
-            Assert.True((await vault.CreateAsync(organization.Id, project.Id, name, new SecretInput(value, null, null), "test")).IsSuccess);
+            Assert.True((await vault.CreateAsync(project, name, new SecretInput(value, null, null), "test")).IsSuccess);
         }
 
         var location = new SecretLocation(organization.Id, project.Id, "db-password");

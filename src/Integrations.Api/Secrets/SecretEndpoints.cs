@@ -23,7 +23,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
 
         var input = body.Value;
         request.Audit.Target = SecretRoutes.Target(input.Name);
-        var created = await vault.CreateAsync(request.OrganizationId, request.Project.Id, input.Name, new SecretInput(input.Value, input.Description, input.Tags),
+        var created = await vault.CreateAsync(request.Project, input.Name, new SecretInput(input.Value, input.Description, input.Tags),
             request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
@@ -120,7 +120,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
 
         var tag = request.Request.Query["tag"].ToString();
         var query = new SecretQuery(search.Length == 0 ? null : search, tag.Length == 0 ? null : tag, deleted.Value, page.Value);
-        var secrets = await vault.ListAsync(request.OrganizationId, request.Project.Id, query, cancellationToken).ConfigureAwait(false);
+        var secrets = await vault.ListAsync(request.Project, query, cancellationToken).ConfigureAwait(false);
         return secrets.IsSuccess ? Responses.Page(secrets.Value, s => SecretResponse.From(s, Retention)) : Problems.From(secrets.Error);
     }
 

@@ -11,23 +11,20 @@ namespace Integrations.Core.Vault;
 /// The vault: secrets by name within a project, every value sealed with its own data key, every change a new
 /// version. Expected failures come back as <see cref="HubError"/> values.
 /// </summary>
-public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, EnvelopeCipher cipher, TimeProvider time, IRandomSource random, IOptions<VaultOptions> options)
+public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, TimeProvider time, IRandomSource random, IOptions<VaultOptions> options)
 {
     private const int MaxUpdateAttempts = 32;
 
-    public async Task<Result<SecretRecord>> CreateAsync(string organizationId, string projectId, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Creates version 1 of a secret in <paramref name="project"/> — a project the caller has already found in its organization (the request pipeline verifies it once).</summary>
+    public async Task<Result<SecretRecord>> CreateAsync(Project project, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(project);
         if ((SecretRules.ValidateName(name) ?? ValidateInput(input)) is { } error)
         {
             return error;
         }
 
-        if (!Ids.IsValid("prj", projectId) || await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return HubError.NotFound("project");
-        }
-
-        var location = new SecretLocation(organizationId, projectId, name!);
+        var location = new SecretLocation(project.OrganizationId, project.Id, name!);
         var now = time.GetUtcNow();
         var secretId = Ids.New("sec");
         var sealedValue = await SealAsync(input.Value!, SecretRecord.ContextFor(location, secretId, 1), cancellationToken).ConfigureAwait(false);
@@ -139,19 +136,17 @@ public sealed class VaultService(ISecretStore store, ITenancyStore tenancy, Enve
         return HubError.Conflict(VaultErrors.UpdateContention, "The secret is being updated by many callers at once; retry.");
     }
 
-    public async Task<Result<PagedList<SecretRecord>>> ListAsync(string organizationId, string projectId, SecretQuery query, CancellationToken cancellationToken = default)
+    /// <summary>Lists or searches the secrets of <paramref name="project"/> (already found in its organization).</summary>
+    public async Task<Result<PagedList<SecretRecord>>> ListAsync(Project project, SecretQuery query, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(query);
         if (query.Tag is not null && !SecretRules.IsValidTag(query.Tag))
         {
             return HubError.Invalid(VaultErrors.InvalidTags, "tag is not a valid tag.", "tag");
         }
 
-        if (!Ids.IsValid("prj", projectId) || await tenancy.GetProjectAsync(organizationId, projectId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return HubError.NotFound("project");
-        }
-
-        var all = await store.ListAsync(organizationId, projectId, query.NamePrefix, cancellationToken).ConfigureAwait(false);
+        var all = await store.ListAsync(project.OrganizationId, project.Id, query.NamePrefix, cancellationToken).ConfigureAwait(false);
         var matching = all
             .Where(s => (s.DeletedAt is not null) == query.Deleted)
             .Where(s => query.Tag is null || s.Tags.Contains(query.Tag, StringComparer.Ordinal))

@@ -52,7 +52,7 @@ public sealed class KeyRingTests
         var (org, project) = await hub.CreateProjectAsync("Acme");
         var vault = hub.Get<VaultService>();
         var location = new SecretLocation(org, project, "under-old");
-        await vault.CreateAsync(org, project, "under-old", new SecretInput("v", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(org, project), "under-old", new SecretInput("v", null, null), "test");
         var oldKekId = (await hub.Get<KeyRing>().GetStateAsync()).ActiveKekId;
         await hub.Get<KekLifecycle>().EnsureKekAsync("kek_newaaaaaaaaaaaaaaaaa");
         await hub.Get<KekLifecycle>().ActivateAsync("kek_newaaaaaaaaaaaaaaaaa");
@@ -66,7 +66,7 @@ public sealed class KeyRingTests
         await using var fresh = await HubServices.StartAsync(hub.Prefix, rootKey, configure: s =>
             s.AddSingleton<IRootKeyWrapper>(sp => counting = new CountingRootKeyWrapper(sp.GetRequiredService<LocalRootKeyWrapper>())));
 
-        var created = await fresh.Get<VaultService>().CreateAsync(org, project, "new-one", new SecretInput("n", null, null), "test");
+        var created = await fresh.Get<VaultService>().CreateAsync(await fresh.ProjectAsync(org, project), "new-one", new SecretInput("n", null, null), "test");
         await Assert.ThrowsAsync<KeyUnavailableException>(() => fresh.Get<VaultService>().RevealAsync(location, null));
         var unwrapsAfterFirstFailure = counting!.Unwraps;
         for (var i = 0; i < 3; i++)

@@ -74,7 +74,7 @@ public sealed class KeyRotationTests
         var rotations = first.Get<KeyRotationService>();
         var done = await rotations.RunAsync((await rotations.StartAsync(RotationKind.DataKeys)).Id);
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // the second instance re-reads the active KEK every second (test setting)
-        Assert.True((await second.Get<VaultService>().CreateAsync(org, project, "after", new SecretInput("new", null, null), "test")).IsSuccess);
+        Assert.True((await second.Get<VaultService>().CreateAsync(await second.ProjectAsync(org, project), "after", new SecretInput("new", null, null), "test")).IsSuccess);
 
         Assert.Equal(RotationStatus.Completed, done!.Status);
         await AssertAllRevealAsync(second, org, project, count: 5);
@@ -91,7 +91,7 @@ public sealed class KeyRotationTests
         var vault = hub.Get<VaultService>();
         for (var i = 0; i < count; i++)
         {
-            Assert.True((await vault.CreateAsync(org, project, $"s{i}", new SecretInput($"value-{i}-1", null, null), "test")).IsSuccess);
+            Assert.True((await vault.CreateAsync(await hub.ProjectAsync(org, project), $"s{i}", new SecretInput($"value-{i}-1", null, null), "test")).IsSuccess);
             for (var v = 2; v <= versions; v++)
             {
                 Assert.True((await vault.UpdateAsync(new SecretLocation(org, project, $"s{i}"), new SecretInput($"value-{i}-{v}", null, null), null, "test")).IsSuccess);

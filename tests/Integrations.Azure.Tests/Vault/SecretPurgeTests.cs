@@ -15,7 +15,7 @@ public sealed class SecretPurgeTests
         var (org, project) = await hub.CreateProjectAsync("Acme");
         var vault = hub.Get<VaultService>();
         var location = new SecretLocation(org, project, "old");
-        await vault.CreateAsync(org, project, "old", new SecretInput("v1", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(org, project), "old", new SecretInput("v1", null, null), "test");
         await vault.UpdateAsync(location, new SecretInput("v2", null, null), null, "test");
         await vault.DeleteAsync(location, "test");
         // A purge that marked the secret and then crashed.
@@ -24,7 +24,7 @@ public sealed class SecretPurgeTests
 
         var restore = await vault.RestoreAsync(location, "test");
         var purge = await vault.PurgeAsync(location, "test");
-        var recreate = await vault.CreateAsync(org, project, "old", new SecretInput("fresh", null, null), "test");
+        var recreate = await vault.CreateAsync(await hub.ProjectAsync(org, project), "old", new SecretInput("fresh", null, null), "test");
 
         Assert.Equal(ErrorKind.NotFound, restore.Error?.Kind);
         Assert.True(purge.IsSuccess);

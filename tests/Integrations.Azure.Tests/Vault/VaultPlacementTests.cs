@@ -14,8 +14,8 @@ public sealed class VaultPlacementTests
         var (victimOrg, victimProject) = await hub.CreateProjectAsync("Victim");
         var (attackerOrg, attackerProject) = await hub.CreateProjectAsync("Attacker");
         var vault = hub.Get<VaultService>();
-        await vault.CreateAsync(victimOrg, victimProject, "token", new SecretInput("victim-value", null, null), "test");
-        await vault.CreateAsync(attackerOrg, attackerProject, "placeholder", new SecretInput("x", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(victimOrg, victimProject), "token", new SecretInput("victim-value", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(attackerOrg, attackerProject), "placeholder", new SecretInput("x", null, null), "test");
         var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
         var row = (await table.GetEntityAsync<TableEntity>($"{victimOrg}_{victimProject}", "S:token")).Value;
 
@@ -30,8 +30,8 @@ public sealed class VaultPlacementTests
         await using var hub = await HubServices.StartAsync();
         var (org, project) = await hub.CreateProjectAsync("Acme");
         var vault = hub.Get<VaultService>();
-        await vault.CreateAsync(org, project, "prod-key", new SecretInput("prod-value", null, null), "test");
-        await vault.CreateAsync(org, project, "dev-key", new SecretInput("dev-value", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(org, project), "prod-key", new SecretInput("prod-value", null, null), "test");
+        await vault.CreateAsync(await hub.ProjectAsync(org, project), "dev-key", new SecretInput("dev-value", null, null), "test");
         var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
         var prod = (await table.GetEntityAsync<TableEntity>($"{org}_{project}", "S:prod-key")).Value;
 
