@@ -4,12 +4,19 @@ using Integrations.Azure.Queues;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The same composition as the Server; the jobs run as triggers here instead of hosted services.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+// The worker's HTTP peer is always the Functions host on loopback: without the forwarded address every client would
+// share one failed-authentication budget. A default only — app settings still override it.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?> { ["RateLimits:TrustForwardedFor"] = "true" },
+});
 builder.Services
     .AddIntegrationsCore()
     .AddIntegrationsAzure()

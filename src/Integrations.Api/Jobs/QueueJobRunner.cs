@@ -47,9 +47,19 @@ public sealed partial class QueueJobRunner(
         if (outcome.IsRejected)
         {
             Log.Rejected(logger, job.Name, message.MessageId, outcome.RejectionReason);
-            // Recorded before the message is deleted; if the record cannot be written, the message is retried instead.
-            await failures.RecordAsync(Failure(job, message, JobFailureKind.Rejected, JobFailureReasons.Limit(outcome.RejectionReason)), cancellationToken)
-                .ConfigureAwait(false);
+            // Recorded before the message is deleted; if the record cannot be written, the message is retried instead —
+            // and on its last attempt the record is tried once more on a token of its own before it moves to poison.
+            var reason = JobFailureReasons.Limit(outcome.RejectionReason);
+            try
+            {
+                await failures.RecordAsync(Failure(job, message, JobFailureKind.Rejected, reason), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (message.DequeueCount >= job.Retry.MaxAttempts)
+            {
+                Log.LastAttemptFailed(logger, ex, job.Name, message.MessageId, message.DequeueCount);
+                await TryRecordAsync(job, message, JobFailureKind.Rejected, reason).ConfigureAwait(false);
+                throw;
+            }
         }
     }
 

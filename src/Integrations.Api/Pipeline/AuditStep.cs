@@ -52,6 +52,14 @@ public sealed class AuditStep(AuditLog audit, TimeProvider time, IOptions<RateLi
             credentialHmac, count);
     }
 
+    /// <summary>
+    /// The summary record of a source's repeated refusals (its count is filled in when its window ends). It names the
+    /// source and who was refused, but no request of its own: no target, user agent or request id.
+    /// </summary>
+    public static AuditEvent Summary(string sourceAddress, string action, Caller? caller, int status) =>
+        new(caller?.OrganizationId ?? AuditPartition.Platform, null, action, Outcome(status), status, caller?.Kind.ToString() ?? "anonymous",
+            caller?.Id ?? "repeated", SourceIp: sourceAddress);
+
     /// <summary>The status a result answers with (200 when it does not say).</summary>
     public static int StatusOf(IResult result) => (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
 

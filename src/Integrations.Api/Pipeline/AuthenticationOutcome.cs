@@ -13,4 +13,7 @@ public sealed record AuthenticationOutcome(Caller? Caller, AuthenticationFailure
     public static AuthenticationOutcome Success(Caller caller) => new(caller, null, null);
 
     public static AuthenticationOutcome Refused(AuthenticationFailure failure, string? credential) => new(null, failure, credential);
+
+    /// <summary>Never prints the presented credential (it may be a real, revoked or expired key).</summary>
+    public override string ToString() => Caller is { } caller ? $"Authenticated {caller.Kind} {caller.Id}" : $"Refused ({Failure})";
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Integrations.Api.Routing;
 using Integrations.Core.Identity;
@@ -32,15 +34,33 @@ public sealed class RateLimitStep : IDisposable
     /// <summary>Where the request came from, as the limits and the audit log count it (see <see cref="SourceAddress"/>).</summary>
     public string SourceOf(HttpContext context) => SourceAddress.Of(context, _options.TrustForwardedFor);
 
+    /// <summary>
+    /// The budget a source address draws on: the address itself, but a whole IPv6 /64 for IPv6 — one subscriber's
+    /// allocation, so rotating through its addresses buys no fresh budget.
+    /// </summary>
+    public static string BucketOf(string sourceAddress)
+    {
+        ArgumentNullException.ThrowIfNull(sourceAddress);
+        if (!IPAddress.TryParse(sourceAddress, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6 || address.IsIPv4MappedToIPv6)
+        {
+            return sourceAddress;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes) + "/64";
+    }
+
     /// <summary>True while <paramref name="sourceAddress"/> still has failed authentications to spend this window.</summary>
     public bool MayLookUpCredentials(string sourceAddress)
     {
-        using var probe = _failures.AttemptAcquire(sourceAddress, 0);
+        using var probe = _failures.AttemptAcquire(BucketOf(sourceAddress), 0);
         return probe.IsAcquired;
     }
 
     /// <summary>Counts a failed authentication; false (with the wait) once the address is over its limit.</summary>
-    public bool TryCountFailure(string sourceAddress, out TimeSpan retryAfter) => TryAcquire(_failures, sourceAddress, out retryAfter);
+    public bool TryCountFailure(string sourceAddress, out TimeSpan retryAfter) => TryAcquire(_failures, BucketOf(sourceAddress), out retryAfter);
 
     /// <summary>Counts an authenticated call; false (with the wait) once the caller is over its route policy's limit.</summary>
     public bool TryAcquire(string policy, Caller caller, out TimeSpan retryAfter)

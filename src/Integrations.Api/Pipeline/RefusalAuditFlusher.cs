@@ -7,22 +7,29 @@ namespace Integrations.Api.Pipeline;
 /// <summary>Writes the summaries of <see cref="RepeatedRefusals"/> as their windows end, and all of them at shutdown.</summary>
 public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, AuditLog audit, TimeProvider time, ILogger<RefusalAuditFlusher> logger) : BackgroundService
 {
+    private const int SummariesInFlight = 100;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     /// <summary>Writes every summary whose window has ended (or every one, with <paramref name="all"/>); those that fail are kept for the next try.</summary>
     public async Task FlushAsync(bool all = false, CancellationToken cancellationToken = default)
     {
         var failed = new List<AuditEvent>();
-        foreach (var summary in refusals.TakeSummaries(all))
+        // Written a chunk at a time, concurrently: the audit store group-commits them, so a flood's summaries keep up.
+        foreach (var chunk in refusals.TakeSummaries(all).Chunk(SummariesInFlight))
         {
-            try
+            var written = await Task.WhenAll(chunk.Select(async summary =>
             {
-                await audit.WriteAsync(summary, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
-            {
-                failed.Add(summary);
-            }
+                try
+                {
+                    await audit.WriteAsync(summary, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is AuditUnavailableException or OperationCanceledException)
+                {
+                    return false;
+                }
+            })).ConfigureAwait(false);
+            failed.AddRange(chunk.Where((_, i) => !written[i]));
         }
 
         if (failed.Count > 0)

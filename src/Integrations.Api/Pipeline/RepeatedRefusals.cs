@@ -11,13 +11,17 @@ namespace Integrations.Api.Pipeline;
 public sealed class RepeatedRefusals(TimeProvider time)
 {
     /// <summary>Past this many sources in one window, further sources share one summary (a flood from rotating addresses stays bounded).</summary>
-    public const int MaxSources = 100_000;
+    public const int MaxSources = 10_000;
+
+    /// <summary>Past this many summaries waiting to be written (the audit log is slow or down), further ones are folded into one per action.</summary>
+    public const int MaxPendingSummaries = 10_000;
 
     private const string OverflowSource = "(other sources)";
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SourceWindow> _windows = new(StringComparer.Ordinal);
     private readonly Queue<AuditEvent> _summaries = new();
+    private readonly Dictionary<string, AuditEvent> _folded = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Counts a refusal from <paramref name="source"/>. True when it is a repeat (counted into the window's summary);
@@ -62,8 +66,9 @@ public sealed class RepeatedRefusals(TimeProvider time)
                 Close(source, window);
             }
 
-            var taken = _summaries.ToList();
+            var taken = _summaries.Concat(_folded.Values).ToList();
             _summaries.Clear();
+            _folded.Clear();
             return taken;
         }
     }
@@ -75,7 +80,7 @@ public sealed class RepeatedRefusals(TimeProvider time)
         {
             foreach (var summary in summaries)
             {
-                _summaries.Enqueue(summary);
+                Enqueue(summary);
             }
         }
     }
@@ -85,8 +90,22 @@ public sealed class RepeatedRefusals(TimeProvider time)
         _windows.Remove(source);
         if (window.Repeats > 0)
         {
-            _summaries.Enqueue(window.Summary with { Count = window.Repeats });
+            Enqueue(window.Summary with { Count = window.Repeats });
         }
+    }
+
+    // Bounded whatever the audit log does: past the cap, summaries of the same action add their counts into one.
+    private void Enqueue(AuditEvent summary)
+    {
+        if (_summaries.Count < MaxPendingSummaries)
+        {
+            _summaries.Enqueue(summary);
+            return;
+        }
+
+        _folded[summary.Action] = _folded.TryGetValue(summary.Action, out var folded)
+            ? folded with { Count = folded.Count + summary.Count }
+            : summary with { SourceIp = null, ActorId = OverflowSource };
     }
 
     private sealed class SourceWindow(DateTimeOffset start, AuditEvent summary)

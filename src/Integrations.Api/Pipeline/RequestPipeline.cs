@@ -141,8 +141,8 @@ public sealed class RequestPipeline(
             (result, status) = (ApiProblems.TooManyRequests(wait), StatusCodes.Status429TooManyRequests);
         }
 
-        var summary = AuditStep.Event(context, source, AuditActions.AuthenticationFailures, null, new RequestAudit(), StatusCodes.Status401Unauthorized, failure: "repeated");
-        if (refusals.IsRepeat("address:" + source, summary))
+        var summary = AuditStep.Summary(source, AuditActions.AuthenticationFailures, null, StatusCodes.Status401Unauthorized);
+        if (refusals.IsRepeat("address:" + RateLimitStep.BucketOf(source), summary))
         {
             return result;
         }
@@ -166,7 +166,7 @@ public sealed class RequestPipeline(
     {
         SetRetryAfter(context, wait);
         var result = ApiProblems.TooManyRequests(wait);
-        var summary = AuditStep.Event(context, source, AuditActions.RateLimited, caller, new RequestAudit(), StatusCodes.Status429TooManyRequests);
+        var summary = AuditStep.Summary(source, AuditActions.RateLimited, caller, StatusCodes.Status429TooManyRequests);
         return refusals.IsRepeat("caller:" + caller.Id, summary) ? result : await RecordAsync(context, action, caller, requestAudit, result).ConfigureAwait(false);
     }
 

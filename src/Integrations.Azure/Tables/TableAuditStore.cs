@@ -53,7 +53,7 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             _batchers.TryRemove(KeyValuePair.Create(record.Partition, entry));
         }
 
-        await EvictIdleWritersAsync().ConfigureAwait(false);
+        EvictIdleWriters();
     }
 
     public async Task<PagedList<AuditRecord>> QueryAsync(string partition, DateTimeOffset from, DateTimeOffset to, PageRequest page, CancellationToken cancellationToken = default)
@@ -220,9 +220,10 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
 
     /// <summary>
     /// Closes the writers of partitions that have been idle for <see cref="IdleWriterTimeout"/>, at most once a minute:
-    /// a process that has written to many partitions once (many projects) does not keep a loop for each forever.
+    /// a process that has written to many partitions once (many projects) does not keep a loop for each forever. They
+    /// leave the table at once; their queues drain in the background, so no request waits on another partition.
     /// </summary>
-    private async Task EvictIdleWritersAsync()
+    private void EvictIdleWriters()
     {
         var now = _time.GetUtcNow();
         var last = Interlocked.Read(ref _lastSweepTicks);
@@ -231,14 +232,26 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             return;
         }
 
+        var closed = new List<AuditAppendBatcher>();
         foreach (var (partition, entry) in _batchers)
         {
             if (entry.IsValueCreated && now - entry.Value.LastUsed >= IdleWriterTimeout && _batchers.TryRemove(KeyValuePair.Create(partition, entry)))
             {
                 _registered.TryRemove(partition, out _);
-                // Completes the queue: records already taken are written, later appenders find it closed and take a new one.
-                await entry.Value.DisposeAsync().ConfigureAwait(false);
+                closed.Add(entry.Value);
             }
+        }
+
+        if (closed.Count > 0)
+        {
+            // Completing a queue writes what it already took; later appenders find it closed and take a new writer.
+            _ = Task.Run(async () =>
+            {
+                foreach (var batcher in closed)
+                {
+                    await batcher.DisposeAsync().ConfigureAwait(false);
+                }
+            });
         }
     }
 

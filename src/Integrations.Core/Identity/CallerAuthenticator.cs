@@ -20,7 +20,10 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
     public ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default) =>
         AuthenticateAsync(credential, allowStorageLookup: true, cancellationToken);
 
-    /// <param name="allowStorageLookup">False to answer only from memory (the caller's address is being throttled): a key not cached is reported unknown.</param>
+    /// <param name="allowStorageLookup">
+    /// False while the caller's address is being throttled: only keys this instance has held are looked up (again); any
+    /// other key is reported unknown without a storage read.
+    /// </param>
     public async ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, bool allowStorageLookup, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(credential))
@@ -48,7 +51,10 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
         {
             (key, caller) = (cached.Key, cached.Caller);
         }
-        else if (!allowStorageLookup || (_unknown.TryGetValue(hash, out var missedAt) && now - missedAt < options.Value.UnknownKeyCacheDuration))
+        // A throttled address may still refresh a key this instance has held (an attacker cannot produce the hash of a
+        // valid key it does not have), so a flood from a shared address never locks out the valid keys behind it.
+        else if ((!allowStorageLookup && !_cache.ContainsKey(hash))
+            || (_unknown.TryGetValue(hash, out var missedAt) && now - missedAt < options.Value.UnknownKeyCacheDuration))
         {
             key = null;
         }

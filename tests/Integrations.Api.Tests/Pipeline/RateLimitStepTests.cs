@@ -70,4 +70,27 @@ public sealed class RateLimitStepTests
         Assert.False(step.MayLookUpCredentials("10.1.1.1"));
         Assert.True(step.MayLookUpCredentials("10.2.2.2"));
     }
+
+    [Theory]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64")]
+    [InlineData("192.0.2.7", "192.0.2.7")]
+    [InlineData("::ffff:192.0.2.7", "::ffff:192.0.2.7")]
+    [InlineData("unknown", "unknown")]
+    public void BucketOf_IPv6CountsPerSlash64_IPv4PerAddress(string source, string bucket)
+    {
+        Assert.Equal(bucket, RateLimitStep.BucketOf(source));
+    }
+
+    [Fact]
+    public void Failures_RotatingThroughOneIPv6Slash64_ShareOneBudget()
+    {
+        using var step = Step();
+
+        var counted = Enumerable.Range(1, 3).Select(i => step.TryCountFailure($"2001:db8:1:2::{i:x}", out _)).ToList();
+
+        Assert.Equal([true, true, false], counted);
+        Assert.False(step.MayLookUpCredentials("2001:db8:1:2::99"));
+        Assert.True(step.MayLookUpCredentials("2001:db8:1:3::1"));
+    }
 }

@@ -87,4 +87,18 @@ public sealed class RepeatedRefusalsTests
 
         Assert.Single(refusals.TakeSummaries());
     }
+
+    [Fact]
+    public void Return_PastMaxPendingSummaries_FoldsTheRestIntoOnePerAction_KeepingEveryCount()
+    {
+        var refusals = new RepeatedRefusals(new FakeTimeProvider());
+        var unwritten = Enumerable.Range(0, RepeatedRefusals.MaxPendingSummaries + 500).Select(i => Summary with { SourceIp = $"s{i}", Count = 2 }).ToList();
+
+        refusals.Return(unwritten);
+        var pending = refusals.TakeSummaries();
+
+        Assert.Equal(RepeatedRefusals.MaxPendingSummaries + 1, pending.Count);
+        Assert.Equal(unwritten.Sum(s => s.Count), pending.Sum(s => s.Count));
+        Assert.Equal(1000, Assert.Single(pending, s => s.SourceIp is null).Count);
+    }
 }

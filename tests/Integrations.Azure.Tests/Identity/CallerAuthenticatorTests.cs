@@ -2,6 +2,7 @@ using Integrations.Azure.Tables;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Azure.Tests.Identity;
 
@@ -72,5 +73,28 @@ public sealed class CallerAuthenticatorTests
         Assert.All(flood, r => Assert.Null(r.Caller));
         Assert.Equal(lookupsBefore, hub.Get<CountingApiKeyStore>().Lookups);
         Assert.NotNull((await authenticator.AuthenticateAsync(notYetHeld)).Caller);
+    }
+
+    [Fact]
+    public async Task WithoutStorageLookups_AKeyHeldBefore_StillRefreshesAfterItsCacheLapses()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(configure: services =>
+        {
+            services.AddSingleton<TimeProvider>(time);
+            services.TryAddSingleton<TableApiKeyStore>();
+            services.AddSingleton(sp => new CountingApiKeyStore(sp.GetRequiredService<TableApiKeyStore>()));
+            services.Replace(ServiceDescriptor.Singleton<IApiKeyStore>(sp => sp.GetRequiredService<CountingApiKeyStore>()));
+        });
+        var known = (await hub.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "known", [Scopes.SecretsRead], null, "test")).Value!.Token;
+        var authenticator = hub.Get<CallerAuthenticator>();
+        await authenticator.AuthenticateAsync(known);
+
+        time.Advance(TimeSpan.FromMinutes(5)); // far past Hub:ApiKeyCacheDuration (30 s), as in a long flood
+        var lookupsBefore = hub.Get<CountingApiKeyStore>().Lookups;
+        var during = await authenticator.AuthenticateAsync(known, allowStorageLookup: false);
+
+        Assert.NotNull(during.Caller);
+        Assert.Equal(lookupsBefore + 1, hub.Get<CountingApiKeyStore>().Lookups);
     }
 }
