@@ -1,15 +1,15 @@
-using Integrations.Api.Audit;
 using Integrations.Api.Pipeline;
+using Integrations.Api.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Integrations.Functions;
 
-/// <summary>A project's audit log: one function per entry of <see cref="AuditRoutes"/>, each handing its request to the pipeline.</summary>
+/// <summary>A project's audit log: one function per entry of AuditRoutes, each handing its request to the route named like itself.</summary>
 public sealed class AuditFunctions(RequestPipeline pipeline)
 {
     [Function("QueryAudit")]
     public Task<IResult> QueryAudit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/projects/{projectId}/audit")] HttpRequest request, string projectId) =>
-        pipeline.RunAsync(request.HttpContext, AuditRoutes.Query, projectId);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/projects/{projectId}/audit")] HttpRequest request, string projectId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId);
 }

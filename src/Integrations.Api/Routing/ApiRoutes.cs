@@ -25,4 +25,13 @@ public static class ApiRoutes
         .. AuditRoutes.All,
         .. AdminRoutes.All,
     ];
+
+    private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The route named <paramref name="name"/>. The Functions app looks its routes up by the name of the function that
+    /// runs, so a function cannot hand its request to another route's access rules and audit action.
+    /// </summary>
+    public static ApiRoute Named(string name) =>
+        ByName.TryGetValue(name, out var route) ? route : throw new InvalidOperationException($"No route is named '{name}'.");
 }

@@ -1,0 +1,26 @@
+using Integrations.Api.Routing;
+
+namespace Integrations.Api.Tests.Routing;
+
+public sealed class ApiRoutesTests
+{
+    [Fact]
+    public void Named_FindsEveryRouteByItsName_AndNamesAreUnique()
+    {
+        Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ApiRoutes.All, route => Assert.Same(route, ApiRoutes.Named(route.Name)));
+    }
+
+    [Fact]
+    public void Named_UnknownName_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => ApiRoutes.Named("NoSuchRoute"));
+    }
+
+    [Fact]
+    public void EveryRouteWithACaller_HasAnAuditAction_AndEveryPublicRouteIsUnlimited()
+    {
+        Assert.All(ApiRoutes.All.Where(r => r.Access.RequiresCaller), r => Assert.False(string.IsNullOrEmpty(r.AuditAction), r.Name));
+        Assert.All(ApiRoutes.All.Where(r => !r.Access.RequiresCaller), r => Assert.Equal(RateLimitPolicies.None, r.RateLimitPolicy));
+    }
+}
