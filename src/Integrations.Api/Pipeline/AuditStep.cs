@@ -2,7 +2,6 @@ using Integrations.Api.Routing;
 using Integrations.Core.Audit;
 using Integrations.Core.Identity;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Integrations.Api.Pipeline;
 
@@ -11,7 +10,7 @@ namespace Integrations.Api.Pipeline;
 /// of this step refuses the request when it returns false. The record goes to the verified project's log, else the
 /// caller's organization's, else the platform's: an unverified id from the path never names a log partition.
 /// </summary>
-public sealed class AuditStep(AuditLog audit, TimeProvider time, IOptions<RateLimitOptions> options)
+public sealed class AuditStep(AuditLog audit, TimeProvider time)
 {
     /// <summary>Well below the audit seal delay, so a record is never stored after the chain has passed its time.</summary>
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
@@ -24,7 +23,7 @@ public sealed class AuditStep(AuditLog audit, TimeProvider time, IOptions<RateLi
         using var timeout = new CancellationTokenSource(WriteTimeout, time);
         try
         {
-            var source = SourceAddress.Of(context, options.Value.TrustForwardedFor);
+            var source = requestAudit.SourceAddress ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             await audit.WriteAsync(Event(context, source, action, caller, requestAudit, status, credentialHmac, failure), timeout.Token).ConfigureAwait(false);
             return true;
         }

@@ -41,8 +41,8 @@ public sealed class RequestPipeline(
         }
 
         var action = route.AuditAction ?? throw new InvalidOperationException($"Route {route.Name} has a caller but no audit action.");
-        var requestAudit = new RequestAudit { Target = route.AuditTarget(values) };
         var source = rateLimits.SourceOf(context);
+        var requestAudit = new RequestAudit { Target = route.AuditTarget(values), SourceAddress = source };
         AuthenticationOutcome authentication;
         try
         {
