@@ -51,15 +51,16 @@ internal static class ApiKeyCommands
             return ExitCodes.Failure;
         }
 
-        var issued = await services.GetRequiredService<ApiKeyService>()
-            .CreateAsync(organizationId, name, scopes, expiresAt, CliAudit.Actor, cancellationToken).ConfigureAwait(false);
+        var keyId = Ids.New("key");
+        var issued = await CliAudit.ChangeAsync(services, organizationId, AuditActions.ApiKeyCreate, $"apikey/{keyId}", 201,
+            () => services.GetRequiredService<ApiKeyService>().CreateAsync(organizationId, name, scopes, expiresAt, CliAudit.Actor, keyId, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
             return cli.Fail(issued.Error);
         }
 
         var (key, token) = issued.Value;
-        await CliAudit.SucceededAsync(services, organizationId, AuditActions.ApiKeyCreate, 201, $"apikey/{key.Id}", cancellationToken).ConfigureAwait(false);
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Key id"), new Text(key.Id));
         grid.AddRow(new Text("Name"), new Text(key.Name));
@@ -100,13 +101,13 @@ internal static class ApiKeyCommands
             return ExitCodes.Failure;
         }
 
-        var revoked = await services.GetRequiredService<ApiKeyService>().RevokeAsync(organizationId, keyId, cancellationToken).ConfigureAwait(false);
+        var revoked = await CliAudit.ChangeAsync(services, organizationId, AuditActions.ApiKeyRevoke, $"apikey/{keyId}", 204,
+            () => services.GetRequiredService<ApiKeyService>().RevokeAsync(organizationId, keyId, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!revoked.IsSuccess)
         {
             return cli.Fail(revoked.Error);
         }
 
-        await CliAudit.SucceededAsync(services, organizationId, AuditActions.ApiKeyRevoke, 204, $"apikey/{keyId}", cancellationToken).ConfigureAwait(false);
         cli.Output.MarkupLineInterpolated($"Revoked {keyId} ({revoked.Value.Name}).");
         return ExitCodes.Success;
     }

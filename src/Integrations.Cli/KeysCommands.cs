@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Rotation;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,9 +43,10 @@ internal static class KeysCommands
         // A new deployment has no keys yet: create them, as the Server does at start.
         await services.GetRequiredService<KeyRing>().InitializeAsync(cancellationToken).ConfigureAwait(false);
         var inProgress = await services.GetRequiredService<IKeyRotationStore>().GetInProgressAsync(cancellationToken).ConfigureAwait(false);
-        var rotation = await rotations.StartAsync(kind, cancellationToken).ConfigureAwait(false);
-        await CliAudit.SucceededAsync(services, AuditPartition.Platform, AuditActions.KeyRotationStart, 202, $"rotation/{rotation.Id}", cancellationToken)
-            .ConfigureAwait(false);
+        // Starting is idempotent (a rotation in progress is returned), so the attempt names the kind, the outcome the same.
+        var started = await CliAudit.ChangeAsync(services, AuditPartition.Platform, AuditActions.KeyRotationStart, $"rotation/{Target(kind)}", 202,
+            async () => (Result<KeyRotation>)await rotations.StartAsync(kind, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var rotation = started.Value!;
 
         var output = cli.Output;
         if (inProgress is null)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
 using Integrations.Core.Tenancy;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -19,16 +20,17 @@ internal static class OrgCommands
 
     private static async Task<int> CreateAsync(CliContext cli, IServiceProvider services, string name, CancellationToken cancellationToken)
     {
-        var created = await services.GetRequiredService<TenancyService>().CreateOrganizationAsync(name, CliAudit.Actor, cancellationToken).ConfigureAwait(false);
+        // The attempt names the organization before it exists: as in the API, an unaudited creation hands out no credential.
+        var organizationId = Ids.New("org");
+        var created = await CliAudit.ChangeAsync(services, AuditPartition.Platform, AuditActions.OrganizationCreate, $"org/{organizationId}", 201,
+            () => services.GetRequiredService<TenancyService>().CreateOrganizationAsync(name, CliAudit.Actor, organizationId, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
             return cli.Fail(created.Error);
         }
 
         var (organization, ownerKey) = created.Value;
-        // Audited before the key is shown: as in the API, an unaudited creation hands out no credential.
-        await CliAudit.SucceededAsync(services, AuditPartition.Platform, AuditActions.OrganizationCreate, 201, $"org/{organization.Id}", cancellationToken)
-            .ConfigureAwait(false);
 
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Organization"), new Text(organization.Id));

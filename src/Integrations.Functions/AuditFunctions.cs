@@ -5,11 +5,16 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Integrations.Functions;
 
-/// <summary>A project's audit log: one function per entry of AuditRoutes, each handing its request to the route named like itself.</summary>
+/// <summary>The audit log: one function per entry of AuditRoutes, each handing its request to the route named like itself.</summary>
 public sealed class AuditFunctions(RequestPipeline pipeline)
 {
     [Function("QueryAudit")]
     public Task<IResult> QueryAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/projects/{projectId}/audit")] HttpRequest request, string projectId, FunctionContext function) =>
         pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId);
+
+    [Function("QueryOrganizationAudit")]
+    public Task<IResult> QueryOrganizationAudit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/audit")] HttpRequest request, string orgId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), orgId);
 }

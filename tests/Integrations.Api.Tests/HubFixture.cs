@@ -6,6 +6,8 @@ using System.Text.Json.Nodes;
 using Integrations.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Api.Tests;
 
@@ -30,6 +32,9 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
     /// <summary>Settings a test class may add before the server starts.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Service changes a test class may make before the server starts (e.g. a fault injected in front of a real store).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
+
     public async Task InitializeAsync()
     {
         ConnectionString = (await AzuriteInstance.Shared).ConnectionString;
@@ -40,7 +45,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
             settings[key] = value;
         }
 
-        _factory = new HubFactory(settings);
+        _factory = new HubFactory(settings, ConfigureServices);
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
@@ -99,13 +104,18 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
         return problem;
     }
 
-    private sealed class HubFactory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class HubFactory(Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureTestServices(configureServices);
             }
 
             builder.UseEnvironment("Production");

@@ -1,5 +1,6 @@
 using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
+using Integrations.Core.Common;
 using Integrations.Core.Identity;
 using Microsoft.AspNetCore.Http;
 
@@ -17,14 +18,19 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
         }
 
         var input = body.Value;
-        var issued = await apiKeys.CreateAsync(request.OrganizationId, input.Name, input.Scopes, input.ExpiresAt, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var keyId = Ids.New("key");
+        if (!await request.BeginChangeAsync(ApiKeyRoutes.Target(keyId)).ConfigureAwait(false))
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
+        var issued = await apiKeys.CreateAsync(request.OrganizationId, input.Name, input.Scopes, input.ExpiresAt, request.Caller.Id, keyId, cancellationToken).ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
             return Problems.From(issued.Error);
         }
 
         var key = issued.Value.Key;
-        request.Audit.Target = ApiKeyRoutes.Target(key.Id);
         return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt), StatusCodes.Status201Created);
     }
 

@@ -12,7 +12,10 @@ public static class ApiKeyRoutes
 
     public static ApiRoute Create { get; } = new("CreateApiKey", "POST", Collection, "Create an API key; the key is returned once.",
         RouteAccess.Organization(Scopes.Admin), AuditActions.ApiKeyCreate, true, RateLimitPolicies.Standard,
-        RouteHandlers.Of<ApiKeyEndpoints>((e, r, ct) => e.CreateAsync(r, ct)));
+        RouteHandlers.Of<ApiKeyEndpoints>((e, r, ct) => e.CreateAsync(r, ct)))
+    {
+        NamesItsTarget = true,
+    };
 
     public static ApiRoute List { get; } = new("ListApiKeys", "GET", Collection, "List API keys (no key material).",
         RouteAccess.Organization(Scopes.Admin), AuditActions.ApiKeyList, false, RateLimitPolicies.Standard,

@@ -3,13 +3,25 @@ using Integrations.Api.Pipeline;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Api.Audit;
 
-/// <summary>A project's audit log, newest first, by time range.</summary>
-public sealed class AuditEndpoints(IAuditStore store)
+/// <summary>
+/// A project's or an organization's audit log, newest first, over a bounded time range: without <c>from</c> the last
+/// <see cref="AuditOptions.DefaultQueryRange"/>, and never wider than <see cref="AuditOptions.MaxQueryRange"/>, so one
+/// request cannot make the hub read seven years of records.
+/// </summary>
+public sealed class AuditEndpoints(IAuditStore store, IOptions<AuditOptions> options, TimeProvider time)
 {
-    public async Task<IResult> QueryAsync(HubRequest request, CancellationToken cancellationToken)
+    public Task<IResult> QueryProjectAsync(HubRequest request, CancellationToken cancellationToken) =>
+        QueryAsync(request, AuditPartition.For(request.OrganizationId, request.Project.Id), cancellationToken);
+
+    /// <summary>The organization's own records: API keys, projects, and requests refused before a project was verified.</summary>
+    public Task<IResult> QueryOrganizationAsync(HubRequest request, CancellationToken cancellationToken) =>
+        QueryAsync(request, AuditPartition.For(request.OrganizationId, null), cancellationToken);
+
+    private async Task<IResult> QueryAsync(HubRequest request, string partition, CancellationToken cancellationToken)
     {
         var page = Query.Page(request.Request);
         var from = Query.Time(request.Request, "from");
@@ -19,14 +31,40 @@ public sealed class AuditEndpoints(IAuditStore store)
             return Problems.From(error);
         }
 
-        var since = from.Value ?? DateTimeOffset.UnixEpoch;
-        var until = to.Value ?? DateTimeOffset.MaxValue;
-        if (since >= until)
+        var range = Range(from.Value, to.Value);
+        if (!range.IsSuccess)
         {
-            return Problems.From(HubError.Invalid(ApiProblems.InvalidQuery, "from must be before to.", "from"));
+            return Problems.From(range.Error);
         }
 
-        var records = await store.QueryAsync(AuditPartition.For(request.OrganizationId, request.Project.Id), since, until, page.Value, cancellationToken).ConfigureAwait(false);
+        var (since, until) = range.Value;
+        var records = await store.QueryAsync(partition, since, until, page.Value, cancellationToken).ConfigureAwait(false);
         return Responses.Page(records, AuditRecordResponse.From);
+    }
+
+    private Result<(DateTimeOffset From, DateTimeOffset To)> Range(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var settings = options.Value;
+        // The end is exclusive; "now" plus a tick keeps a record written in this very tick.
+        var until = to ?? time.GetUtcNow().AddTicks(1);
+        var since = from ?? until - settings.DefaultQueryRange;
+        if (to is null && since >= until)
+        {
+            // "From a time still to come": a valid question whose answer is empty.
+            return (since, since.AddTicks(1));
+        }
+
+        if (since >= until)
+        {
+            return HubError.Invalid(ApiProblems.InvalidQuery, "from must be before to.", "from");
+        }
+
+        if (until - since > settings.MaxQueryRange)
+        {
+            return HubError.Invalid(ApiProblems.AuditRangeTooWide,
+                $"from and to may be at most {settings.MaxQueryRange.TotalDays:0.#} days apart (Audit:MaxQueryRange); query a long period in parts.", "from");
+        }
+
+        return (since, until);
     }
 }

@@ -7,9 +7,15 @@ namespace Integrations.Api.Audit;
 /// <summary>The audit routes: entries of the route table (<see cref="ApiRoutes"/>).</summary>
 public static class AuditRoutes
 {
-    public static ApiRoute Query { get; } = new("QueryAudit", "GET", "v1/projects/{projectId}/audit", "A project's audit log, newest first (from, to, page, per_page).",
+    public static ApiRoute Query { get; } = new("QueryAudit", "GET", "v1/projects/{projectId}/audit",
+        "A project's audit log, newest first (from, to — default the last 7 days, at most 31 apart — page, per_page).",
         RouteAccess.Project(Scopes.Admin), AuditActions.AuditRead, false, RateLimitPolicies.Standard,
-        RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.QueryAsync(r, ct)));
+        RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.QueryProjectAsync(r, ct)));
 
-    public static IReadOnlyList<ApiRoute> All { get; } = [Query];
+    public static ApiRoute QueryOrganization { get; } = new("QueryOrganizationAudit", "GET", "v1/orgs/{orgId}/audit",
+        "An organization's own audit log (API keys, projects, requests refused before a project was verified), newest first; same query as a project's.",
+        RouteAccess.Organization(Scopes.Admin), AuditActions.AuditRead, false, RateLimitPolicies.Standard,
+        RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.QueryOrganizationAsync(r, ct)));
+
+    public static IReadOnlyList<ApiRoute> All { get; } = [Query, QueryOrganization];
 }

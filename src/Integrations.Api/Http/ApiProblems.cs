@@ -25,6 +25,7 @@ public static class ApiProblems
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string BodyTooLarge = "body-too-large";
     public const string InvalidQuery = "invalid-query";
+    public const string AuditRangeTooWide = "audit-range-too-wide";
 
     public static HubError PlatformAdminOnly { get; } = new(ErrorKind.Forbidden, AdminKeyRequired, "Only the platform admin key may do this.");
 

@@ -1,5 +1,6 @@
 using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
+using Integrations.Core.Common;
 using Integrations.Core.Tenancy;
 using Microsoft.AspNetCore.Http;
 
@@ -16,14 +17,19 @@ public sealed class OrganizationEndpoints(TenancyService tenancy)
             return Problems.From(body.Error);
         }
 
-        var created = await tenancy.CreateOrganizationAsync(body.Value.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var organizationId = Ids.New("org");
+        if (!await request.BeginChangeAsync($"org/{organizationId}").ConfigureAwait(false))
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
+        var created = await tenancy.CreateOrganizationAsync(body.Value.Name, request.Caller.Id, organizationId, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
             return Problems.From(created.Error);
         }
 
         var (organization, ownerKey) = created.Value;
-        request.Audit.Target = $"org/{organization.Id}";
         return Responses.Json(new OrganizationCreatedResponse(organization.Id, organization.Name, ownerKey.Token, ownerKey.Key.Id, organization.CreatedAt),
             StatusCodes.Status201Created);
     }

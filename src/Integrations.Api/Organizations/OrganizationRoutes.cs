@@ -8,7 +8,10 @@ public static class OrganizationRoutes
 {
     public static ApiRoute Create { get; } = new("CreateOrganization", "POST", "v1/orgs", "Create an organization; returns its first owner API key once.",
         RouteAccess.PlatformAdmin, AuditActions.OrganizationCreate, true, RateLimitPolicies.Standard,
-        RouteHandlers.Of<OrganizationEndpoints>((e, r, ct) => e.CreateAsync(r, ct)));
+        RouteHandlers.Of<OrganizationEndpoints>((e, r, ct) => e.CreateAsync(r, ct)))
+    {
+        NamesItsTarget = true,
+    };
 
     public static IReadOnlyList<ApiRoute> All { get; } = [Create];
 }

@@ -9,8 +9,9 @@ namespace Integrations.Api.Pipeline;
 public sealed class HubRequest
 {
     private readonly Caller? _caller;
+    private readonly Func<Task<bool>>? _writeAttempt;
 
-    internal HubRequest(HttpContext http, ApiRoute route, RouteValues values, Caller? caller, VerifiedScope scope, RequestAudit audit)
+    internal HubRequest(HttpContext http, ApiRoute route, RouteValues values, Caller? caller, VerifiedScope scope, RequestAudit audit, Func<Task<bool>>? writeAttempt = null)
     {
         Http = http;
         Route = route;
@@ -18,6 +19,7 @@ public sealed class HubRequest
         _caller = caller;
         Scope = scope;
         Audit = audit;
+        _writeAttempt = writeAttempt;
     }
 
     public HttpContext Http { get; }
@@ -44,4 +46,24 @@ public sealed class HubRequest
 
     /// <summary>What the audit record says about the object; the handler may refine it.</summary>
     public RequestAudit Audit { get; }
+
+    /// <summary>True once a <see cref="ApiRoute.NamesItsTarget"/> handler has had its attempt recorded.</summary>
+    public bool ChangeBegun { get; private set; }
+
+    /// <summary>
+    /// Records the attempt of a create, naming <paramref name="target"/>, before the handler changes anything. False when
+    /// the record could not be written: the handler must then change nothing and answer
+    /// <see cref="Http.ApiProblems.AuditUnavailable"/>.
+    /// </summary>
+    public async Task<bool> BeginChangeAsync(string target)
+    {
+        if (_writeAttempt is null || ChangeBegun)
+        {
+            throw new InvalidOperationException($"Route {Route.Name} does not name its own target, or began its change twice.");
+        }
+
+        Audit.Target = target;
+        ChangeBegun = await _writeAttempt().ConfigureAwait(false);
+        return ChangeBegun;
+    }
 }

@@ -17,6 +17,12 @@ public sealed class RequestPipeline(
     AuthenticateStep authenticate, RateLimitStep rateLimits, ResolveScopeStep resolveScope, AuditStep audit, RepeatedRefusals refusals,
     ProblemMapping problems, TimeProvider time)
 {
+    /// <summary>
+    /// Set to <c>unrecorded</c> on the answer to a change that succeeded (and whose attempt is on record) but whose
+    /// outcome record could not be written: the change stands; the log shows only that it was attempted.
+    /// </summary>
+    public const string AuditOutcomeHeader = "Hub-Audit-Outcome";
+
     /// <summary>How long a change may run once started (it no longer follows the client's connection).</summary>
     private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(60);
 
@@ -80,15 +86,17 @@ public sealed class RequestPipeline(
             return await RecordAsync(context, action, caller, requestAudit, Problems.From(refusal)).ConfigureAwait(false);
         }
 
-        var request = new HubRequest(context, route, values, caller, scope.Verified, requestAudit);
         if (!route.ChangesState)
         {
-            var read = await InvokeAsync(request, isChange: false, cancellationToken).ConfigureAwait(false);
+            var read = await InvokeAsync(new HubRequest(context, route, values, caller, scope.Verified, requestAudit), isChange: false, cancellationToken).ConfigureAwait(false);
             return read is null ? ApiProblems.AuditUnavailable() : await RecordAsync(context, action, caller, requestAudit, read).ConfigureAwait(false);
         }
 
-        // A change is recorded before it runs: if even that cannot be written, nothing happens (fail closed).
-        if (!await audit.WriteAsync(context, action, caller, requestAudit, status: null).ConfigureAwait(false))
+        // A change is recorded before it runs: if even that cannot be written, nothing happens (fail closed). A create
+        // records it from its handler, once it knows what it creates (ApiRoute.NamesItsTarget).
+        Func<Task<bool>> writeAttempt = () => audit.WriteAsync(context, action, caller, requestAudit, status: null);
+        var request = new HubRequest(context, route, values, caller, scope.Verified, requestAudit, route.NamesItsTarget ? writeAttempt : null);
+        if (!route.NamesItsTarget && !await writeAttempt().ConfigureAwait(false))
         {
             return ApiProblems.AuditUnavailable();
         }
@@ -102,9 +110,18 @@ public sealed class RequestPipeline(
             return ApiProblems.AuditUnavailable();
         }
 
+        if (route.NamesItsTarget && !request.ChangeBegun && AuditStep.StatusOf(changed) < 400)
+        {
+            throw new InvalidOperationException($"Route {route.Name} succeeded without recording its attempt (HubRequest.BeginChangeAsync).");
+        }
+
         // The change has happened and its attempt is on record; a lost outcome record must not turn a committed change
-        // into a "refused" answer the client would retry.
-        await audit.WriteAsync(context, action, caller, requestAudit, AuditStep.StatusOf(changed)).ConfigureAwait(false);
+        // into a "refused" answer the client would retry. The response says the outcome is missing from the log.
+        if (!await audit.WriteAsync(context, action, caller, requestAudit, AuditStep.StatusOf(changed)).ConfigureAwait(false))
+        {
+            context.Response.Headers[AuditOutcomeHeader] = "unrecorded";
+        }
+
         return changed;
     }
 

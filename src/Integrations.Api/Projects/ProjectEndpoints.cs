@@ -1,5 +1,6 @@
 using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
+using Integrations.Core.Common;
 using Integrations.Core.Tenancy;
 using Microsoft.AspNetCore.Http;
 
@@ -16,7 +17,13 @@ public sealed class ProjectEndpoints(TenancyService tenancy)
             return Problems.From(body.Error);
         }
 
-        var created = await tenancy.CreateProjectAsync(request.OrganizationId, body.Value.Name, request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var projectId = Ids.New("prj");
+        if (!await request.BeginChangeAsync($"project/{projectId}").ConfigureAwait(false))
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
+        var created = await tenancy.CreateProjectAsync(request.OrganizationId, body.Value.Name, request.Caller.Id, projectId, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
             return Problems.From(created.Error);
@@ -24,7 +31,6 @@ public sealed class ProjectEndpoints(TenancyService tenancy)
 
         // The project exists now (this request made it), so its outcome belongs in its own log.
         request.Audit.ProjectId = created.Value.Id;
-        request.Audit.Target = $"project/{created.Value.Id}";
         return Responses.Json(ProjectResponse.From(created.Value), StatusCodes.Status201Created);
     }
 

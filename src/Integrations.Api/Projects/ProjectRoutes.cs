@@ -9,7 +9,10 @@ public static class ProjectRoutes
 {
     public static ApiRoute Create { get; } = new("CreateProject", "POST", "v1/projects", "Create a project.",
         RouteAccess.Organization(Scopes.ProjectsWrite), AuditActions.ProjectCreate, true, RateLimitPolicies.Standard,
-        RouteHandlers.Of<ProjectEndpoints>((e, r, ct) => e.CreateAsync(r, ct)));
+        RouteHandlers.Of<ProjectEndpoints>((e, r, ct) => e.CreateAsync(r, ct)))
+    {
+        NamesItsTarget = true,
+    };
 
     public static ApiRoute List { get; } = new("ListProjects", "GET", "v1/projects", "List projects.",
         RouteAccess.Organization(), AuditActions.ProjectList, false, RateLimitPolicies.Standard,

@@ -31,6 +31,13 @@ public sealed partial record ApiRoute(
     /// <summary>What the audit record names as the object acted on, from the path alone (so a denied request is attributed too).</summary>
     public Func<RouteValues, string?> AuditTarget { get; init; } = static _ => null;
 
+    /// <summary>
+    /// A create: what it acts on (the new object's id or name) is known only once the handler has read the body, so the
+    /// handler writes the attempt record itself (<see cref="HubRequest.BeginChangeAsync"/>) before it changes anything,
+    /// and the attempt carries the target. The pipeline refuses a success that never began its change.
+    /// </summary>
+    public bool NamesItsTarget { get; init; }
+
     [GeneratedRegex(@"\{(\w+)\}")]
     private static partial Regex PathParameters();
 }

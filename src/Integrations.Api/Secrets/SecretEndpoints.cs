@@ -22,7 +22,11 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         }
 
         var input = body.Value;
-        request.Audit.Target = SecretRoutes.Target(input.Name);
+        if (!await request.BeginChangeAsync(SecretRoutes.Target(input.Name)).ConfigureAwait(false))
+        {
+            return ApiProblems.AuditUnavailable();
+        }
+
         var created = await vault.CreateAsync(request.Project, input.Name, new SecretInput(input.Value, input.Description, input.Tags),
             request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)

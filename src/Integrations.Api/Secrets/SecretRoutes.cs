@@ -14,7 +14,7 @@ public static class SecretRoutes
     private const string Item = Collection + "/{name}";
 
     public static ApiRoute Create { get; } = Route("CreateSecret", "POST", Collection, "Create a secret (version 1).", Scopes.SecretsWrite, AuditActions.SecretCreate,
-        true, (e, r, ct) => e.CreateAsync(r, ct), named: false);
+        true, (e, r, ct) => e.CreateAsync(r, ct), named: false) with { NamesItsTarget = true };
 
     public static ApiRoute List { get; } = Route("ListSecrets", "GET", Collection, "List or search secrets by name prefix and tag; deleted=true lists deleted ones.",
         Scopes.SecretsRead, AuditActions.SecretList, false, (e, r, ct) => e.ListAsync(r, ct), named: false);

@@ -73,8 +73,10 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             total++;
         }
 
-        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
+        string? lastRowKey = null;
+        await foreach (var segment in SegmentsAsync(partition, from, to, null, null, cancellationToken).ConfigureAwait(false))
         {
+            lastRowKey = segment.RowKey;
             foreach (var record in AuditSegment.Records(segment).Where(r => r.Time >= from && r.Time < to))
             {
                 pendingMerge.Add(record);
@@ -86,6 +88,13 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
                 Emit(pendingMerge.Min);
                 pendingMerge.Remove(pendingMerge.Min);
             }
+
+            if (items.Count == page.PerPage)
+            {
+                // The page is full: the rest is only counted, from the segments' counts, not their records.
+                total += pendingMerge.Count + await CountAfterAsync(partition, from, to, lastRowKey, cancellationToken).ConfigureAwait(false);
+                return new PagedList<AuditRecord>(items, page, total);
+            }
         }
 
         foreach (var record in pendingMerge)
@@ -96,10 +105,34 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         return new PagedList<AuditRecord>(items, page, total);
     }
 
+    /// <summary>
+    /// The records with from ≤ time &lt; to in the segments after <paramref name="afterRowKey"/>, counted from each segment's
+    /// Count column: only a segment that straddles an end of the range is read whole.
+    /// </summary>
+    private async Task<long> CountAfterAsync(string partition, DateTimeOffset from, DateTimeOffset to, string afterRowKey, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var segment in SegmentsAsync(partition, from, to, afterRowKey, ["RowKey", "Count", "OldestTicks", "NewestTicks"], cancellationToken).ConfigureAwait(false))
+        {
+            var oldest = segment.GetInt64("OldestTicks") ?? long.MinValue;
+            var newest = segment.GetInt64("NewestTicks") ?? long.MaxValue;
+            if (oldest >= from.UtcTicks && newest < to.UtcTicks)
+            {
+                count += segment.GetInt32("Count") ?? 0;
+                continue;
+            }
+
+            var whole = await _tables.Audit.GetEntityAsync<TableEntity>(partition, segment.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+            count += AuditSegment.Records(whole.Value).Count(r => r.Time >= from && r.Time < to);
+        }
+
+        return count;
+    }
+
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(string partition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         var records = new List<AuditRecord>();
-        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
+        await foreach (var segment in SegmentsAsync(partition, from, to, null, null, cancellationToken).ConfigureAwait(false))
         {
             records.AddRange(AuditSegment.Records(segment).Where(r => r.Time >= from && r.Time <= to));
         }
@@ -168,11 +201,13 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     /// Segments that can hold records with from ≤ time ≤ to: their newest record is at or after <paramref name="from"/>
     /// and no more than <see cref="AuditSegment.MaxSpan"/> after <paramref name="to"/>.
     /// </summary>
-    private async IAsyncEnumerable<TableEntity> SegmentsAsync(string partition, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TableEntity> SegmentsAsync(
+        string partition, DateTimeOffset from, DateTimeOffset to, string? afterRowKey, IEnumerable<string>? select, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var upper = to >= DateTimeOffset.MaxValue - AuditSegment.MaxSpan ? DateTimeOffset.MaxValue : to + AuditSegment.MaxSpan;
-        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and RowKey ge '{AuditSegment.Inverted(upper.UtcTicks)}' and RowKey lt '{AuditSegment.Inverted(from.UtcTicks)}~'";
-        await foreach (var segment in _tables.Audit.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var lower = afterRowKey is null ? $"RowKey ge '{AuditSegment.Inverted(upper.UtcTicks)}'" : $"RowKey gt '{TableWrites.Quote(afterRowKey)}'";
+        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and {lower} and RowKey lt '{AuditSegment.Inverted(from.UtcTicks)}~'";
+        await foreach (var segment in _tables.Audit.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return segment;
         }
@@ -190,7 +225,7 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         var from = records.Min(r => r.Time);
         var to = records.Max(r => r.Time);
         var segments = new List<TableEntity>();
-        await foreach (var segment in SegmentsAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
+        await foreach (var segment in SegmentsAsync(partition, from, to, null, null, cancellationToken).ConfigureAwait(false))
         {
             segments.Add(segment);
         }

@@ -27,7 +27,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyWrappingOptions>, KeyWrappingOptionsValidator>());
         services.AddOptionsWithValidateOnStart<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<VaultOptions>().BindConfiguration(VaultOptions.SectionName).ValidateDataAnnotations();
-        services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.DefaultQueryRange <= o.MaxQueryRange, "Audit:DefaultQueryRange must not exceed Audit:MaxQueryRange.");
 
         // The local wrapper is the default root; AddIntegrationsAzure replaces it when KeyWrapping:Provider is KeyVault.
         services.TryAddSingleton<LocalRootKeyWrapper>();

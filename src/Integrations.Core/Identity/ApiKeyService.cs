@@ -9,7 +9,7 @@ public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authen
 
     public async Task<Result<IssuedApiKey>> CreateAsync(
         string organizationId, string? name, IReadOnlyList<string>? scopes, DateTimeOffset? expiresAt, string createdBy,
-        CancellationToken cancellationToken = default)
+        string? keyId = null, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
         {
@@ -34,7 +34,7 @@ public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authen
         }
 
         var (token, hash) = ApiKeyToken.Generate();
-        var key = new ApiKey(Ids.New("key"), organizationId, name, scopes.Distinct(StringComparer.Ordinal).ToList(), hash,
+        var key = new ApiKey(keyId ?? Ids.New("key"), organizationId, name, scopes.Distinct(StringComparer.Ordinal).ToList(), hash,
             ApiKeyToken.Hint(token), createdBy, now, expiresAt);
         await store.AddAsync(key, cancellationToken).ConfigureAwait(false);
         return new IssuedApiKey(key, token);

@@ -6,16 +6,19 @@ namespace Integrations.Core.Tenancy;
 /// <summary>Creates organizations (with their first owner key) and projects.</summary>
 public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, TimeProvider time)
 {
-    /// <summary>Creates an organization and its first owner API key (every scope), returned once.</summary>
+    /// <summary>
+    /// Creates an organization and its first owner API key (every scope), returned once. <paramref name="organizationId"/>
+    /// is given when the caller has already named the new organization in its audit attempt; otherwise one is made.
+    /// </summary>
     public async Task<Result<(Organization Organization, IssuedApiKey OwnerKey)>> CreateOrganizationAsync(
-        string? name, string createdBy, CancellationToken cancellationToken = default)
+        string? name, string createdBy, string? organizationId = null, CancellationToken cancellationToken = default)
     {
         if (DisplayName.Validate(name, "name") is { } error)
         {
             return error;
         }
 
-        var organization = new Organization(Ids.New("org"), name!, time.GetUtcNow());
+        var organization = new Organization(organizationId ?? Ids.New("org"), name!, time.GetUtcNow());
         if (await store.TryAddOrganizationAsync(organization, cancellationToken).ConfigureAwait(false) != WriteOutcome.Written)
         {
             throw new InvalidOperationException("A freshly generated organization id already exists.");
@@ -25,7 +28,7 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
         try
         {
             // Past the organization row, finish regardless of the caller: an organization without its owner key is unusable.
-            key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, CancellationToken.None).ConfigureAwait(false);
+            key = await apiKeys.CreateAsync(organization.Id, "owner", Scopes.All, expiresAt: null, createdBy, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             if (!key.IsSuccess)
             {
                 // The owner key's name and scopes are fixed, so this is a programming error; the organization row is undone below.
@@ -41,14 +44,16 @@ public sealed class TenancyService(ITenancyStore store, ApiKeyService apiKeys, T
         return (organization, key.Value);
     }
 
-    public async Task<Result<Project>> CreateProjectAsync(string organizationId, string? name, string createdBy, CancellationToken cancellationToken = default)
+    /// <summary>Creates a project; <paramref name="projectId"/> as for <see cref="CreateOrganizationAsync"/>.</summary>
+    public async Task<Result<Project>> CreateProjectAsync(
+        string organizationId, string? name, string createdBy, string? projectId = null, CancellationToken cancellationToken = default)
     {
         if (DisplayName.Validate(name, "name") is { } error)
         {
             return error;
         }
 
-        var project = new Project(Ids.New("prj"), organizationId, name!, createdBy, time.GetUtcNow());
+        var project = new Project(projectId ?? Ids.New("prj"), organizationId, name!, createdBy, time.GetUtcNow());
         return await store.TryAddProjectAsync(project, cancellationToken).ConfigureAwait(false) switch
         {
             WriteOutcome.Written => project,

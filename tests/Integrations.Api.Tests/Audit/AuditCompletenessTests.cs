@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using Integrations.Api.Pipeline;
+using Integrations.Azure.Tables;
+using Integrations.Core.Audit;
+using Integrations.Core.Common;
+using Microsoft.Extensions.DependencyInjection;
+using static Integrations.Api.Tests.HubFixture;
+
+namespace Integrations.Api.Tests.Audit;
+
+/// <summary>Every create's attempt record names what it creates; a change whose outcome record is lost says so.</summary>
+public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTests.Fixture>
+{
+    private const string LostOutcomeTarget = "secret/outcome-lost";
+    private readonly HubFixture _hub;
+
+    public AuditCompletenessTests(Fixture fixture) => _hub = fixture.Hub;
+
+    [Fact]
+    public async Task Creates_RecordTheirTargetInTheAttempt()
+    {
+        var tenant = await _hub.CreateTenantAsync();
+        using var owner = _hub.Client(tenant.OwnerKey);
+        await Json(await owner.PostAsJsonAsync(tenant.Secrets, new { name = "named-in-attempt", value = "v" }), HttpStatusCode.Created);
+        var key = await Json(await owner.PostAsJsonAsync($"/v1/orgs/{tenant.OrganizationId}/api-keys", new { name = "k", scopes = new[] { "secrets:read" } }),
+            HttpStatusCode.Created);
+
+        var projectLog = await ReadAsync(AuditPartition.For(tenant.OrganizationId, tenant.ProjectId));
+        var orgLog = await ReadAsync(AuditPartition.For(tenant.OrganizationId, null));
+        var platformLog = await ReadAsync(AuditPartition.Platform);
+
+        AssertAttemptNames(projectLog, AuditActions.SecretCreate, "secret/named-in-attempt");
+        AssertAttemptNames(orgLog, AuditActions.ApiKeyCreate, $"apikey/{(string)key["id"]!}");
+        // The project is created by the request, so its attempt is in the organization's log and its outcome in its own.
+        Assert.Contains(orgLog, r => r.Action == AuditActions.ProjectCreate && r.Outcome == AuditOutcomes.Attempt && r.Target == $"project/{tenant.ProjectId}");
+        AssertAttemptNames(platformLog, AuditActions.OrganizationCreate, $"org/{tenant.OrganizationId}");
+    }
+
+    [Fact]
+    public async Task Change_WhoseOutcomeRecordIsLost_StandsAndSaysSo()
+    {
+        var tenant = await _hub.CreateTenantAsync();
+        using var owner = _hub.Client(tenant.OwnerKey);
+
+        var response = await owner.PostAsJsonAsync(tenant.Secrets, new { name = "outcome-lost", value = "v" });
+        var ordinary = await owner.PostAsJsonAsync(tenant.Secrets, new { name = "outcome-kept", value = "v" });
+
+        await Json(response, HttpStatusCode.Created);
+        Assert.Equal("unrecorded", Assert.Single(response.Headers.GetValues(RequestPipeline.AuditOutcomeHeader)));
+        Assert.False(ordinary.Headers.Contains(RequestPipeline.AuditOutcomeHeader));
+        // (Read through the list: any request on this one secret would lose its outcome record too, and fail closed.)
+        var list = await Json(await owner.GetAsync(tenant.Secrets), HttpStatusCode.OK);
+        Assert.Contains(list["data"]!.AsArray(), s => (string?)s!["name"] == "outcome-lost");
+        var log = await ReadAsync(AuditPartition.For(tenant.OrganizationId, tenant.ProjectId));
+        Assert.Equal([AuditOutcomes.Attempt], log.Where(r => r.Target == LostOutcomeTarget).Select(r => r.Outcome));
+    }
+
+    private static void AssertAttemptNames(IReadOnlyList<AuditRecord> log, string action, string target)
+    {
+        var records = log.Where(r => r.Action == action && r.Target == target).ToList();
+        Assert.Contains(records, r => r.Outcome == AuditOutcomes.Attempt);
+        Assert.Contains(records, r => r.Outcome == AuditOutcomes.Success);
+        Assert.DoesNotContain(log, r => r.Action == action && r.Outcome == AuditOutcomes.Attempt && r.Target is null);
+    }
+
+    private async Task<IReadOnlyList<AuditRecord>> ReadAsync(string partition) =>
+        (await _hub.Services.GetRequiredService<IAuditStore>()
+            .QueryAsync(partition, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddDays(-1), new PageRequest(1, 100))).Items;
+
+    /// <summary>The real Server, with the outcome record of one secret's creation made to fail in front of the real audit table.</summary>
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public HubFixture Hub { get; } = new()
+        {
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<TableAuditStore>();
+                services.AddSingleton<IAuditStore>(sp => LosesOneOutcome.Around(sp.GetRequiredService<TableAuditStore>()));
+            },
+        };
+
+        public Task InitializeAsync() => Hub.InitializeAsync();
+
+        public Task DisposeAsync() => Hub.DisposeAsync();
+    }
+
+    /// <summary>Forwards every call to the real store (a proxy, so it keeps up with the interface) but fails one outcome append.</summary>
+    public class LosesOneOutcome : DispatchProxy
+    {
+        private IAuditStore _inner = null!;
+
+        public static IAuditStore Around(IAuditStore inner)
+        {
+            var proxy = Create<IAuditStore, LosesOneOutcome>();
+            ((LosesOneOutcome)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            if (targetMethod.Name == nameof(IAuditStore.AppendAsync) && args?[0] is AuditRecord { Target: LostOutcomeTarget } record && record.Outcome != AuditOutcomes.Attempt)
+            {
+                return Task.FromException(new IOException("Injected: the audit table refused this outcome record."));
+            }
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                throw ex.InnerException;
+            }
+        }
+    }
+}
