@@ -1,3 +1,4 @@
+using Integrations.Core.Crypto;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,6 +17,10 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<SealAuditLogJob>();
         services.TryAddSingleton<CleanupAuditLogJob>();
         services.TryAddSingleton<KeyRotationJob>();
+        services.TryAddSingleton<ScheduledKeyRotationJob>();
+        services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()
+            .Validate(o => ScheduledKeyRotationJob.IsValidSchedule(o.RotationSchedule),
+                "KeyWrapping:RotationSchedule must be empty (no scheduled rotation) or an NCRONTAB expression with six fields, e.g. \"0 0 3 1 1,4,7,10 *\".");
         services.TryAddSingleton<QueueJobRunner>();
         services.AddOptionsWithValidateOnStart<QueueJobHandlerCheck>()
             .Validate<IServiceProvider>((_, provider) => QueueJobs.All.All(job => provider.GetService(job.Handler) is IQueueJobHandler),

@@ -7,5 +7,8 @@ public static class ScheduledJobs
 
     public static ScheduledJob AuditCleanup { get; } = new("CleanupAuditLog", "Audit:CleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup];
+    /// <summary>Checks whether <c>KeyWrapping:RotationSchedule</c> makes a KEK rotation due, and starts it.</summary>
+    public static ScheduledJob KeyRotationSchedule { get; } = new("RotateKeysOnSchedule", "KeyWrapping:RotationCheckSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule];
 }

@@ -36,4 +36,14 @@ public sealed class KeyWrappingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan RetiredKekGracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// When KEKs rotate on their own: an NCRONTAB expression (six fields, UTC), e.g. <c>0 0 3 1 1,4,7,10 *</c> for
+    /// quarterly; empty (the default) for never. A rotation is due once an occurrence has passed since the active KEK
+    /// became active; <see cref="RotationCheckSchedule"/> is how often that is checked.
+    /// </summary>
+    public string? RotationSchedule { get; set; }
+
+    /// <summary>How often both shells check whether a scheduled rotation is due (NCRONTAB, six fields; default hourly).</summary>
+    public string RotationCheckSchedule { get; set; } = "0 10 * * * *";
 }
