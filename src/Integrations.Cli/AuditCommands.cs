@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Integrations.Cli;
 
-/// <summary><c>ihub audit verify|seal|cleanup</c>: the audit hash chain, checked on demand and its timer jobs run by hand.</summary>
+/// <summary><c>ihub audit verify|seal|cleanup|export</c>: the audit hash chain, checked on demand and its timer jobs run by hand.</summary>
 internal static class AuditCommands
 {
     public static Command Create(CliContext cli)
@@ -21,7 +21,7 @@ internal static class AuditCommands
         var cleanup = new Command("cleanup", "Seal, then delete sealed records older than Audit:Retention (the CleanupAuditLog timer job, run once).");
         cleanup.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => CleanupAsync(cli, services, token), ct));
 
-        return new Command("audit", "The tamper-evident audit log.") { verify, seal, cleanup };
+        return new Command("audit", "The tamper-evident audit log.") { verify, seal, cleanup, AuditExport.Create(cli) };
     }
 
     private static async Task<int> VerifyAsync(CliContext cli, IServiceProvider services, CancellationToken cancellationToken)
