@@ -13,6 +13,16 @@ public sealed class AuditFunctions(RequestPipeline pipeline)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/projects/{projectId}/audit")] HttpRequest request, string projectId, FunctionContext function) =>
         pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId);
 
+    [Function("GetAuditRetention")]
+    public Task<IResult> GetAuditRetention(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/audit/retention")] HttpRequest request, string orgId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), orgId);
+
+    [Function("SetAuditRetention")]
+    public Task<IResult> SetAuditRetention(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/orgs/{orgId}/audit/retention")] HttpRequest request, string orgId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), orgId);
+
     [Function("QueryOrganizationAudit")]
     public Task<IResult> QueryOrganizationAudit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/audit")] HttpRequest request, string orgId, FunctionContext function) =>

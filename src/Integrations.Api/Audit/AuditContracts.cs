@@ -11,3 +11,9 @@ public sealed record AuditRecordResponse(
         r.Id, r.Time, r.Action, r.Outcome, r.Status, r.ActorType, r.ActorId, r.ProjectId, r.Target, r.SourceIp, r.UserAgent, r.RequestId, r.CredentialHmac,
         r.ChainHash is not null, r.Count);
 }
+
+/// <summary>An organization's audit retention: its own setting, or the platform's default, and the bounds it may choose within.</summary>
+public sealed record AuditRetentionResponse(int Days, bool IsDefault, int DefaultDays, int MinimumDays, int MaximumDays);
+
+/// <summary>Sets the organization's audit retention in days; null returns to the platform's default.</summary>
+public sealed record SetAuditRetentionRequest(int? Days);

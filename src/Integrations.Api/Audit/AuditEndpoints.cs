@@ -12,8 +12,27 @@ namespace Integrations.Api.Audit;
 /// <see cref="AuditOptions.DefaultQueryRange"/>, and never wider than <see cref="AuditOptions.MaxQueryRange"/>, so one
 /// request cannot make the hub read seven years of records.
 /// </summary>
-public sealed class AuditEndpoints(IAuditStore store, IOptions<AuditOptions> options, TimeProvider time)
+public sealed class AuditEndpoints(IAuditStore store, AuditRetention retention, IOptions<AuditOptions> options, TimeProvider time)
 {
+    public async Task<IResult> GetRetentionAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var (current, isOwn) = await retention.ForOrganizationAsync(request.OrganizationId, cancellationToken).ConfigureAwait(false);
+        return Responses.Json(RetentionResponse(current, isOwn));
+    }
+
+    /// <summary>Sets how long the organization's records are kept, within the platform's bounds; the cleanup timer applies it.</summary>
+    public async Task<IResult> SetRetentionAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadAsync<SetAuditRetentionRequest>(request.Request).ConfigureAwait(false);
+        if (!body.IsSuccess)
+        {
+            return Problems.From(body.Error);
+        }
+
+        var set = await retention.SetAsync(request.OrganizationId, body.Value.Days, cancellationToken).ConfigureAwait(false);
+        return set.IsSuccess ? Responses.Json(RetentionResponse(set.Value, body.Value.Days is not null)) : Problems.From(set.Error);
+    }
+
     public Task<IResult> QueryProjectAsync(HubRequest request, CancellationToken cancellationToken) =>
         QueryAsync(request, AuditPartition.For(request.OrganizationId, request.Project.Id), cancellationToken);
 
@@ -40,6 +59,12 @@ public sealed class AuditEndpoints(IAuditStore store, IOptions<AuditOptions> opt
         var (since, until) = range.Value;
         var records = await store.QueryAsync(partition, since, until, page.Value, cancellationToken).ConfigureAwait(false);
         return Responses.Page(records, AuditRecordResponse.From);
+    }
+
+    private AuditRetentionResponse RetentionResponse(TimeSpan current, bool isOwn)
+    {
+        var settings = options.Value;
+        return new((int)current.TotalDays, !isOwn, (int)settings.Retention.TotalDays, (int)settings.MinimumRetention.TotalDays, (int)settings.MaximumRetention.TotalDays);
     }
 
     private Result<(DateTimeOffset From, DateTimeOffset To)> Range(DateTimeOffset? from, DateTimeOffset? to)

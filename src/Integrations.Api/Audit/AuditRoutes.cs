@@ -17,5 +17,18 @@ public static class AuditRoutes
         RouteAccess.Organization(Scopes.Admin), AuditActions.AuditRead, false, RateLimitPolicies.Standard,
         RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.QueryOrganizationAsync(r, ct)));
 
-    public static IReadOnlyList<ApiRoute> All { get; } = [Query, QueryOrganization];
+    public static ApiRoute GetRetention { get; } = new("GetAuditRetention", "GET", "v1/orgs/{orgId}/audit/retention",
+        "How long the organization's audit records are kept, and the platform's bounds.",
+        RouteAccess.Organization(Scopes.Admin), AuditActions.AuditRetentionRead, false, RateLimitPolicies.Standard,
+        RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.GetRetentionAsync(r, ct)));
+
+    public static ApiRoute SetRetention { get; } = new("SetAuditRetention", "PUT", "v1/orgs/{orgId}/audit/retention",
+        "Set how long the organization's audit records are kept ({\"days\": n} within the platform's bounds, or null for the default).",
+        RouteAccess.Organization(Scopes.Admin), AuditActions.AuditRetentionSet, true, RateLimitPolicies.Standard,
+        RouteHandlers.Of<AuditEndpoints>((e, r, ct) => e.SetRetentionAsync(r, ct)))
+    {
+        AuditTarget = static _ => "audit/retention",
+    };
+
+    public static IReadOnlyList<ApiRoute> All { get; } = [Query, QueryOrganization, GetRetention, SetRetention];
 }

@@ -15,6 +15,9 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
 {
     private const string OrganizationPartition = "org";
 
+    // In the organization's partition, beside its projects ("p:…") and name index ("n:…").
+    private const string AuditSettingsRow = "s:audit";
+
     private TableClient Table => tables.Tenancy;
 
     public Task<WriteOutcome> TryAddOrganizationAsync(Organization organization, CancellationToken cancellationToken = default) =>
@@ -59,6 +62,24 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
         }
 
         return projects;
+    }
+
+    public async Task<int?> GetAuditRetentionDaysAsync(string organizationId, CancellationToken cancellationToken = default)
+    {
+        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, organizationId, AuditSettingsRow, ["RetentionDays"], cancellationToken).ConfigureAwait(false);
+        return entity?.GetInt32("RetentionDays");
+    }
+
+    public async Task SetAuditRetentionDaysAsync(string organizationId, int? days, CancellationToken cancellationToken = default)
+    {
+        if (days is null)
+        {
+            await Table.DeleteEntityAsync(organizationId, AuditSettingsRow, global::Azure.ETag.All, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await Table.UpsertEntityAsync(new TableEntity(organizationId, AuditSettingsRow) { ["RetentionDays"] = days.Value }, TableUpdateMode.Replace, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static string NameKey(string name) =>

@@ -21,6 +21,8 @@ public static class AuditActions
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
     public const string AuditRead = "audit.read";
+    public const string AuditRetentionRead = "audit.retention.read";
+    public const string AuditRetentionSet = "audit.retention.set";
 
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
     public const string AuthenticationFailures = "auth.failures";

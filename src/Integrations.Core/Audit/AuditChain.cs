@@ -16,7 +16,7 @@ namespace Integrations.Core.Audit;
 /// deletes the oldest sealed records and leaves an anchor, so the remaining chain still verifies.
 /// </summary>
 public sealed partial class AuditChain(
-    IAuditStore store, KeyRing keys, IDistributedLock locks, TimeProvider time, IOptions<AuditOptions> options, ILogger<AuditChain> logger)
+    IAuditStore store, KeyRing keys, IDistributedLock locks, AuditRetention retention, TimeProvider time, IOptions<AuditOptions> options, ILogger<AuditChain> logger)
 {
     private const string SealLock = "audit-seal";
     private const string CleanupLock = "audit-cleanup";
@@ -93,7 +93,7 @@ public sealed partial class AuditChain(
         return findings;
     }
 
-    /// <summary>Deletes sealed records past <see cref="AuditOptions.Retention"/>, leaving an anchor so the rest still verifies.</summary>
+    /// <summary>Deletes sealed records past their retention (<see cref="AuditRetention"/>), leaving an anchor so the rest still verifies.</summary>
     public async Task<int> CleanupAsync(CancellationToken cancellationToken = default)
     {
         await using var held = await locks.TryAcquireAsync(CleanupLock, cancellationToken).ConfigureAwait(false);
@@ -105,10 +105,11 @@ public sealed partial class AuditChain(
         using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
         cancellationToken = whileHeld.Token;
 
-        var cutoff = time.GetUtcNow() - options.Value.Retention;
+        var now = time.GetUtcNow();
         var deleted = 0;
         foreach (var partition in await store.ListPartitionsAsync(cancellationToken).ConfigureAwait(false))
         {
+            var cutoff = now - await retention.ForPartitionAsync(partition, cancellationToken).ConfigureAwait(false);
             var state = await store.GetChainStateAsync(partition, cancellationToken).ConfigureAwait(false);
             if (state is null || state.AnchorTime >= cutoff)
             {
@@ -137,7 +138,7 @@ public sealed partial class AuditChain(
             deleted += expired.Count;
         }
 
-        Log.CleanedUp(logger, deleted, cutoff);
+        Log.CleanedUp(logger, deleted);
         return deleted;
     }
 
@@ -207,7 +208,7 @@ public sealed partial class AuditChain(
         [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "The chain state of audit partition {Partition} changed while sealing; it is sealed on the next run.")]
         public static partial void SealRaced(ILogger logger, string partition);
 
-        [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Deleted {Count} audit records older than {Cutoff}.")]
-        public static partial void CleanedUp(ILogger logger, int count, DateTimeOffset cutoff);
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Deleted {Count} audit records past their organization's retention.")]
+        public static partial void CleanedUp(ILogger logger, int count);
     }
 }

@@ -11,6 +11,14 @@ public sealed class AuditOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(2555);
 
+    /// <summary>The shortest retention an organization may set for its own records (default 365 days).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan MinimumRetention { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>The longest retention an organization may set for its own records (default 3650 days).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "36500.00:00:00")]
+    public TimeSpan MaximumRetention { get; set; } = TimeSpan.FromDays(3650);
+
     /// <summary>Records younger than this are not sealed yet, so a request still writing its record is not skipped by the chain.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SealDelay { get; set; } = TimeSpan.FromMinutes(2);

@@ -28,7 +28,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<VaultOptions>().BindConfiguration(VaultOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.DefaultQueryRange <= o.MaxQueryRange, "Audit:DefaultQueryRange must not exceed Audit:MaxQueryRange.");
+            .Validate(o => o.DefaultQueryRange <= o.MaxQueryRange, "Audit:DefaultQueryRange must not exceed Audit:MaxQueryRange.")
+            .Validate(o => o.MinimumRetention <= o.Retention && o.Retention <= o.MaximumRetention,
+                "Audit:Retention must lie between Audit:MinimumRetention and Audit:MaximumRetention.");
 
         // The local wrapper is the default root; AddIntegrationsAzure replaces it when KeyWrapping:Provider is KeyVault.
         services.TryAddSingleton<LocalRootKeyWrapper>();
@@ -43,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<VaultService>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditChain>();
+        services.TryAddSingleton<AuditRetention>();
         services.TryAddSingleton<KeyRotationService>();
         return services;
     }

@@ -18,4 +18,10 @@ public interface ITenancyStore
     Task<Project?> GetProjectAsync(string organizationId, string projectId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Project>> ListProjectsAsync(string organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>The organization's own audit retention in days, or null when it uses the platform's.</summary>
+    Task<int?> GetAuditRetentionDaysAsync(string organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or, with null, clears) the organization's audit retention in days.</summary>
+    Task SetAuditRetentionDaysAsync(string organizationId, int? days, CancellationToken cancellationToken = default);
 }

@@ -88,6 +88,29 @@ public sealed class AuditQueryBoundsTests(HubFixture hub) : IClassFixture<HubFix
         Assert.True(crossTenant.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"another organization's key got {crossTenant.StatusCode}");
     }
 
+    [Fact]
+    public async Task Retention_AdminSetsItWithinBounds_OthersCannot()
+    {
+        var tenant = await hub.CreateTenantAsync();
+        using var owner = hub.Client(tenant.OwnerKey);
+        var reader = await Json(await owner.PostAsJsonAsync($"/v1/orgs/{tenant.OrganizationId}/api-keys", new { name = "r", scopes = new[] { "secrets:read" } }),
+            HttpStatusCode.Created);
+        using var readerClient = hub.Client((string)reader["key"]!);
+        var url = $"/v1/orgs/{tenant.OrganizationId}/audit/retention";
+
+        var initial = await Json(await owner.GetAsync(url), HttpStatusCode.OK);
+        await Problem(await owner.PutAsJsonAsync(url, new { days = 30 }), HttpStatusCode.BadRequest, "retention-out-of-bounds");
+        await Problem(await readerClient.PutAsJsonAsync(url, new { days = 400 }), HttpStatusCode.Forbidden, "missing-scope");
+        var set = await Json(await owner.PutAsJsonAsync(url, new { days = 400 }), HttpStatusCode.OK);
+        var after = await Json(await owner.GetAsync(url), HttpStatusCode.OK);
+
+        Assert.True((bool?)initial["is_default"]);
+        Assert.Equal(2555, (int?)initial["days"]);
+        Assert.Equal(400, (int?)set["days"]);
+        Assert.Equal(400, (int?)after["days"]);
+        Assert.False((bool?)after["is_default"]);
+    }
+
     /// <summary>
     /// Writes one record as its own segment row, straight into the audit table: the store's writer refuses records
     /// older than a few minutes, and these tests need records from days ago.

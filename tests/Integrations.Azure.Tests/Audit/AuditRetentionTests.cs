@@ -8,12 +8,63 @@ namespace Integrations.Azure.Tests.Audit;
 /// <summary>Retention cleanup of the audit log over Table Storage: old records go, and the chain that remains still verifies.</summary>
 public sealed class AuditRetentionTests
 {
+    private const string Shorter = "org_aaaaaaaaaaaaaaaaaaaa";
+    private const string Default = "org_bbbbbbbbbbbbbbbbbbbb";
+
+    private static Dictionary<string, string?> ShortRetention => new()
+    {
+        ["Audit:Retention"] = "30.00:00:00",
+        ["Audit:MinimumRetention"] = "5.00:00:00",
+    };
+
+    [Fact]
+    public async Task Cleanup_OrganizationWithItsOwnRetention_LosesOnlyItsOwnOlderRecords()
+    {
+        // Arrange: two organizations' records of the same age; one keeps records 10 days, the other the platform's 30.
+        var time = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(settings: ShortRetention, configure: s => s.AddSingleton<TimeProvider>(time));
+        var log = hub.Get<AuditLog>();
+        foreach (var organization in new[] { Shorter, Default })
+        {
+            await log.WriteAsync(new AuditEvent(organization, null, AuditActions.ApiKeyCreate, AuditOutcomes.Success, 201, "ApiKey", "key_x"));
+        }
+
+        var retention = hub.Get<AuditRetention>();
+        Assert.True((await retention.SetAsync(Shorter, 10)).IsSuccess);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await hub.Get<AuditChain>().SealAsync();
+        time.Advance(TimeSpan.FromDays(20));
+
+        // Act
+        var deleted = await hub.Get<AuditChain>().CleanupAsync();
+
+        // Assert
+        var store = hub.Get<IAuditStore>();
+        Assert.Equal(1, deleted);
+        Assert.Equal(0, (await store.QueryAsync(AuditPartition.For(Shorter, null), DateTimeOffset.UnixEpoch, time.GetUtcNow(), new PageRequest(1, 10))).Total);
+        Assert.Equal(1, (await store.QueryAsync(AuditPartition.For(Default, null), DateTimeOffset.UnixEpoch, time.GetUtcNow(), new PageRequest(1, 10))).Total);
+        Assert.Empty(await hub.Get<AuditChain>().VerifyAsync());
+    }
+
+    [Fact]
+    public async Task SetRetention_OutsideThePlatformBounds_IsRefusedAndChangesNothing()
+    {
+        await using var hub = await HubServices.StartAsync(settings: ShortRetention);
+        var retention = hub.Get<AuditRetention>();
+
+        var tooShort = await retention.SetAsync(Shorter, 4);
+        var tooLong = await retention.SetAsync(Shorter, 100_000);
+
+        Assert.Equal(AuditErrors.RetentionOutOfBounds, tooShort.Error?.Code);
+        Assert.Equal(AuditErrors.RetentionOutOfBounds, tooLong.Error?.Code);
+        Assert.Equal((TimeSpan.FromDays(30), false), await retention.ForOrganizationAsync(Shorter));
+    }
+
     [Fact]
     public async Task Cleanup_PastRetention_DeletesOldRecords_AndTheRestStillVerifies()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var hub = await HubServices.StartAsync(settings: new Dictionary<string, string?> { ["Audit:Retention"] = "30.00:00:00" },
-            configure: s => s.AddSingleton<TimeProvider>(time));
+        await using var hub = await HubServices.StartAsync(settings: ShortRetention, configure: s => s.AddSingleton<TimeProvider>(time));
         var log = hub.Get<AuditLog>();
         var chain = hub.Get<AuditChain>();
         for (var i = 0; i < 5; i++)
