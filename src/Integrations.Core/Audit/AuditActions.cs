@@ -20,6 +20,7 @@ public static class AuditActions
     public const string ApiKeyRevoke = "apikey.revoke";
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
+    public const string AuditKeyRotate = "keys.auditkey.rotate";
     public const string AuditRead = "audit.read";
 
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>

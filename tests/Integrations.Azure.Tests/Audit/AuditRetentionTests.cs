@@ -36,8 +36,8 @@ public sealed class AuditRetentionTests
         Assert.Equal(5, deleted);
         Assert.Equal(3, remaining.Total);
         Assert.All(remaining.Items, r => Assert.Equal("key_new", r.ActorId));
-        Assert.Empty(await chain.VerifyAsync());
+        Assert.Empty((await chain.VerifyAsync()).Findings);
         Assert.Equal(3, await chain.SealAsync());
-        Assert.Empty(await chain.VerifyAsync());
+        Assert.Empty((await chain.VerifyAsync()).Findings);
     }
 }
