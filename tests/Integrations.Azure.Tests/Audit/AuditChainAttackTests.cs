@@ -1,11 +1,15 @@
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Integrations.Azure.Tests.KeyVault;
 using Integrations.Azure.Tables;
 using Integrations.Core.Audit;
 using Integrations.Core.Crypto;
 using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Azure.Tests.Audit;
@@ -23,7 +27,8 @@ public sealed class AuditChainAttackTests
     [Fact]
     public async Task Verify_ChainStateRowDeleted_IsReported_AndSealDoesNotRechain()
     {
-        await using var hub = await HubServices.StartAsync();
+        var logger = new RecordingLogger<AuditChain>();
+        await using var hub = await HubServices.StartAsync(configure: s => s.AddSingleton<ILogger<AuditChain>>(logger));
         await WriteAsync(hub, Organization, 3);
         await hub.Get<AuditChain>().SealAsync();
 
@@ -34,6 +39,7 @@ public sealed class AuditChainAttackTests
 
         Assert.Contains(result.Findings, f => f.Partition == Partition);
         Assert.False((await ChainTable(hub).GetEntityIfExistsAsync<TableEntity>("state", Partition)).HasValue, "the sealer re-chained the partition");
+        Assert.Contains(logger.Entries, e => e is { EventId: 3105, Level: LogLevel.Error } && e.Message.Contains(Partition, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -193,9 +199,10 @@ public sealed class AuditChainAttackTests
     }
 
     [Fact]
-    public async Task Verify_ChainStateWithAForgedMac_IsReported_AndSealLeavesIt()
+    public async Task Verify_ChainStateWithAForgedMac_IsReported_AndSealLeavesItWithAnError()
     {
-        await using var hub = await HubServices.StartAsync();
+        var logger = new RecordingLogger<AuditChain>();
+        await using var hub = await HubServices.StartAsync(configure: s => s.AddSingleton<ILogger<AuditChain>>(logger));
         await WriteAsync(hub, Organization, 3);
         await hub.Get<AuditChain>().SealAsync();
 
@@ -210,6 +217,67 @@ public sealed class AuditChainAttackTests
         Assert.Equal(0, sealedCount);
         Assert.Contains(result.Findings, f => f.Partition == Partition && f.Problem.Contains("MAC", StringComparison.Ordinal));
         Assert.Equal(2L, (await ChainTable(hub).GetEntityAsync<TableEntity>("state", Partition)).Value.GetInt64("SealedCount"));
+        Assert.Contains(logger.Entries, e => e is { EventId: 3104, Level: LogLevel.Error } && e.Message.Contains(Partition, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_MacRemovedFromAStateTheCheckpointNames_IsReported_AndSealLeavesIt()
+    {
+        await using var hub = await HubServices.StartAsync();
+        await WriteAsync(hub, Organization, 3);
+        await hub.Get<AuditChain>().SealAsync();
+
+        await StripSignatureAsync(hub);
+        await WriteAsync(hub, Organization, 1);
+        var sealedCount = await hub.Get<AuditChain>().SealAsync();
+        var result = await hub.Get<AuditChain>().VerifyAsync();
+
+        Assert.Equal(0, sealedCount);
+        Assert.Contains(result.Findings, f => f.Partition == Partition && f.Problem.Contains("MAC was removed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Seal_UnsignedStateWrittenBeforeStatesWereSigned_IsSignedOnceItsChainVerifies()
+    {
+        await using var hub = await HubServices.StartAsync();
+        await WriteAsync(hub, Organization, 3);
+        await hub.Get<AuditChain>().SealAsync();
+        // As a deployment upgraded from the foundation finds it: a state without KeyId, Mac or AnchorCount, and no checkpoint.
+        await DeleteCheckpointsAsync(hub);
+        await StripSignatureAsync(hub);
+
+        var before = await hub.Get<AuditChain>().VerifyAsync();
+        await WriteAsync(hub, Organization, 2);
+        var sealedCount = await hub.Get<AuditChain>().SealAsync();
+        var after = await hub.Get<AuditChain>().VerifyAsync();
+        var state = (await ChainTable(hub).GetEntityAsync<TableEntity>("state", Partition)).Value;
+
+        Assert.Empty(before.Findings);
+        Assert.Equal(2, sealedCount);
+        Assert.Empty(after.Findings);
+        Assert.NotNull(state.GetString("Mac"));
+        Assert.Equal(5L, state.GetInt64("SealedCount"));
+    }
+
+    [Fact]
+    public async Task Verify_ForgedCheckpointLineAppended_IsReported()
+    {
+        await using var hub = await HubServices.StartAsync();
+        await WriteAsync(hub, Organization, 3);
+        await hub.Get<AuditChain>().SealAsync();
+
+        var container = new BlobContainerClient(hub.ConnectionString, hub.Prefix + "-audit-checkpoints");
+        await foreach (var item in container.GetBlobsAsync())
+        {
+            var blob = container.GetAppendBlobClient(item.Name);
+            using var line = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("ihcp1 auk_forged AAAA {\"T\":0,\"P\":[]}\n"));
+            await blob.AppendBlockAsync(line);
+        }
+
+        var result = await hub.Get<AuditChain>().VerifyAsync();
+
+        Assert.Contains(result.Findings, f => f.Partition == AuditVerification.CheckpointLog);
+        Assert.Equal(3, result.Checkpoint?.For(Partition)?.Count);
     }
 
     [Fact]
@@ -303,9 +371,18 @@ public sealed class AuditChainAttackTests
 
     private static TableClient AuditTable(HubServices hub) => new(hub.ConnectionString, hub.Prefix + "audit");
 
+    private static async Task StripSignatureAsync(HubServices hub)
+    {
+        var state = (await ChainTable(hub).GetEntityAsync<TableEntity>("state", Partition)).Value;
+        state.Remove("Mac");
+        state.Remove("KeyId");
+        state.Remove("AnchorCount");
+        await ChainTable(hub).UpdateEntityAsync(state, ETag.All, TableUpdateMode.Replace);
+    }
+
     private static async Task DeleteCheckpointsAsync(HubServices hub)
     {
-        var container = new global::Azure.Storage.Blobs.BlobContainerClient(hub.ConnectionString, hub.Prefix + "-audit-checkpoints");
+        var container = new BlobContainerClient(hub.ConnectionString, hub.Prefix + "-audit-checkpoints");
         await foreach (var blob in container.GetBlobsAsync())
         {
             await container.DeleteBlobAsync(blob.Name);
