@@ -455,7 +455,7 @@ public sealed partial class AuditChain(
         [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "The chain state of audit partition {Partition} is not valid ({Reason}); it is not sealed until an operator runs `ihub audit verify` and investigates.")]
         public static partial void StateInvalid(ILogger logger, string partition, string reason);
 
-        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Audit partition {Partition} has sealed records (the latest checkpoint records {Count}) but no chain state; it is not re-chained.")]
+        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Audit partition {Partition} has sealed records but no chain state (the latest checkpoint records {Count} for it); it is not re-chained.")]
         public static partial void StateMissing(ILogger logger, string partition, long count);
 
         [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Audit partition {Partition} has a sealed record {RecordId} past its head that does not continue the chain; it is not sealed.")]
