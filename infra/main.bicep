@@ -7,6 +7,16 @@ targetScope = 'resourceGroup'
 param name string = 'ihub'
 param location string = resourceGroup().location
 
+@description('The hub\'s Storage:Prefix (1-20 lowercase letters or digits): every table, queue and container name starts with it.')
+@minLength(1)
+@maxLength(20)
+param storagePrefix string = 'ih'
+
+@description('Days each audit checkpoint blob stays immutable (appendable, never rewritten or deleted); at least Audit:Retention.')
+@minValue(1)
+@maxValue(146000)
+param auditCheckpointRetentionDays int = 2555
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: '${name}${uniqueString(resourceGroup().id)}'
   location: location
@@ -17,6 +27,32 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     allowBlobPublicAccess: false
     supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// Signed audit checkpoints (AuditChain): append blobs that someone who can write the audit tables cannot rewrite.
+// Time-based immutability with protected appends lets the sealer add lines but nobody change or delete them within
+// the period. Left unlocked here so the period can still be extended; lock it (az storage container
+// immutability-policy lock) once the deployment is settled. Azurite ignores the policy.
+resource auditCheckpoints 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: '${storagePrefix}-audit-checkpoints'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource auditCheckpointsImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: auditCheckpoints
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditCheckpointRetentionDays
+    allowProtectedAppendWrites: true
   }
 }
 
@@ -45,5 +81,6 @@ resource rootKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
 output storageTableUri string = storage.properties.primaryEndpoints.table
 output storageQueueUri string = storage.properties.primaryEndpoints.queue
 output storageBlobUri string = storage.properties.primaryEndpoints.blob
+output auditCheckpointContainer string = auditCheckpoints.name
 // Unversioned: KeyWrapping:KeyId. Wrap uses the current version; each wrapped KEK stores the versioned kid.
 output keyWrappingKeyId string = '${vault.properties.vaultUri}keys/${rootKey.name}'

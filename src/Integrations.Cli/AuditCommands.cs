@@ -12,7 +12,7 @@ internal static class AuditCommands
 {
     public static Command Create(CliContext cli)
     {
-        var verify = new Command("verify", "Check every audit partition against its hash chain (reads only). Exits 1 when a partition does not match.");
+        var verify = new Command("verify", "Check every audit partition against its hash chain, signed state and the latest signed checkpoint (reads only). Exits 1 when anything does not match.");
         verify.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => VerifyAsync(cli, services, token), ct));
 
         var seal = new Command("seal", "Seal new audit records into the hash chain now (the SealAuditLog timer job, run once).");
@@ -33,23 +33,25 @@ internal static class AuditCommands
             return ExitCodes.Success;
         }
 
-        var findings = await services.GetRequiredService<AuditChain>().VerifyAsync(cancellationToken).ConfigureAwait(false);
-        var (sealedPartitions, unsealedPartitions) = await CountPartitionsAsync(services.GetRequiredService<IAuditStore>(), cancellationToken).ConfigureAwait(false);
-        var notYetSealed = unsealedPartitions == 0 ? "" : $" ({CliFormat.Count(unsealedPartitions)} more not sealed yet)";
-        if (findings.Count == 0)
+        var result = await services.GetRequiredService<AuditChain>().VerifyAsync(cancellationToken).ConfigureAwait(false);
+        var notYetSealed = result.UnsealedPartitions == 0 ? "" : $" ({CliFormat.Count(result.UnsealedPartitions)} more not sealed yet)";
+        var against = result.Checkpoint is { } checkpoint
+            ? $"; checked against the checkpoint of {CliFormat.Time(checkpoint.Time)} ({CliFormat.Count(checkpoint.Partitions.Count)} partitions)"
+            : "; no checkpoint yet (the first seal run writes one)";
+        if (result.Findings.Count == 0)
         {
-            cli.Output.MarkupLine($"[green]OK:[/] {CliFormat.Count(sealedPartitions)} partitions verified{Markup.Escape(notYetSealed)}.");
+            cli.Output.MarkupLine($"[green]OK:[/] {CliFormat.Count(result.SealedPartitions)} partitions verified{Markup.Escape(notYetSealed + against)}.");
             return ExitCodes.Success;
         }
 
         var table = new Table().AddColumn("Partition").AddColumn("First record that does not match").AddColumn("Problem");
-        foreach (var finding in findings)
+        foreach (var finding in result.Findings)
         {
-            table.AddRow(new Text(finding.Partition), new Text(finding.RecordId ?? "(none left)"), new Text(finding.Problem));
+            table.AddRow(new Text(finding.Partition), new Text(finding.RecordId ?? "-"), new Text(finding.Problem));
         }
 
         cli.Output.Write(table);
-        cli.Output.MarkupLine($"[red]FAILED:[/] {CliFormat.Count(findings.Count)} of {CliFormat.Count(sealedPartitions)} sealed partitions do not match their chain.");
+        cli.Output.MarkupLine($"[red]FAILED:[/] {CliFormat.Count(result.FailedPartitions)} of {CliFormat.Count(result.SealedPartitions)} sealed partitions do not match their chain{Markup.Escape(against)}.");
         return ExitCodes.Failure;
     }
 
@@ -70,24 +72,6 @@ internal static class AuditCommands
         cli.Output.MarkupLine($"Sealed {CliFormat.Count(sealedCount)} audit records{SealDelayNote(services)}; " +
             $"deleted {CliFormat.Count(deleted)} sealed records older than {CliFormat.Count((long)retention.TotalDays)} days (Audit:Retention).");
         return ExitCodes.Success;
-    }
-
-    private static async Task<(long Sealed, long Unsealed)> CountPartitionsAsync(IAuditStore store, CancellationToken cancellationToken)
-    {
-        long sealedPartitions = 0, unsealed = 0;
-        foreach (var partition in await store.ListPartitionsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await store.GetChainStateAsync(partition, cancellationToken).ConfigureAwait(false) is null)
-            {
-                unsealed++;
-            }
-            else
-            {
-                sealedPartitions++;
-            }
-        }
-
-        return (sealedPartitions, unsealed);
     }
 
     // Records younger than the seal delay wait for the next run, and a job already running elsewhere makes this one a no-op.

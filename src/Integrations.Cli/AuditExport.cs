@@ -12,13 +12,11 @@ namespace Integrations.Cli;
 /// <c>ihub audit export</c>: an organization's audit records (its own log and every project's) over a time range, as
 /// JSON Lines an auditor can check without the hub's tables. Each partition starts with its chain state (anchor, head,
 /// count); each record carries its chain hash and the hash of the record before it in its partition, so the export
-/// shows whether the chain is continuous, and with the audit key each link can be recomputed. Records are read a day
-/// at a time, so memory stays bounded however long the range.
+/// shows whether the chain is continuous, and with the audit key each link can be recomputed. Records are read page by
+/// page in chain order, so memory stays bounded however long the range.
 /// </summary>
 internal static class AuditExport
 {
-    private static readonly TimeSpan Slice = TimeSpan.FromDays(1);
-
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -120,15 +118,16 @@ internal static class AuditExport
             : (await store.QueryAsync(partition, state.AnchorTime, from, new Core.Common.PageRequest(1, 1), cancellationToken).ConfigureAwait(false)).Items;
         var previous = before.Count > 0 ? before[0].ChainHash : state?.AnchorHash;
         long count = 0;
-        for (var start = from; start < to; start += Slice)
+        await foreach (var record in store.ReadChainAsync(partition, from, to, cancellationToken).ConfigureAwait(false))
         {
-            var end = to - start > Slice ? start + Slice : to;
-            foreach (var record in (await store.ReadAsync(partition, start, end, cancellationToken).ConfigureAwait(false)).Where(r => r.Time < end))
+            if (record.Time >= to)
             {
-                await WriteAsync(writer, RecordLine.From(record, previous), cancellationToken).ConfigureAwait(false);
-                previous = record.ChainHash;
-                count++;
+                continue; // The range's end is exclusive.
             }
+
+            await WriteAsync(writer, RecordLine.From(record, previous), cancellationToken).ConfigureAwait(false);
+            previous = record.ChainHash;
+            count++;
         }
 
         return count;

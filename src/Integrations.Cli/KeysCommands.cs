@@ -34,7 +34,11 @@ internal static class KeysCommands
         var show = new Command("rotation", "Show a rotation's status and progress.") { id };
         show.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => ShowAsync(cli, services, parsed.GetValue(id)!, token), ct));
 
-        return new Command("keys", "Key-encryption keys (KEKs) and their rotation.") { rotate, show };
+        var rotateAuditKey = new Command("rotate-audit-key",
+            "Make a new audit HMAC key current: it signs new chain links, chain states and checkpoints. Earlier audit keys are kept, so what they signed still verifies.");
+        rotateAuditKey.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => RotateAuditKeyAsync(cli, services, token), ct));
+
+        return new Command("keys", "Key-encryption keys (KEKs), the audit key, and their rotation.") { rotate, show, rotateAuditKey };
     }
 
     private static async Task<int> RotateAsync(CliContext cli, IServiceProvider services, RotationKind kind, CancellationToken cancellationToken)
@@ -87,6 +91,17 @@ internal static class KeysCommands
 
         output.MarkupLineInterpolated($"[green]Rotation {final.Id} completed.[/]");
         output.Write(Summary(final));
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> RotateAuditKeyAsync(CliContext cli, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var rotated = await CliAudit.ChangeAsync(services, AuditPartition.Platform, AuditActions.AuditKeyRotate, "auditkey/current", 200,
+            async () => (Result<(string, string)>)await services.GetRequiredService<AuditKeyLifecycle>().RotateAsync(cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        var (newKeyId, previousKeyId) = rotated.Value;
+        cli.Output.MarkupLineInterpolated($"Audit key [bold]{newKeyId}[/] is now current; [bold]{previousKeyId}[/] is kept to verify what it signed.");
+        cli.Output.MarkupLine("Running instances sign with the new key from their next seal run.");
         return ExitCodes.Success;
     }
 

@@ -75,6 +75,47 @@ public sealed class AuditCommandsTests
         Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "verify")).ExitCode);
     }
 
+    [Fact]
+    public async Task KeysRotateAuditKey_ThenAuditVerify_RecordsSealedUnderBothKeysVerify()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 2);
+        Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
+
+        var rotate = await hub.RunAsync("keys", "rotate-audit-key");
+        await WriteRecordsAsync(hub, 2);
+        var seal = await hub.RunAsync("audit", "seal");
+        var verify = await hub.RunAsync("audit", "verify");
+
+        Assert.True(rotate.ExitCode == ExitCodes.Success, rotate.ToString());
+        Assert.Matches(@"Audit key auk_[a-z2-7]{20} is now current; auk_[a-z2-7]{20} is kept", rotate.Output);
+        Assert.True(seal.ExitCode == ExitCodes.Success, seal.ToString());
+        Assert.True(verify.ExitCode == ExitCodes.Success, verify.ToString());
+        Assert.Contains("checked against the checkpoint of", verify.Output, StringComparison.Ordinal);
+        var hashes = (await AuditRows.ReadAsync(hub.Table("audit"), Partition)).Select(r => ((string)r.Record["chainHash"]!).Split(':')[0]).Distinct().ToList();
+        Assert.Equal(2, hashes.Count);
+    }
+
+    [Fact]
+    public async Task AuditVerify_AuditTablesWiped_ExitsOneNamingThePartition()
+    {
+        var hub = await CliHarness.StartAsync();
+        await WriteRecordsAsync(hub, 3);
+        Assert.Equal(ExitCodes.Success, (await hub.RunAsync("audit", "seal")).ExitCode);
+        foreach (var table in new[] { hub.Table("audit"), hub.Table("auditchain") })
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+            }
+        }
+
+        var verify = await hub.RunAsync("audit", "verify");
+
+        Assert.True(verify.ExitCode == ExitCodes.Failure, verify.ToString());
+        Assert.Contains(Partition, verify.Output, StringComparison.Ordinal);
+    }
+
     private static async Task WriteRecordsAsync(CliHarness hub, int count)
     {
         await using var services = await hub.ServicesAsync();

@@ -7,8 +7,9 @@ using Integrations.Core.Jobs;
 
 namespace Integrations.Azure.Hosting;
 
-/// <summary>Creates the hub's tables, queues and lock container; probes the account for readiness.</summary>
-public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues, IJobQueueNames queueNames, BlobContainerClient locks)
+/// <summary>Creates the hub's tables, queues, lock container and audit checkpoint container; probes the account for readiness.</summary>
+public sealed class AzureHubStorage(
+    HubTables tables, QueueServiceClient queues, IJobQueueNames queueNames, BlobContainerClient locks, BlobContainerClient? auditCheckpoints = null)
     : IHubStorage
 {
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -20,6 +21,11 @@ public sealed class AzureHubStorage(HubTables tables, QueueServiceClient queues,
         }
 
         await locks.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (auditCheckpoints is not null)
+        {
+            // In Azure the Bicep template creates it with its immutability policy; this covers Azurite and new prefixes.
+            await auditCheckpoints.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task CheckAsync(CancellationToken cancellationToken = default)

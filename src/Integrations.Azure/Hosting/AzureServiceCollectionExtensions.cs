@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Integrations.Azure.Blobs;
 using Integrations.Azure.Leases;
 using Integrations.Azure.Queues;
 using Integrations.Azure.Tables;
@@ -67,7 +68,8 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));
         services.TryAddSingleton<IHubStorage>(sp => new AzureHubStorage(sp.GetRequiredService<HubTables>(), sp.GetRequiredService<QueueServiceClient>(),
-            sp.GetRequiredService<IJobQueueNames>(), LockContainer(sp)));
+            sp.GetRequiredService<IJobQueueNames>(), LockContainer(sp), CheckpointContainer(sp)));
+        services.TryAddSingleton<IAuditCheckpointStore>(sp => new BlobAuditCheckpointStore(CheckpointContainer(sp)));
 
         services.Replace(ServiceDescriptor.Singleton<IRootKeyWrapper>(sp =>
             sp.GetRequiredService<IOptions<KeyWrappingOptions>>().Value.Provider == KeyWrappingProvider.KeyVault
@@ -106,4 +108,7 @@ public static class AzureServiceCollectionExtensions
 
     private static BlobContainerClient LockContainer(IServiceProvider services) =>
         services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Prefix(services) + "-locks");
+
+    private static BlobContainerClient CheckpointContainer(IServiceProvider services) =>
+        services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobAuditCheckpointStore.ContainerName(Prefix(services)));
 }

@@ -18,6 +18,10 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     /// <summary>A partition's writer (a background loop and its queue) is closed after this long without a record.</summary>
     public static readonly TimeSpan IdleWriterTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>The chain walk's time windows: how wide the first is, and the bounds it adapts within.</summary>
+    private static readonly TimeSpan InitialChainWindow = TimeSpan.FromHours(1);
+    private static readonly TimeSpan MinChainWindow = TimeSpan.FromSeconds(1);
+
     private const string StatePartition = "state";
     private const string RegistryPartition = "partition";
     private readonly HubTables _tables;
@@ -33,6 +37,12 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         _tables = tables;
         _time = time;
     }
+
+    /// <summary>
+    /// About how many records <see cref="ReadChainAsync"/> holds in memory at once (more only when more than this were
+    /// written within one second).
+    /// </summary>
+    public int MaxChainPage { get; init; } = 5000;
 
     /// <summary>How many partitions have a writer open now (each is a background loop; idle ones are closed).</summary>
     public int OpenPartitionWriters => _batchers.Count;
@@ -140,6 +150,85 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
         return records.OrderBy(r => (r.Time, r.Id), AuditSegment.Comparer).ToList();
     }
 
+    public async IAsyncEnumerable<AuditRecord> ReadChainAsync(
+        string partition, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Rows come newest first, but the chain is walked oldest first: so the range is read in time windows, each
+        // sized from the segments' record counts (read without their records) to hold at most about MaxChainPage
+        // records, grown fourfold across sparse stretches (so years of nothing cost a dozen queries) and shrunk (to MinChainWindow at least) through busy ones.
+        var start = from.UtcTicks;
+        var end = to.UtcTicks;
+        await foreach (var newest in SegmentsAsync(partition, from, to, null, ["NewestTicks"], cancellationToken).ConfigureAwait(false))
+        {
+            // The newest segment bounds the range from above: no window is spent on the empty future.
+            end = Math.Min(end, newest.GetInt64("NewestTicks") ?? end);
+            break;
+        }
+
+        var width = InitialChainWindow.Ticks;
+        while (start <= end)
+        {
+            var stop = end - start < width ? end : start + width - 1; // window [start, stop], both inclusive
+            var count = await CountAsync(partition, start, stop, MaxChainPage, cancellationToken).ConfigureAwait(false);
+            if (count > MaxChainPage && stop - start >= MinChainWindow.Ticks)
+            {
+                width = Math.Max(MinChainWindow.Ticks, width / 2);
+                continue;
+            }
+
+            if (count > 0)
+            {
+                var window = new List<AuditRecord>();
+                await foreach (var segment in SegmentsAsync(partition, Time(start), Time(stop), null, null, cancellationToken).ConfigureAwait(false))
+                {
+                    window.AddRange(AuditSegment.Records(segment).Where(r => r.Time.UtcTicks >= start && r.Time.UtcTicks <= stop));
+                }
+
+                window.Sort((a, b) => AuditSegment.Comparer.Compare((a.Time, a.Id), (b.Time, b.Id)));
+                foreach (var record in window)
+                {
+                    yield return record;
+                }
+            }
+
+            if (stop == end)
+            {
+                break;
+            }
+
+            start = stop + 1;
+            if (count < MaxChainPage / 4)
+            {
+                width = width > long.MaxValue / 4 ? long.MaxValue : width * 4;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<string> ScanPartitionsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // A skip scan: one single-row query per partition ("the first key after the last one seen"), reading keys only,
+        // so the cost follows the number of partitions, not of rows, and no segment is decompressed.
+        string? after = null;
+        while (true)
+        {
+            string? next = null;
+            var filter = after is null ? null : $"PartitionKey gt '{TableWrites.Quote(after)}'";
+            await foreach (var entity in _tables.Audit.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                next = entity.PartitionKey;
+                break;
+            }
+
+            if (next is null)
+            {
+                yield break;
+            }
+
+            yield return next;
+            after = next;
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ListPartitionsAsync(CancellationToken cancellationToken = default)
     {
         var partitions = new List<string>();
@@ -154,7 +243,18 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     public Task SetChainHashesAsync(string partition, IReadOnlyList<AuditRecord> sealedRecords, CancellationToken cancellationToken = default)
     {
         var hashes = sealedRecords.ToDictionary(r => r.Id, r => r.ChainHash, StringComparer.Ordinal);
-        return RewriteAsync(partition, sealedRecords, records => records.Select(r => hashes.TryGetValue(r.Id, out var hash) ? r with { ChainHash = hash } : r).ToList(), cancellationToken);
+        return RewriteAsync(partition, sealedRecords, records => records.Select(r =>
+        {
+            if (!hashes.TryGetValue(r.Id, out var hash))
+            {
+                return r;
+            }
+
+            // A chain hash, once stored, is never replaced: re-sealing a record would re-sign whatever it now says.
+            return r.ChainHash is null || r.ChainHash == hash
+                ? r with { ChainHash = hash }
+                : throw new InvalidOperationException($"Audit record {r.Id} in partition {partition} is already sealed; its chain hash is not replaced.");
+        }).ToList(), cancellationToken);
     }
 
     public Task DeleteAsync(string partition, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
@@ -166,10 +266,12 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     public async Task<AuditChainState?> GetChainStateAsync(string partition, CancellationToken cancellationToken = default)
     {
         var e = await TableWrites.GetOrDefaultAsync<TableEntity>(_tables.AuditChain, StatePartition, partition, null, cancellationToken).ConfigureAwait(false);
+        // KeyId, Mac and AnchorCount are absent from states written before states were signed (AuditChain signs those once their chain verifies).
         return e is null
             ? null
-            : new AuditChainState(partition, FromTicks(e.GetInt64("SealedThroughTicks")), e.GetString("SealedThroughId"), e.GetString("HeadHash"),
-                e.GetInt64("SealedCount") ?? 0, FromTicks(e.GetInt64("AnchorTicks")), e.GetString("AnchorId"), e.GetString("AnchorHash"), e.ETag.ToString());
+            : new AuditChainState(partition, FromTicks(e.GetInt64("SealedThroughTicks")), e.GetString("SealedThroughId") ?? "", e.GetString("HeadHash") ?? "",
+                e.GetInt64("SealedCount") ?? 0, FromTicks(e.GetInt64("AnchorTicks")), e.GetString("AnchorId") ?? "", e.GetString("AnchorHash") ?? "",
+                e.GetInt64("AnchorCount") ?? 0, e.GetString("KeyId"), e.GetString("Mac"), e.ETag.ToString());
     }
 
     public Task<WriteOutcome> TrySetChainStateAsync(AuditChainState state, CancellationToken cancellationToken = default)
@@ -183,6 +285,9 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
             ["AnchorTicks"] = state.AnchorTime.UtcTicks,
             ["AnchorId"] = state.AnchorId,
             ["AnchorHash"] = state.AnchorHash,
+            ["AnchorCount"] = state.AnchorCount,
+            ["KeyId"] = state.KeyId,
+            ["Mac"] = state.Mac,
         };
         return TableWrites.TryAsync(() => state.ETag is null
             ? _tables.AuditChain.AddEntityAsync(entity, cancellationToken)
@@ -303,4 +408,22 @@ public sealed class TableAuditStore : IAuditStore, IAsyncDisposable
     }
 
     private static DateTimeOffset FromTicks(long? ticks) => new(ticks ?? 0, TimeSpan.Zero);
+
+    private static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    /// <summary>The records the segments that can hold [start, stop] carry (their Count only), counted up to just past <paramref name="limit"/>.</summary>
+    private async Task<long> CountAsync(string partition, long start, long stop, int limit, CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var segment in SegmentsAsync(partition, Time(start), Time(stop), null, ["Count"], cancellationToken).ConfigureAwait(false))
+        {
+            count += segment.GetInt32("Count") ?? 0;
+            if (count > limit)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
 }

@@ -20,6 +20,7 @@ public static class AuditActions
     public const string ApiKeyRevoke = "apikey.revoke";
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
+    public const string AuditKeyRotate = "keys.auditkey.rotate";
     public const string AuditRead = "audit.read";
     public const string AuditRetentionRead = "audit.retention.read";
     public const string AuditRetentionSet = "audit.retention.set";

@@ -13,10 +13,22 @@ public interface IAuditStore
     /// <summary>Records of a partition with from ≤ time ≤ to in chain order (time, then id).</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAsync(string partition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
-    /// <summary>Every partition that has ever had a record.</summary>
+    /// <summary>
+    /// Records of a partition with from ≤ time ≤ to in chain order (time, then id), read a bounded page at a time:
+    /// the sealer and the verifier walk a partition of any size with bounded memory.
+    /// </summary>
+    IAsyncEnumerable<AuditRecord> ReadChainAsync(string partition, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every partition that holds a record, read from the audit table itself (its keys only), not from the registry
+    /// (<see cref="ListPartitionsAsync"/>), which someone with write access to storage could edit.
+    /// </summary>
+    IAsyncEnumerable<string> ScanPartitionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every partition in the registry: each partition is registered before its first record is written.</summary>
     Task<IReadOnlyList<string>> ListPartitionsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Stores each record's chain hash.</summary>
+    /// <summary>Stores each record's chain hash. Never replaces a different hash a record already has (throws instead).</summary>
     Task SetChainHashesAsync(string partition, IReadOnlyList<AuditRecord> sealedRecords, CancellationToken cancellationToken = default);
 
     Task DeleteAsync(string partition, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default);

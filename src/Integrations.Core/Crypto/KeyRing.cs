@@ -100,6 +100,21 @@ public sealed partial class KeyRing : IDisposable
         return snapshot.AuditKey;
     }
 
+    /// <summary>
+    /// An audit key by id, current or earlier (after a rotation, records and checkpoints signed under an earlier key
+    /// still verify), or null when there is none. An unknown id reloads the ring at most once a second.
+    /// </summary>
+    public async ValueTask<AuditKey?> GetAuditKeyAsync(string auditKeyId, CancellationToken cancellationToken = default)
+    {
+        var snapshot = _snapshot ?? await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return snapshot.AuditKeys.GetValueOrDefault(auditKeyId)
+            ?? (await RefreshAsync(force: false, cancellationToken).ConfigureAwait(false)).AuditKeys.GetValueOrDefault(auditKeyId);
+    }
+
+    /// <summary>Every audit key the ring holds, by id (the current one and those it replaced).</summary>
+    public async ValueTask<IReadOnlyDictionary<string, AuditKey>> GetAuditKeysAsync(CancellationToken cancellationToken = default) =>
+        (_snapshot ?? await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false)).AuditKeys;
+
     /// <summary>Loads the keys (creating the first ones on a new deployment). Safe to call from many instances at once.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default) =>
         await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
@@ -142,7 +157,7 @@ public sealed partial class KeyRing : IDisposable
             var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
             var keks = ImmutableDictionary.CreateBuilder<string, KeyEncryptionKey>(StringComparer.Ordinal);
             var retired = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-            AuditKey? auditKey = current?.AuditKey.Id == state.AuditKeyId ? current.AuditKey : null;
+            var auditKeys = ImmutableDictionary.CreateBuilder<string, AuditKey>(StringComparer.Ordinal);
             foreach (var record in records)
             {
                 if (record.Purpose == KeyPurpose.DataKeyEncryption && InGrace(record))
@@ -171,18 +186,21 @@ public sealed partial class KeyRing : IDisposable
                         retired.Add(record.Id);
                     }
                 }
-                else if (record.Id == state.AuditKeyId && auditKey is null)
+                else if (record.Purpose == KeyPurpose.AuditHmac)
                 {
-                    auditKey = await UnwrapAuditKeyAsync(record, cancellationToken).ConfigureAwait(false);
+                    // Every audit key, not only the current one: what an earlier key signed must stay verifiable.
+                    auditKeys[record.Id] = current?.AuditKeys.GetValueOrDefault(record.Id) ?? await UnwrapAuditKeyAsync(record, cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            var auditKey = auditKeys.GetValueOrDefault(state.AuditKeyId);
 
             if (!keks.ContainsKey(state.ActiveKekId) || retired.Contains(state.ActiveKekId) || auditKey is null)
             {
                 throw new InvalidOperationException("The key ring names an active KEK or audit key that is missing or retired.");
             }
 
-            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, readAt);
+            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, auditKeys.ToImmutable(), readAt);
             _snapshot = snapshot;
             return snapshot;
         }
@@ -256,7 +274,8 @@ public sealed partial class KeyRing : IDisposable
     }
 
     private sealed record Snapshot(
-        ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey, DateTimeOffset ReadAt);
+        ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey,
+        ImmutableDictionary<string, AuditKey> AuditKeys, DateTimeOffset ReadAt);
 
     // Event ids 1001-1099 are the key ring's; the KEK lifecycle (KekLifecycle) uses 1002-1005 of them.
     private static partial class Log

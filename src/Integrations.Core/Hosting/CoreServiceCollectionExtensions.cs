@@ -37,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IRootKeyWrapper>(sp => sp.GetRequiredService<LocalRootKeyWrapper>());
         services.TryAddSingleton<KeyRing>();
         services.TryAddSingleton<KekLifecycle>();
+        services.TryAddSingleton<AuditKeyLifecycle>();
         services.TryAddSingleton<EnvelopeCipher>();
 
         services.TryAddSingleton<CallerAuthenticator>();

@@ -43,7 +43,7 @@ public sealed class AuditRetentionTests
         Assert.Equal(1, deleted);
         Assert.Equal(0, (await store.QueryAsync(AuditPartition.For(Shorter, null), DateTimeOffset.UnixEpoch, time.GetUtcNow(), new PageRequest(1, 10))).Total);
         Assert.Equal(1, (await store.QueryAsync(AuditPartition.For(Default, null), DateTimeOffset.UnixEpoch, time.GetUtcNow(), new PageRequest(1, 10))).Total);
-        Assert.Empty(await hub.Get<AuditChain>().VerifyAsync());
+        Assert.Empty((await hub.Get<AuditChain>().VerifyAsync()).Findings);
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class AuditRetentionTests
         Assert.Equal(5, deleted);
         Assert.Equal(3, remaining.Total);
         Assert.All(remaining.Items, r => Assert.Equal("key_new", r.ActorId));
-        Assert.Empty(await chain.VerifyAsync());
+        Assert.Empty((await chain.VerifyAsync()).Findings);
         Assert.Equal(3, await chain.SealAsync());
-        Assert.Empty(await chain.VerifyAsync());
+        Assert.Empty((await chain.VerifyAsync()).Findings);
     }
 }

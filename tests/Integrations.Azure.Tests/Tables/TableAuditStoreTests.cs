@@ -69,7 +69,7 @@ public sealed class TableAuditStoreTests
         await chain.SealAsync();
 
         Assert.Equal([1, 199], records.Select(r => r.Count));
-        Assert.Empty(await chain.VerifyAsync());
+        Assert.Empty((await chain.VerifyAsync()).Findings);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class TableAuditStoreTests
 
         await AuditRows.EditAsync(hub.Get<HubTables>().Audit, row, (string)record["id"]!, "count", 3);
 
-        var finding = Assert.Single(await chain.VerifyAsync());
+        var finding = Assert.Single((await chain.VerifyAsync()).Findings);
         Assert.Equal((string)record["id"]!, finding.RecordId);
     }
 }
