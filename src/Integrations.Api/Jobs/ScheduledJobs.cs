@@ -7,5 +7,7 @@ public static class ScheduledJobs
 
     public static ScheduledJob AuditCleanup { get; } = new("CleanupAuditLog", "Audit:CleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup];
+    public static ScheduledJob ApiKeyCleanup { get; } = new("CleanupApiKeys", "Hub:ApiKeyCleanupSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, ApiKeyCleanup];
 }

@@ -36,4 +36,11 @@ public sealed class KeyWrappingOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
     public TimeSpan RetiredKekGracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long an instance uses a KEK it unwrapped before unwrapping it again through the root wrapper (default 1 hour).
+    /// Disabling or deleting the Key Vault key therefore stops decryption on every instance within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "KeyWrapping:MaxUnwrappedKeyAge must be between 1 second and 1 day (hh:mm:ss).")]
+    public TimeSpan MaxUnwrappedKeyAge { get; set; } = TimeSpan.FromHours(1);
 }
