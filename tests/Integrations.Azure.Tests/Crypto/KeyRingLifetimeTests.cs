@@ -59,6 +59,7 @@ public sealed class KeyRingLifetimeTests
         var lifecycle = hub.Get<KekLifecycle>();
         await lifecycle.EnsureKekAsync("kek_newaaaaaaaaaaaaaaaaa");
         await lifecycle.ActivateAsync("kek_newaaaaaaaaaaaaaaaaa");
+        _time.Advance(TimeSpan.FromSeconds(1)); // a reload at the same instant as the last one reuses it (single flight)
         await lifecycle.RetireAsync(oldKekId);
 
         var withinGrace = await vault.RevealAsync(location, null);
