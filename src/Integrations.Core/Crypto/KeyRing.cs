@@ -90,7 +90,18 @@ public sealed partial class KeyRing : IDisposable
             // An unknown id may be a KEK another instance just created; reload at most once a second. A KEK held too long
             // (or retired past its grace) is reloaded now: unwrapped again, or dropped.
             var stale = snapshot is not null && snapshot.Keks.ContainsKey(kekId);
-            var fresh = await RefreshAsync(force: stale, ct).ConfigureAwait(false);
+            Snapshot fresh;
+            try
+            {
+                fresh = await RefreshAsync(force: stale, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (stale && ex is not OperationCanceledException)
+            {
+                // The root wrapper no longer unwraps a KEK held past MaxUnwrappedKeyAge (e.g. the Key Vault key was disabled).
+                Log.KekUnavailable(_logger, ex, kekId);
+                throw new KeyUnavailableException($"KEK '{kekId}' could not be unwrapped again with the root key.");
+            }
+
             return fresh.Keks.TryGetValue(kekId, out var found) && IsFresh(fresh, kekId) ? found : null;
         }
     }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Integrations.Core.Crypto;
 using Integrations.Core.Vault;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +32,7 @@ public sealed class KeyRingLifetimeTests
 
         var withinAge = await vault.RevealAsync(location, null);
         _time.Advance(TimeSpan.FromMinutes(61));
-        await Assert.ThrowsAsync<CryptographicException>(() => vault.RevealAsync(location, null));
+        await Assert.ThrowsAsync<KeyUnavailableException>(() => vault.RevealAsync(location, null)); // 503 keys-unavailable
         root.Disabled = false;
         var enabledAgain = await vault.RevealAsync(location, null);
 
