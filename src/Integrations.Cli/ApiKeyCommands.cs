@@ -22,18 +22,30 @@ internal static class ApiKeyCommands
         scopes.AcceptOnlyFromAmong([.. Scopes.All]);
         var expires = new Option<DateTimeOffset?>("--expires")
         {
-            Description = "When the key stops working, ISO 8601 (e.g. 2026-12-31T23:59:00Z; without an offset, UTC). Default: never.",
+            Description = "When the key stops working, ISO 8601 (e.g. 2026-12-31T23:59:00Z; without an offset, UTC), within Hub:MaxApiKeyLifetime. " +
+                "Default: the maximum lifetime (365 days unless configured).",
             CustomParser = ParseExpiry,
         };
-        var create = new Command("create", "Create an API key for an organization. The key is shown once.") { org, name, scopes, expires };
+        // Operators follow the maximum lifetime like every API caller unless they say otherwise, explicitly: a key that
+        // never expires (a break-glass or long-lived service key) is a decision someone with storage access makes.
+        var noExpiry = new Option<bool>("--no-expiry") { Description = "Create a key that never expires (outside Hub:MaxApiKeyLifetime). Not with --expires." };
+        var create = new Command("create", "Create an API key for an organization. The key is shown once.") { org, name, scopes, expires, noExpiry };
+        create.Validators.Add(result =>
+        {
+            if (result.GetValue(noExpiry) && result.GetValue(expires) is not null)
+            {
+                result.AddError("--no-expiry and --expires cannot be used together.");
+            }
+        });
         create.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) =>
-            CreateAsync(cli, services, parsed.GetValue(org)!, parsed.GetValue(name)!, parsed.GetValue(scopes)!, parsed.GetValue(expires), token), ct));
+            CreateAsync(cli, services, parsed.GetValue(org)!, parsed.GetValue(name)!, parsed.GetValue(scopes)!, parsed.GetValue(expires), parsed.GetValue(noExpiry), token), ct));
 
         var list = new Command("list", "List an organization's API keys (hints only, never the keys).") { org };
         list.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => ListAsync(cli, services, parsed.GetValue(org)!, token), ct));
 
         var keyId = new Argument<string>("keyId") { Description = "The key's id (key_…), as `apikeys list` shows it." };
-        var revoke = new Command("revoke", "Revoke an API key: it stops authenticating at once on this machine, and within Hub:ApiKeyCacheDuration everywhere.")
+        var revoke = new Command("revoke",
+            "Revoke an API key and every key it created (theirs too): they stop authenticating at once on this machine, and within Hub:ApiKeyCacheDuration everywhere.")
         {
             org,
             keyId,
@@ -44,16 +56,20 @@ internal static class ApiKeyCommands
     }
 
     private static async Task<int> CreateAsync(
-        CliContext cli, IServiceProvider services, string organizationId, string name, string[] scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+        CliContext cli, IServiceProvider services, string organizationId, string name, string[] scopes, DateTimeOffset? expiresAt, bool noExpiry,
+        CancellationToken cancellationToken)
     {
         if (!await OrganizationExistsAsync(cli, services, organizationId, cancellationToken).ConfigureAwait(false))
         {
             return ExitCodes.Failure;
         }
 
+        var apiKeys = services.GetRequiredService<ApiKeyService>();
         var keyId = Ids.New("key");
         var issued = await CliAudit.ChangeAsync(services, organizationId, AuditActions.ApiKeyCreate, $"apikey/{keyId}", 201,
-            () => services.GetRequiredService<ApiKeyService>().CreateAsync(organizationId, name, scopes, expiresAt, CliAudit.Actor, keyId, cancellationToken),
+            () => noExpiry
+                ? apiKeys.CreateWithoutExpiryAsync(organizationId, name, scopes, CliAudit.Actor, keyId, cancellationToken)
+                : apiKeys.CreateAsync(organizationId, name, scopes, expiresAt, CliAudit.Actor, keyId, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
@@ -102,13 +118,19 @@ internal static class ApiKeyCommands
         }
 
         var revoked = await CliAudit.ChangeAsync(services, organizationId, AuditActions.ApiKeyRevoke, $"apikey/{keyId}", 204,
-            () => services.GetRequiredService<ApiKeyService>().RevokeAsync(organizationId, keyId, cancellationToken), cancellationToken).ConfigureAwait(false);
+            () => services.GetRequiredService<ApiKeyService>().RevokeAsync(organizationId, keyId, new ApiKeyActor(CliAudit.ActorType, CliAudit.Actor), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         if (!revoked.IsSuccess)
         {
             return cli.Fail(revoked.Error);
         }
 
-        cli.Output.MarkupLineInterpolated($"Revoked {keyId} ({revoked.Value.Name}).");
+        var (key, descendants) = revoked.Value;
+        cli.Output.MarkupLineInterpolated($"Revoked {keyId} ({key.Name}).");
+        if (descendants.Count > 0)
+        {
+            cli.Output.MarkupLineInterpolated($"Also revoked the {descendants.Count} keys it created (theirs included): {string.Join(' ', descendants)}.");
+        }
         return ExitCodes.Success;
     }
 

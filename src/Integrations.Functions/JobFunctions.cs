@@ -9,7 +9,7 @@ namespace Integrations.Functions;
 /// from the same settings (<see cref="ScheduledJobs"/>, <see cref="QueueJobs"/>), which the Functions host resolves
 /// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
-public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, QueueJobRunner queueJobs)
+public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -22,6 +22,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     [Function("RotateKeysOnSchedule")]
     public Task RotateKeysOnSchedule([TimerTrigger("%KeyWrapping:RotationCheckSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         keyRotationSchedule.RunAsync(cancellationToken);
+
+    [Function("CleanupApiKeys")]
+    public Task CleanupApiKeys([TimerTrigger("%Hub:ApiKeyCleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        cleanupApiKeys.RunAsync(cancellationToken);
 
     // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
     // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the

@@ -23,6 +23,11 @@ public sealed class StartupValidationTests
     [InlineData("Storage", null, "Storage")]
     [InlineData("Audit:SealSchedule", "every minute", "Audit:SealSchedule")]
     [InlineData("KeyWrapping:Provider", "KeyVault", "KeyWrapping:KeyId")]
+    [InlineData("KeyWrapping:MaxUnwrappedKeyAge", "00:00:00", "KeyWrapping:MaxUnwrappedKeyAge")]
+    [InlineData("Hub:MaxApiKeyLifetime", "00:00:00", "Hub:MaxApiKeyLifetime")]
+    [InlineData("Hub:MaxApiKeysPerOrganization", "0", "Hub:MaxApiKeysPerOrganization")]
+    [InlineData("Hub:MaxProjectsPerOrganization", "0", "Hub:MaxProjectsPerOrganization")]
+    [InlineData("Hub:ApiKeyCleanupSchedule", "nightly", "Hub:ApiKeyCleanupSchedule")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -46,6 +51,7 @@ public sealed class StartupValidationTests
         var settings = new HubTestSettings((await AzuriteInstance.Shared).ConnectionString).Build();
         settings["Audit:SealSchedule"] = "0 */5 * * * *";
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
+        settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
         settings[key] = value;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

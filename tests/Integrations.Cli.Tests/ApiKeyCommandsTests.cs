@@ -1,3 +1,4 @@
+using System.Globalization;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,8 +13,9 @@ public sealed class ApiKeyCommandsTests
         var organization = await hub.RunAsync("orgs", "create", "Acme");
         var organizationId = CliHarness.Single(CliHarness.OrganizationId(), organization.Output);
         var ownerToken = CliHarness.Single(CliHarness.ApiKey(), organization.Output);
+        var expiryDay = TimeProvider.System.GetUtcNow().UtcDateTime.Date.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var created = await hub.RunAsync("apikeys", "create", "--org", organizationId, "--name", "deploy", "--scope", "secrets:read", "--scope", "secrets:write",
-            "--expires", "2099-01-01T00:00:00Z");
+            "--expires", $"{expiryDay}T00:00:00Z");
         Assert.True(created.ExitCode == ExitCodes.Success, created.ToString());
         var token = CliHarness.Single(CliHarness.ApiKey(), created.Output);
         var keyId = CliHarness.Single(CliHarness.KeyId(), created.Output);
@@ -25,7 +27,7 @@ public sealed class ApiKeyCommandsTests
         Assert.Contains(ApiKeyToken.Hint(token), list.Output, StringComparison.Ordinal);
         Assert.Contains(ApiKeyToken.Hint(ownerToken), list.Output, StringComparison.Ordinal);
         Assert.Contains("secrets:read secrets:write", list.Output, StringComparison.Ordinal);
-        Assert.Contains("2099-01-01 00:00:00Z", list.Output, StringComparison.Ordinal);
+        Assert.Contains($"{expiryDay} 00:00:00Z", list.Output, StringComparison.Ordinal);
         Assert.DoesNotMatch(CliHarness.ApiKey(), list.Output);
         Assert.DoesNotContain(token[ApiKeyToken.Prefix.Length..^4], list.Output + list.Error, StringComparison.Ordinal);
     }
@@ -77,5 +79,28 @@ public sealed class ApiKeyCommandsTests
         Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
         Assert.Contains("no organization org_aaaaaaaaaaaaaaaaaaaa", result.Error, StringComparison.Ordinal);
         Assert.DoesNotMatch(CliHarness.ApiKey(), result.Output);
+    }
+
+    [Fact]
+    public async Task ApiKeysCreate_FollowsTheMaxLifetime_UnlessNoExpiryIsAskedFor()
+    {
+        var hub = await CliHarness.StartAsync();
+        var organizationId = CliHarness.Single(CliHarness.OrganizationId(), (await hub.RunAsync("orgs", "create", "Acme")).Output);
+        var farFuture = TimeProvider.System.GetUtcNow().AddDays(400).ToString("O", CultureInfo.InvariantCulture);
+
+        var defaulted = await hub.RunAsync("apikeys", "create", "--org", organizationId, "--name", "ci", "--scope", "secrets:read");
+        var tooLate = await hub.RunAsync("apikeys", "create", "--org", organizationId, "--name", "late", "--scope", "secrets:read", "--expires", farFuture);
+        var never = await hub.RunAsync("apikeys", "create", "--org", organizationId, "--name", "break-glass", "--scope", "admin", "--no-expiry");
+        var both = await hub.RunAsync("apikeys", "create", "--org", organizationId, "--name", "both", "--scope", "admin", "--no-expiry", "--expires", farFuture);
+
+        Assert.True(defaulted.ExitCode == ExitCodes.Success, defaulted.ToString());
+        var yearFromNow = TimeProvider.System.GetUtcNow().UtcDateTime.AddDays(365).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Contains(yearFromNow, defaulted.Output, StringComparison.Ordinal);
+        Assert.True(tooLate.ExitCode != ExitCodes.Success, tooLate.ToString());
+        Assert.Contains("Hub:MaxApiKeyLifetime", tooLate.Error, StringComparison.Ordinal);
+        Assert.True(never.ExitCode == ExitCodes.Success, never.ToString());
+        Assert.Contains("never", never.Output, StringComparison.Ordinal);
+        Assert.True(both.ExitCode != ExitCodes.Success, both.ToString());
+        Assert.DoesNotMatch(CliHarness.ApiKey(), tooLate.Output + both.Output);
     }
 }

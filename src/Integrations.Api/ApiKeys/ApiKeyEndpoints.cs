@@ -24,14 +24,16 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
             return ApiProblems.AuditUnavailable();
         }
 
-        var issued = await apiKeys.CreateAsync(request.OrganizationId, input.Name, input.Scopes, input.ExpiresAt, request.Caller.Id, keyId, cancellationToken).ConfigureAwait(false);
+        // The caller's own key bounds the new one (scopes, expiry) and becomes its parent.
+        var issued = await apiKeys.CreateByKeyAsync(request.OrganizationId, request.Caller.Id, input.Name, input.Scopes, input.ExpiresAt, keyId, cancellationToken)
+            .ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
             return Problems.From(issued.Error);
         }
 
         var key = issued.Value.Key;
-        return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt), StatusCodes.Status201Created);
+        return Responses.Json(new ApiKeyCreatedResponse(key.Id, issued.Value.Token, key.Name, key.Scopes, key.ExpiresAt, key.ParentKeyId), StatusCodes.Status201Created);
     }
 
     public async Task<IResult> ListAsync(HubRequest request, CancellationToken cancellationToken)
@@ -48,7 +50,8 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
 
     public async Task<IResult> RevokeAsync(HubRequest request, CancellationToken cancellationToken)
     {
-        var revoked = await apiKeys.RevokeAsync(request.OrganizationId, request.Values.Required("keyId"), cancellationToken).ConfigureAwait(false);
+        var revoked = await apiKeys.RevokeAsync(request.OrganizationId, request.Values.Required("keyId"),
+            new ApiKeyActor(request.Caller.Kind.ToString(), request.Caller.Id), cancellationToken).ConfigureAwait(false);
         return revoked.IsSuccess ? Results.NoContent() : Problems.From(revoked.Error);
     }
 }

@@ -10,7 +10,7 @@ public static class ApiKeyRoutes
 {
     private const string Collection = "v1/orgs/{orgId}/api-keys";
 
-    public static ApiRoute Create { get; } = new("CreateApiKey", "POST", Collection, "Create an API key; the key is returned once.",
+    public static ApiRoute Create { get; } = new("CreateApiKey", "POST", Collection, "Create an API key (scopes a subset of the caller's, expiry no later than its own); the key is returned once.",
         RouteAccess.Organization(Scopes.Admin), AuditActions.ApiKeyCreate, true, RateLimitPolicies.Standard,
         RouteHandlers.Of<ApiKeyEndpoints>((e, r, ct) => e.CreateAsync(r, ct)))
     {
@@ -21,7 +21,7 @@ public static class ApiKeyRoutes
         RouteAccess.Organization(Scopes.Admin), AuditActions.ApiKeyList, false, RateLimitPolicies.Standard,
         RouteHandlers.Of<ApiKeyEndpoints>((e, r, ct) => e.ListAsync(r, ct)));
 
-    public static ApiRoute Revoke { get; } = new("RevokeApiKey", "DELETE", Collection + "/{keyId}", "Revoke an API key.",
+    public static ApiRoute Revoke { get; } = new("RevokeApiKey", "DELETE", Collection + "/{keyId}", "Revoke an API key and every key it created, theirs included.",
         RouteAccess.Organization(Scopes.Admin), AuditActions.ApiKeyRevoke, true, RateLimitPolicies.Standard,
         RouteHandlers.Of<ApiKeyEndpoints>((e, r, ct) => e.RevokeAsync(r, ct)))
     {

@@ -16,6 +16,7 @@ public static class JobsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<SealAuditLogJob>();
         services.TryAddSingleton<CleanupAuditLogJob>();
+        services.TryAddSingleton<CleanupApiKeysJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()

@@ -10,5 +10,7 @@ public static class ScheduledJobs
     /// <summary>Checks whether <c>KeyWrapping:RotationSchedule</c> makes a KEK rotation due, and starts it.</summary>
     public static ScheduledJob KeyRotationSchedule { get; } = new("RotateKeysOnSchedule", "KeyWrapping:RotationCheckSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule];
+    public static ScheduledJob ApiKeyCleanup { get; } = new("CleanupApiKeys", "Hub:ApiKeyCleanupSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup];
 }

@@ -30,7 +30,7 @@ public sealed class OrganizationEndpoints(TenancyService tenancy)
         }
 
         var (organization, ownerKey) = created.Value;
-        return Responses.Json(new OrganizationCreatedResponse(organization.Id, organization.Name, ownerKey.Token, ownerKey.Key.Id, organization.CreatedAt),
+        return Responses.Json(new OrganizationCreatedResponse(organization.Id, organization.Name, ownerKey.Token, ownerKey.Key.Id, organization.CreatedAt, ownerKey.Key.ExpiresAt),
             StatusCodes.Status201Created);
     }
 }

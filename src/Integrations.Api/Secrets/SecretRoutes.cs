@@ -40,7 +40,7 @@ public static class SecretRoutes
     public static ApiRoute Restore { get; } = Route("RestoreSecret", "POST", Item + "/restore", "Restore a deleted secret.", Scopes.SecretsWrite,
         AuditActions.SecretRestore, true, (e, r, ct) => e.RestoreAsync(r, ct));
 
-    public static ApiRoute Purge { get; } = Route("PurgeSecret", "POST", Item + "/purge", "Permanently remove a deleted secret and all its versions.", Scopes.SecretsWrite,
+    public static ApiRoute Purge { get; } = Route("PurgeSecret", "POST", Item + "/purge", "Permanently remove a deleted secret and all its versions (its own scope: nothing can undo it).", Scopes.SecretsPurge,
         AuditActions.SecretPurge, true, (e, r, ct) => e.PurgeAsync(r, ct));
 
     public static IReadOnlyList<ApiRoute> All { get; } = [Create, List, Get, Exists, Update, Delete, Reveal, ListVersions, Restore, Purge];

@@ -52,6 +52,18 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
         return entity is null ? null : ToProject(entity);
     }
 
+    public async Task<int> CountProjectsAsync(string organizationId, CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        var filter = $"PartitionKey eq '{TableWrites.Quote(organizationId)}' and RowKey ge 'p:' and RowKey lt 'p;'";
+        await foreach (var unused in Table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     public async Task<IReadOnlyList<Project>> ListProjectsAsync(string organizationId, CancellationToken cancellationToken = default)
     {
         var projects = new List<Project>();

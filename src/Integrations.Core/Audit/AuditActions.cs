@@ -18,6 +18,12 @@ public static class AuditActions
     public const string ApiKeyCreate = "apikey.create";
     public const string ApiKeyList = "apikey.list";
     public const string ApiKeyRevoke = "apikey.revoke";
+
+    /// <summary>A key revoked because a key above it (its creator, or theirs) was revoked; one record per key.</summary>
+    public const string ApiKeyRevokeCascade = "apikey.revoke.cascade";
+
+    /// <summary>An expired or revoked key's rows removed by the cleanup job after <c>Hub:EndedApiKeyRetention</c>.</summary>
+    public const string ApiKeyCleanup = "apikey.cleanup";
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
     public const string AuditKeyRotate = "keys.auditkey.rotate";

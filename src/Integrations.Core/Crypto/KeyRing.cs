@@ -11,7 +11,10 @@ namespace Integrations.Core.Crypto;
 /// The hub's unwrapped keys, held in memory so a secret read costs no root-wrapper (Key Vault) call.
 /// Keys are loaded once per instance and on demand when an unknown KEK id appears; which KEK is active is
 /// re-read every <see cref="KeyWrappingOptions.ActiveKeyRefreshInterval"/>, so a rotation started on another
-/// instance takes effect here within that interval. On first start it creates the first KEK and audit key.
+/// instance takes effect here within that interval. An unwrapped KEK is used for at most
+/// <see cref="KeyWrappingOptions.MaxUnwrappedKeyAge"/> (then unwrapped again through the root wrapper, so a disabled Key
+/// Vault key stops decryption within that bound) and a retired one no longer than its grace period: both are checked on
+/// every read. On first start it creates the first KEK and audit key.
 /// This is the read path only: creating, activating and retiring KEKs and re-wrapping them under a new root key is
 /// <see cref="KekLifecycle"/>'s work, which reloads the ring after each change.
 /// </summary>
@@ -43,7 +46,7 @@ public sealed partial class KeyRing : IDisposable
     {
         var snapshot = _snapshot;
         if (snapshot is not null && _time.GetUtcNow() - snapshot.ReadAt < _options.ActiveKeyRefreshInterval
-            && snapshot.Keks.TryGetValue(snapshot.Pointer.ActiveKekId, out var active))
+            && snapshot.Keks.TryGetValue(snapshot.Pointer.ActiveKekId, out var active) && IsFresh(snapshot, active.Id))
         {
             return ValueTask.FromResult(active);
         }
@@ -70,7 +73,7 @@ public sealed partial class KeyRing : IDisposable
     public ValueTask<KeyEncryptionKey?> GetAsync(string kekId, CancellationToken cancellationToken = default)
     {
         var snapshot = _snapshot;
-        if (snapshot is not null && snapshot.Keks.TryGetValue(kekId, out var kek))
+        if (snapshot is not null && snapshot.Keks.TryGetValue(kekId, out var kek) && IsFresh(snapshot, kekId))
         {
             if (snapshot.Retired.Contains(kekId))
             {
@@ -84,9 +87,22 @@ public sealed partial class KeyRing : IDisposable
 
         async ValueTask<KeyEncryptionKey?> Slow(CancellationToken ct)
         {
-            // An unknown id may be a KEK another instance just created; reload at most once a second.
-            var fresh = await RefreshAsync(force: false, ct).ConfigureAwait(false);
-            return fresh.Keks.GetValueOrDefault(kekId);
+            // An unknown id may be a KEK another instance just created; reload at most once a second. A KEK held too long
+            // (or retired past its grace) is reloaded now: unwrapped again, or dropped.
+            var stale = snapshot is not null && snapshot.Keks.ContainsKey(kekId);
+            Snapshot fresh;
+            try
+            {
+                fresh = await RefreshAsync(force: stale, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (stale && ex is not OperationCanceledException)
+            {
+                // The root wrapper no longer unwraps a KEK held past MaxUnwrappedKeyAge (e.g. the Key Vault key was disabled).
+                Log.KekUnavailable(_logger, ex, kekId);
+                throw new KeyUnavailableException($"KEK '{kekId}' could not be unwrapped again with the root key.");
+            }
+
+            return fresh.Keks.TryGetValue(kekId, out var found) && IsFresh(fresh, kekId) ? found : null;
         }
     }
 
@@ -158,11 +174,15 @@ public sealed partial class KeyRing : IDisposable
             var keks = ImmutableDictionary.CreateBuilder<string, KeyEncryptionKey>(StringComparer.Ordinal);
             var retired = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
             var auditKeys = ImmutableDictionary.CreateBuilder<string, AuditKey>(StringComparer.Ordinal);
+            var lifetimes = ImmutableDictionary.CreateBuilder<string, (DateTimeOffset UnwrappedAt, DateTimeOffset UsableUntil)>(StringComparer.Ordinal);
             foreach (var record in records)
             {
                 if (record.Purpose == KeyPurpose.DataKeyEncryption && InGrace(record))
                 {
-                    var loaded = current?.Keks.GetValueOrDefault(record.Id);
+                    // Reused only while younger than MaxUnwrappedKeyAge: after that the root wrapper must say yes again.
+                    var loaded = current is not null && current.Lifetimes.TryGetValue(record.Id, out var held) && readAt - held.UnwrappedAt < _options.MaxUnwrappedKeyAge
+                        ? current.Keks.GetValueOrDefault(record.Id)
+                        : null;
                     if (loaded is null && record.Id != state.ActiveKekId && _unwrapFailedUntil.TryGetValue(record.Id, out var retryAt) && readAt < retryAt)
                     {
                         continue; // Failed recently: do not call the root wrapper again on every refresh.
@@ -172,6 +192,14 @@ public sealed partial class KeyRing : IDisposable
                     {
                         keks[record.Id] = loaded ?? await UnwrapKekAsync(record, cancellationToken).ConfigureAwait(false);
                         _unwrapFailedUntil.TryRemove(record.Id, out _);
+                        var unwrappedAt = loaded is null ? readAt : current!.Lifetimes[record.Id].UnwrappedAt;
+                        var usableUntil = unwrappedAt + _options.MaxUnwrappedKeyAge;
+                        if (record.RetiredAt + _options.RetiredKekGracePeriod is { } graceEnds && graceEnds < usableUntil)
+                        {
+                            usableUntil = graceEnds;
+                        }
+
+                        lifetimes[record.Id] = (unwrappedAt, usableUntil);
                     }
                     catch (Exception ex) when (record.Id != state.ActiveKekId && ex is not OperationCanceledException)
                     {
@@ -200,7 +228,7 @@ public sealed partial class KeyRing : IDisposable
                 throw new InvalidOperationException("The key ring names an active KEK or audit key that is missing or retired.");
             }
 
-            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, auditKeys.ToImmutable(), readAt);
+            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, auditKeys.ToImmutable(), readAt, lifetimes.ToImmutable());
             _snapshot = snapshot;
             return snapshot;
         }
@@ -211,6 +239,10 @@ public sealed partial class KeyRing : IDisposable
     }
 
     private bool InGrace(KeyRecord record) => HubKeys.InGrace(record, _time.GetUtcNow(), _options.RetiredKekGracePeriod);
+
+    /// <summary>True while a held KEK may be used: unwrapped less than MaxUnwrappedKeyAge ago, and live or within its grace.</summary>
+    private bool IsFresh(Snapshot snapshot, string kekId) =>
+        snapshot.Lifetimes.TryGetValue(kekId, out var lifetime) && _time.GetUtcNow() < lifetime.UsableUntil;
 
     private async Task<KeyRingState> BootstrapAsync(CancellationToken cancellationToken)
     {
@@ -275,7 +307,7 @@ public sealed partial class KeyRing : IDisposable
 
     private sealed record Snapshot(
         ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey,
-        ImmutableDictionary<string, AuditKey> AuditKeys, DateTimeOffset ReadAt);
+        ImmutableDictionary<string, AuditKey> AuditKeys, DateTimeOffset ReadAt, ImmutableDictionary<string, (DateTimeOffset UnwrappedAt, DateTimeOffset UsableUntil)> Lifetimes);
 
     // Event ids 1001-1099 are the key ring's; the KEK lifecycle (KekLifecycle) uses 1002-1005 of them.
     private static partial class Log

@@ -46,4 +46,11 @@ public sealed class KeyWrappingOptions
 
     /// <summary>How often both shells check whether a scheduled rotation is due (NCRONTAB, six fields; default hourly).</summary>
     public string RotationCheckSchedule { get; set; } = "0 10 * * * *";
+
+    /// <summary>
+    /// How long an instance uses a KEK it unwrapped before unwrapping it again through the root wrapper (default 1 hour).
+    /// Disabling or deleting the Key Vault key therefore stops decryption on every instance within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "KeyWrapping:MaxUnwrappedKeyAge must be between 1 second and 1 day (hh:mm:ss).")]
+    public TimeSpan MaxUnwrappedKeyAge { get; set; } = TimeSpan.FromHours(1);
 }

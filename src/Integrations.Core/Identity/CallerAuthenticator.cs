@@ -9,6 +9,9 @@ namespace Integrations.Core.Identity;
 /// <see cref="HubOptions.ApiKeyCacheDuration"/> so the hot path costs no extra storage read; a key revoked on
 /// this instance is forgotten at once. Malformed keys (bad prefix or checksum) are refused without a lookup, and
 /// well-formed keys that do not exist are remembered for <see cref="HubOptions.UnknownKeyCacheDuration"/>.
+/// A lookup that read a key's row before the key was revoked here and returns after (<see cref="Forget"/>) cannot put it
+/// back in the cache: every revocation gets a number from a counter, and a lookup that began before the key's number
+/// takes its entry out again and answers <see cref="AuthenticationFailure.Revoked"/>.
 /// </summary>
 public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, IOptions<HubOptions> options)
 {
@@ -16,6 +19,9 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
     private readonly byte[] _adminKeyHash = ApiKeyToken.Digest(options.Value.AdminKey);
     private readonly ConcurrentDictionary<string, (ApiKey Key, Caller Caller, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _unknown = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _revokedAtEpoch = new(StringComparer.Ordinal);
+    private long _epoch;
+    private long _revokedClearedAtEpoch;
 
     public ValueTask<AuthenticationResult> AuthenticateAsync(string? credential, CancellationToken cancellationToken = default) =>
         AuthenticateAsync(credential, allowStorageLookup: true, cancellationToken);
@@ -60,6 +66,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
         }
         else
         {
+            var lookupEpoch = Interlocked.Read(ref _epoch);
             key = await store.FindByHashAsync(hash, cancellationToken).ConfigureAwait(false);
             if (key is not null)
             {
@@ -70,7 +77,21 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
 
                 // The caller (and its scope set) is built once per lookup, not once per request.
                 caller = new Caller(CallerKind.ApiKey, key.Id, key.OrganizationId, key.Scopes.ToHashSet(StringComparer.Ordinal));
-                _cache[hash] = (key, caller, now);
+                var entry = (key, caller, now);
+                _cache[hash] = entry;
+                // Cache first, then check (Forget records first, then evicts): whichever order the two run in, a row read
+                // before a revocation on this instance does not stay cached after it.
+                Interlocked.MemoryBarrier();
+                var revokedMeanwhile = _revokedAtEpoch.TryGetValue(hash, out var revokedAt) && revokedAt > lookupEpoch;
+                if (revokedMeanwhile || Interlocked.Read(ref _revokedClearedAtEpoch) > lookupEpoch)
+                {
+                    _cache.TryRemove(KeyValuePair.Create(hash, entry));
+                }
+
+                if (revokedMeanwhile)
+                {
+                    return new(null, AuthenticationFailure.Revoked);
+                }
             }
             else
             {
@@ -101,6 +122,22 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
         return new(caller ?? new Caller(CallerKind.ApiKey, key.Id, key.OrganizationId, key.Scopes.ToHashSet(StringComparer.Ordinal)), null);
     }
 
-    /// <summary>Drops a cached key (after a revocation on this instance).</summary>
-    public void Forget(string hash) => _cache.TryRemove(hash, out _);
+    /// <summary>
+    /// Drops a cached key after its lookup row was revoked or removed on this instance, and makes any lookup of it still in
+    /// flight answer revoked instead of caching what it read. Call it after the store write, never before.
+    /// </summary>
+    public void Forget(string hash)
+    {
+        var epoch = Interlocked.Increment(ref _epoch);
+        if (_revokedAtEpoch.Count >= MaxCachedKeys)
+        {
+            // Bounded: lookups that began before this clear cache nothing (they may have lost their key's record).
+            Interlocked.Exchange(ref _revokedClearedAtEpoch, epoch);
+            _revokedAtEpoch.Clear();
+        }
+
+        _revokedAtEpoch[hash] = epoch;
+        Interlocked.MemoryBarrier();
+        _cache.TryRemove(hash, out _);
+    }
 }

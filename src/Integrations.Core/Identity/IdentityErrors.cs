@@ -5,4 +5,16 @@ public static class IdentityErrors
 {
     public const string UnknownScope = "unknown-scope";
     public const string InvalidExpiry = "invalid-expiry";
+
+    /// <summary>A key asked for a scope the creating key does not hold itself.</summary>
+    public const string ScopeNotHeld = "scope-not-held";
+
+    /// <summary>A key asked for an expiry past the creating key's own, or past <c>Hub:MaxApiKeyLifetime</c>.</summary>
+    public const string ExpiryTooLate = "expiry-too-late";
+
+    /// <summary>The creating key was revoked while the new key was being written; the new key was revoked with it.</summary>
+    public const string CreatingKeyRevoked = "creating-key-revoked";
+
+    /// <summary>The organization holds <c>Hub:MaxApiKeysPerOrganization</c> keys.</summary>
+    public const string ApiKeyQuotaReached = "api-key-quota-reached";
 }

@@ -8,10 +8,13 @@ public static class Scopes
     public const string SecretsReveal = "secrets:reveal";
     public const string ProjectsWrite = "projects:write";
 
+    /// <summary>Permanently remove a deleted secret (no restore possible): separate from <see cref="SecretsWrite"/> on purpose.</summary>
+    public const string SecretsPurge = "secrets:purge";
+
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, ProjectsWrite, Admin];
+    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -17,6 +17,9 @@ public interface ITenancyStore
 
     Task<Project?> GetProjectAsync(string organizationId, string projectId, CancellationToken cancellationToken = default);
 
+    /// <summary>How many projects the organization has; reads row keys only.</summary>
+    Task<int> CountProjectsAsync(string organizationId, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<Project>> ListProjectsAsync(string organizationId, CancellationToken cancellationToken = default);
 
     /// <summary>The organization's own audit retention in days, or null when it uses the platform's.</summary>

@@ -4,4 +4,7 @@ namespace Integrations.Core.Tenancy;
 public static class TenancyErrors
 {
     public const string ProjectExists = "project-exists";
+
+    /// <summary>The organization has <c>Hub:MaxProjectsPerOrganization</c> projects.</summary>
+    public const string ProjectQuotaReached = "project-quota-reached";
 }

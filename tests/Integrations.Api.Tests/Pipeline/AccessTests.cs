@@ -28,6 +28,7 @@ public sealed class AccessTests(HubFixture hub) : IClassFixture<HubFixture>
         { "secrets:read", "POST", "{s}", "secrets:write" },
         { "secrets:read", "PUT", "{s}/one", "secrets:write" },
         { "secrets:read", "DELETE", "{s}/one", "secrets:write" },
+        { "secrets:write", "POST", "{s}/one/purge", "secrets:purge" },
         { "secrets:read", "POST", "{s}/one/reveal", "secrets:reveal" },
         { "secrets:write", "GET", "{s}/one", "secrets:read" },
         { "secrets:reveal", "GET", "{s}", "secrets:read" },

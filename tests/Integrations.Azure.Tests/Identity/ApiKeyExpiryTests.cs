@@ -32,7 +32,7 @@ public sealed class ApiKeyExpiryTests
         var issued = await a.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "ci", [Scopes.SecretsRead], null, "test");
         Assert.NotNull((await b.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value!.Token)).Caller);
 
-        await a.Get<ApiKeyService>().RevokeAsync("org_aaaaaaaaaaaaaaaaaaaa", issued.Value.Key.Id);
+        await a.Get<ApiKeyService>().RevokeAsync("org_aaaaaaaaaaaaaaaaaaaa", issued.Value.Key.Id, new ApiKeyActor("test", "test"));
         var onRevokingInstance = await a.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value.Token);
         time.Advance(TimeSpan.FromSeconds(31));
         var onOtherInstance = await b.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value.Token);

@@ -9,24 +9,15 @@ namespace Integrations.Azure.Tests.Identity;
 /// <summary>API-key authentication over the real key table, counting how often it is read (the table store, wrapped, not replaced).</summary>
 public sealed class CallerAuthenticatorTests
 {
-    private sealed class CountingApiKeyStore(TableApiKeyStore inner) : IApiKeyStore
+    private sealed class CountingApiKeyStore(TableApiKeyStore inner) : DelegatingApiKeyStore(inner)
     {
         public int Lookups;
 
-        public Task AddAsync(ApiKey key, CancellationToken cancellationToken = default) => inner.AddAsync(key, cancellationToken);
-
-        public Task<ApiKey?> FindByHashAsync(string hash, CancellationToken cancellationToken = default)
+        public override Task<ApiKey?> FindByHashAsync(string hash, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Lookups);
-            return inner.FindByHashAsync(hash, cancellationToken);
+            return base.FindByHashAsync(hash, cancellationToken);
         }
-
-        public Task<ApiKey?> GetAsync(string organizationId, string keyId, CancellationToken cancellationToken = default) => inner.GetAsync(organizationId, keyId, cancellationToken);
-
-        public Task<IReadOnlyList<ApiKey>> ListAsync(string organizationId, CancellationToken cancellationToken = default) => inner.ListAsync(organizationId, cancellationToken);
-
-        public Task<Core.Common.WriteOutcome> RevokeAsync(string organizationId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
-            inner.RevokeAsync(organizationId, keyId, revokedAt, cancellationToken);
     }
 
     private static Task<HubServices> StartAsync() => HubServices.StartAsync(configure: services =>
@@ -96,5 +87,59 @@ public sealed class CallerAuthenticatorTests
 
         Assert.NotNull(during.Caller);
         Assert.Equal(lookupsBefore + 1, hub.Get<CountingApiKeyStore>().Lookups);
+    }
+
+    [Fact]
+    public async Task LookupInFlightDuringRevocation_DoesNotPutTheRevokedKeyBackInTheCache()
+    {
+        // The real Table store behind a gate: the first lookup reads the key's row (still active), then waits until the
+        // revocation has finished, then returns what it read: the interleaving that used to re-cache a revoked key.
+        var gate = (GatedLookups?)null;
+        await using var hub = await HubServices.StartAsync(configure: services =>
+        {
+            services.TryAddSingleton<TableApiKeyStore>();
+            services.Replace(ServiceDescriptor.Singleton<IApiKeyStore>(sp => gate = new GatedLookups(sp.GetRequiredService<TableApiKeyStore>())));
+        });
+        var issued = (await hub.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "raced", [Scopes.SecretsRead], null, "test")).Value!;
+        var authenticator = hub.Get<CallerAuthenticator>();
+        gate!.Hold = true;
+
+        var inFlight = authenticator.AuthenticateAsync(issued.Token).AsTask();
+        var readBeforeRevocation = await gate.Read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var revoked = await hub.Get<ApiKeyService>().RevokeAsync("org_aaaaaaaaaaaaaaaaaaaa", issued.Key.Id, new ApiKeyActor("test", "test"));
+        gate.Release.SetResult();
+        var answered = await inFlight;
+        var lookupsBefore = gate.Lookups;
+        var next = await authenticator.AuthenticateAsync(issued.Token);
+
+        Assert.Null(readBeforeRevocation!.RevokedAt);
+        Assert.True(revoked.IsSuccess);
+        Assert.Equal(AuthenticationFailure.Revoked, answered.Failure);
+        Assert.Equal(AuthenticationFailure.Revoked, next.Failure);
+        Assert.Equal(lookupsBefore + 1, gate.Lookups); // the revoked key was not served from the cache: it was read again
+    }
+
+    private sealed class GatedLookups(TableApiKeyStore inner) : DelegatingApiKeyStore(inner)
+    {
+        public volatile bool Hold;
+        public int Lookups;
+
+        public TaskCompletionSource<ApiKey?> Read { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task<ApiKey?> FindByHashAsync(string hash, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Lookups);
+            var key = await base.FindByHashAsync(hash, cancellationToken);
+            if (Hold)
+            {
+                Hold = false;
+                Read.SetResult(key);
+                await Release.Task;
+            }
+
+            return key;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Integrations.Azure.Tables;
+using Integrations.Azure.Tests.Identity;
 using Integrations.Core.Common;
 using Integrations.Core.Identity;
 using Integrations.Core.Tenancy;
@@ -30,17 +31,27 @@ public sealed class OrganizationCreationTests
         Assert.Null(await store.GetOrganizationAsync(Ids.New("org")));
     }
 
-    private sealed class FailingAdds(IApiKeyStore inner) : IApiKeyStore
+    private sealed class FailingAdds(IApiKeyStore inner) : DelegatingApiKeyStore(inner)
     {
-        public Task AddAsync(ApiKey key, CancellationToken cancellationToken = default) => throw new IOException("storage unavailable");
+        public override Task AddAsync(ApiKey key, CancellationToken cancellationToken = default) => throw new IOException("storage unavailable");
+    }
 
-        public Task<ApiKey?> FindByHashAsync(string hash, CancellationToken cancellationToken = default) => inner.FindByHashAsync(hash, cancellationToken);
+    [Fact]
+    public async Task CreateProject_AtTheProjectQuota_IsRefusedWith409()
+    {
+        await using var hub = await HubServices.StartAsync(settings: new Dictionary<string, string?> { ["Hub:MaxProjectsPerOrganization"] = "2" });
+        var tenancy = hub.Get<TenancyService>();
+        var org = (await tenancy.CreateOrganizationAsync("Acme", "test")).Value.Organization.Id;
+        var other = (await tenancy.CreateOrganizationAsync("Other", "test")).Value.Organization.Id;
+        Assert.True((await tenancy.CreateProjectAsync(org, "one", "test")).IsSuccess);
+        Assert.True((await tenancy.CreateProjectAsync(org, "two", "test")).IsSuccess);
 
-        public Task<ApiKey?> GetAsync(string organizationId, string keyId, CancellationToken cancellationToken = default) => inner.GetAsync(organizationId, keyId, cancellationToken);
+        var third = await tenancy.CreateProjectAsync(org, "three", "test");
+        var elsewhere = await tenancy.CreateProjectAsync(other, "three", "test");
 
-        public Task<IReadOnlyList<ApiKey>> ListAsync(string organizationId, CancellationToken cancellationToken = default) => inner.ListAsync(organizationId, cancellationToken);
-
-        public Task<WriteOutcome> RevokeAsync(string organizationId, string keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
-            inner.RevokeAsync(organizationId, keyId, revokedAt, cancellationToken);
+        Assert.Equal(TenancyErrors.ProjectQuotaReached, third.Error?.Code);
+        Assert.Equal(ErrorKind.Conflict, third.Error?.Kind);
+        Assert.True(elsewhere.IsSuccess);
+        Assert.Equal(2, (await tenancy.ListProjectsAsync(org)).Count);
     }
 }
