@@ -1,6 +1,9 @@
 namespace Integrations.Core.Identity;
 
-/// <summary>An API key as stored: never the key itself, only its SHA-256 and a hint.</summary>
+/// <summary>
+/// An API key as stored: never the key itself, only its lookup hash (an HMAC under the ring's authority key) and a hint.
+/// <see cref="Mac"/> authenticates its authority fields (<see cref="Integrity.AuthorityRows.Fields(ApiKey)"/>).
+/// </summary>
 public sealed record ApiKey(
     string Id,
     string OrganizationId,
@@ -13,5 +16,8 @@ public sealed record ApiKey(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt = null)
 {
+    /// <summary>The row MAC under the authority key; null for a row in the foundation's format (refused until <c>ihub upgrade</c>).</summary>
+    public string? Mac { get; init; }
+
     public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

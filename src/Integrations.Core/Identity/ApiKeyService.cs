@@ -1,9 +1,10 @@
 using Integrations.Core.Common;
+using Integrations.Core.Integrity;
 
 namespace Integrations.Core.Identity;
 
 /// <summary>Creates, lists and revokes an organization's API keys.</summary>
-public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authenticator, TimeProvider time)
+public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authenticator, AuthorityRows authority, TimeProvider time)
 {
     public const int MaxNameLength = 100;
 
@@ -33,7 +34,9 @@ public sealed class ApiKeyService(IApiKeyStore store, CallerAuthenticator authen
             return HubError.Invalid(IdentityErrors.InvalidExpiry, "expires_at must be in the future.", "expires_at");
         }
 
-        var (token, hash) = ApiKeyToken.Generate();
+        var (token, _) = ApiKeyToken.Generate();
+        // Stored under a keyed hash: a storage writer cannot compute the row of a key it chose (the store adds the row MAC).
+        var hash = await authority.LookupHashAsync(ApiKeyToken.Digest(token), cancellationToken).ConfigureAwait(false);
         var key = new ApiKey(Ids.New("key"), organizationId, name, scopes.Distinct(StringComparer.Ordinal).ToList(), hash,
             ApiKeyToken.Hint(token), createdBy, now, expiresAt);
         await store.AddAsync(key, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,8 @@ namespace Integrations.Azure.Tests.KeyVault;
 
 public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) : IClassFixture<KeyVaultContractServer>
 {
+    private static readonly KeyBinding Kek = new(KeyPurpose.DataKeyEncryption, "kek_aaaaaaaaaaaaaaaaaaaa");
+
     [Fact]
     public async Task WrapAsync_ThenUnwrapAsync_RoundTripsTheKey()
     {
@@ -19,8 +21,8 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var wrapped = await wrapper.WrapAsync(key);
-        var unwrapped = await wrapper.UnwrapAsync(wrapped);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+        var unwrapped = await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(key, unwrapped);
         Assert.Equal(256, wrapped.Ciphertext.Length); // RSA-2048 output
@@ -34,8 +36,8 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var version = server.CurrentVersion(name);
         var wrapper = CreateWrapper(name);
 
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
-        await wrapper.UnwrapAsync(wrapped);
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
+        await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(KeyVaultContractServer.Kid(name, version), wrapped.RootKeyId);
         var sent = server.RequestsFor(name).Where(r => r.Status == 200).ToList();
@@ -50,10 +52,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         server.RotateKey(name);
-        var unwrapped = await wrapper.UnwrapAsync(wrapped);
+        var unwrapped = await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(key, unwrapped);
     }
@@ -63,15 +65,15 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     {
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
-        var before = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var before = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
 
         var newVersion = server.RotateKey(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var after = await wrapper.WrapAsync(key);
+        var after = await wrapper.WrapAsync(key, Kek);
 
         Assert.Equal(KeyVaultContractServer.Kid(name, newVersion), after.RootKeyId);
         Assert.NotEqual(before.RootKeyId, after.RootKeyId);
-        Assert.Equal(key, await wrapper.UnwrapAsync(after));
+        Assert.Equal(key, await wrapper.UnwrapAsync(after, Kek));
     }
 
     [Fact]
@@ -83,12 +85,12 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         server.ThrottleNext(name, 2);
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         var wraps = server.RequestsFor(name).Where(r => r.Path.EndsWith("/wrapkey", StringComparison.Ordinal)).ToList();
         Assert.Equal([429, 429, 200], wraps.Select(r => r.Status));
         Assert.All(wraps, r => Assert.True(r.BodyLength > 0, "a retry must resend the body"));
-        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped));
+        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped, Kek));
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         server.ThrottleNext(name, 10);
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Equal(429, error.Status);
         Assert.Equal("Throttled", error.ErrorCode);
@@ -121,7 +123,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         server.RespondMalformedNext(name, body.Replace("{kid}", KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Equal(KeyVaultRootKeyWrapper.MalformedResponseCode, error.ErrorCode);
         Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
@@ -133,10 +135,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     {
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
         server.RespondMalformedNext(name, $$"""{"kid":"{{wrapped.RootKeyId}}"}""");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped, Kek));
 
         Assert.Equal(KeyVaultRootKeyWrapper.MalformedResponseCode, error.ErrorCode);
         Assert.Contains("'value' is missing", error.Message, StringComparison.Ordinal);
@@ -148,7 +150,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper("missing-key");
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key, Kek));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("KeyNotFound", error.ErrorCode);
@@ -163,7 +165,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper("missing-key", logger: logger);
         var key = RandomNumberGenerator.GetBytes(32);
 
-        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key));
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1101, LogLevel.Warning), (entry.EventId, entry.Level));
@@ -179,10 +181,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var logger = new RecordingLogger<KeyVaultRootKeyWrapper>();
         var wrapper = CreateWrapper(name, logger: logger);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
         server.RespondMalformedNext(name, $$"""{"kid":"{{wrapped.RootKeyId}}","value":"{{Base64Url.EncodeToString(key)}}*"}""");
 
-        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped));
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1103, LogLevel.Warning), (entry.EventId, entry.Level));
@@ -196,10 +198,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
         var unknown = wrapped with { RootKeyId = KeyVaultContractServer.Kid(name, "00000000000000000000000000000000") };
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(unknown));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(unknown, Kek));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("KeyNotFound", error.ErrorCode);
@@ -232,7 +234,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
             RandomNumberGenerator.GetBytes(256));
         var before = server.Requests.Count;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign, Kek));
 
         Assert.Contains("no request was sent", error.Message, StringComparison.Ordinal);
         Assert.Empty(dialed);
@@ -248,7 +250,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name, logger: logger);
         var foreign = new WrappedKey($"https://attacker.example/keys/{name}/{server.CurrentVersion(name)}", RandomNumberGenerator.GetBytes(256));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1104, LogLevel.Error), (entry.EventId, entry.Level));
@@ -266,7 +268,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         Assert.Equal(KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), current);
         var sent = server.RequestsFor(name).Where(r => r.Status == 200).ToList();
         Assert.Equal([("GET", $"/keys/{name}")], sent.Select(r => (r.Method, r.Path)));
-        Assert.Equal(current, (await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32))).RootKeyId);
+        Assert.Equal(current, (await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek)).RootKeyId);
     }
 
     [Fact]
