@@ -29,6 +29,62 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         Assert.NotEqual(key, wrapped.Ciphertext.AsSpan(0, 32).ToArray());
     }
 
+    [Theory]
+    [InlineData(KeyPurpose.DataKeyEncryption, "kek_bbbbbbbbbbbbbbbbbbbb")] // KEK A's wrapped bytes in KEK B's record
+    [InlineData(KeyPurpose.AuditHmac, "kek_aaaaaaaaaaaaaaaaaaaa")] // the same id under another purpose
+    [InlineData(KeyPurpose.AuthorityMac, "ahk_aaaaaaaaaaaaaaaaaaaa")]
+    public async Task UnwrapAsync_WrapCopiedToAnotherRecord_FailsWithIntegrityError(KeyPurpose purpose, string recordId)
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+
+        var error = await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped, new KeyBinding(purpose, recordId)));
+
+        AssertNoSecrets(error.ToString(), key);
+    }
+
+    [Fact]
+    public async Task WrapAsync_WrapsTheBindingWithTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+        var plain = server.Decrypt(name, wrapped.Ciphertext);
+
+        Assert.Equal(WrappedKey.BoundFormat, wrapped.Format);
+        // [format 2][purpose 1 = KEK][id length][id][key]
+        Assert.Equal([2, 1, 24, .. "kek_aaaaaaaaaaaaaaaaaaaa"u8.ToArray(), .. key], plain);
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_LegacyBareKeyWrap_ReturnsTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var legacy = new WrappedKey(KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), server.Encrypt(name, key), WrappedKey.LegacyFormat);
+
+        Assert.Equal(key, await wrapper.UnwrapAsync(legacy, Kek));
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_BoundWrapRelabelledAsLegacy_DoesNotYieldTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+
+        // The legacy path returns what was wrapped, binding included: never the bare key (and the ring refuses legacy wraps once upgraded).
+        var unwrapped = await wrapper.UnwrapAsync(wrapped with { Format = WrappedKey.LegacyFormat }, new KeyBinding(KeyPurpose.AuditHmac, "auk_aaaaaaaaaaaaaaaaaaaa"));
+
+        Assert.NotEqual(32, unwrapped.Length);
+    }
+
     [Fact]
     public async Task WrapAsync_UnversionedKeyId_ReturnsVersionedKidThatUnwrapUses()
     {
