@@ -154,9 +154,9 @@ public sealed class AuthorityRowAttackTests
         var (org, _) = await hub.CreateProjectAsync("Acme");
         var tenancy = new TableClient(hub.ConnectionString, hub.Prefix + "tenancy");
 
-        await tenancy.AddEntityAsync(new TableEntity(org, "p:prj_attackerattackerattac") { ["Name"] = "x", ["CreatedBy"] = "x", ["CreatedAt"] = DateTimeOffset.UnixEpoch });
+        await tenancy.AddEntityAsync(new TableEntity(org, "p:prj_attackerattackeratta") { ["Name"] = "x", ["CreatedBy"] = "x", ["CreatedAt"] = DateTimeOffset.UnixEpoch });
 
-        Assert.Null(await hub.Get<TenancyService>().GetProjectAsync(org, "prj_attackerattackerattac"));
+        Assert.Null(await hub.Get<TenancyService>().GetProjectAsync(org, "prj_attackerattackeratta"));
     }
 
     private static TableClient ApiKeys(HubServices hub) => new(hub.ConnectionString, hub.Prefix + "apikeys");
