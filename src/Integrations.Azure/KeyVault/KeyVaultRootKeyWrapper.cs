@@ -18,6 +18,9 @@ namespace Integrations.Azure.KeyVault;
 /// before a key rotation still open. <see cref="GetCurrentKeyIdAsync"/> reads the current version's <c>kid</c> with GET key,
 /// so a root rotation learns which records are out of date without wrapping anything.
 /// The identity needs the "Key Vault Crypto User" role (get, wrapKey, unwrapKey).
+/// RSA-OAEP has no associated data, so what is wrapped is a small structure that binds the key to its purpose and record
+/// (<see cref="KeyBinding"/>): <c>[format 2][purpose][n][record id, n ASCII bytes][key]</c>, checked on unwrap, so a wrap
+/// copied into another key record is refused. Legacy (format 1) wraps are the bare key.
 /// </summary>
 /// <remarks>
 /// Failures throw <see cref="RequestFailedException"/> carrying Key Vault's status and error code (for example
@@ -58,14 +61,24 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
 
     /// <inheritdoc />
     /// <remarks><c>POST {vault}/keys/{name}/wrapkey</c>: the key's current version (https://learn.microsoft.com/rest/api/keyvault/keys/wrap-key/wrap-key).</remarks>
-    public async Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    public async Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, KeyBinding binding, CancellationToken cancellationToken = default)
     {
         if (key.IsEmpty)
         {
             throw new ArgumentException("The key to wrap is empty.", nameof(key));
         }
 
-        var body = KeyVaultProtocol.CreateKeyOperationBody(key.Span);
+        var bound = BindKey(key.Span, binding);
+        byte[] body;
+        try
+        {
+            body = KeyVaultProtocol.CreateKeyOperationBody(bound);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bound);
+        }
+
         try
         {
             var result = await SendAsync("wrapKey", RequestMethod.Post, _key.KeyUri("wrapkey"), body, KeyVaultProtocol.ReadKeyOperationResult, cancellationToken)
@@ -73,7 +86,7 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
 
             // The stored kid is what unwrap trusts later: it must name a version of this very key.
             return _key.TryGetVersion(result.Kid, out _)
-                ? new WrappedKey(result.Kid, result.Value)
+                ? new WrappedKey(result.Kid, result.Value, WrappedKey.BoundFormat)
                 : throw Malformed("wrapKey", 200, "'kid' is not a version of the configured key.");
         }
         finally
@@ -89,9 +102,15 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
     /// vault: a <c>kid</c> naming another host, scheme, port or key is refused before anything is sent.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The root key id is not a version of the configured key.</exception>
-    public async Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+    /// <exception cref="SecretIntegrityException">The unwrapped structure is not bound to <paramref name="binding"/>.</exception>
+    public async Task<byte[]> UnwrapAsync(WrappedKey wrapped, KeyBinding binding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wrapped);
+        if (wrapped.Format is not (WrappedKey.BoundFormat or WrappedKey.LegacyFormat))
+        {
+            throw new SecretIntegrityException($"The wrapped key has an unknown format ({wrapped.Format}).");
+        }
+
         if (!_key.TryGetVersion(wrapped.RootKeyId, out var version))
         {
             var shown = wrapped.RootKeyId.Length > 200 ? wrapped.RootKeyId[..200] + "…" : wrapped.RootKeyId;
@@ -108,7 +127,43 @@ public sealed class KeyVaultRootKeyWrapper : IRootKeyWrapper
         var body = KeyVaultProtocol.CreateKeyOperationBody(wrapped.Ciphertext);
         var result = await SendAsync("unwrapKey", RequestMethod.Post, _key.VersionUri(version, "unwrapkey"), body, KeyVaultProtocol.ReadKeyOperationResult, cancellationToken)
             .ConfigureAwait(false);
-        return result.Value;
+        return wrapped.Format == WrappedKey.LegacyFormat ? result.Value : UnbindKey(result.Value, binding);
+    }
+
+    /// <summary><c>[format 2][purpose][n][record id][key]</c>; the caller zeroes it.</summary>
+    internal static byte[] BindKey(ReadOnlySpan<byte> key, KeyBinding binding)
+    {
+        var id = binding.RecordIdBytes();
+        var bound = new byte[3 + id.Length + key.Length];
+        bound[0] = WrappedKey.BoundFormat;
+        bound[1] = binding.PurposeCode;
+        bound[2] = (byte)id.Length;
+        id.CopyTo(bound, 3);
+        key.CopyTo(bound.AsSpan(3 + id.Length));
+        return bound;
+    }
+
+    /// <summary>Checks the structure against <paramref name="binding"/> and returns the key; zeroes <paramref name="bound"/>.</summary>
+    internal static byte[] UnbindKey(byte[] bound, KeyBinding binding)
+    {
+        try
+        {
+            var id = binding.RecordIdBytes();
+            var keyOffset = 3 + id.Length;
+            if (bound.Length <= keyOffset || bound[0] != WrappedKey.BoundFormat || bound[1] != binding.PurposeCode || bound[2] != id.Length
+                || !bound.AsSpan(3, id.Length).SequenceEqual(id))
+            {
+                // Only the binding is described, never the bytes: they hold key material.
+                throw new SecretIntegrityException(
+                    $"The wrapped key is not bound to {binding.Purpose} record '{binding.RecordId}': it was altered or copied from another key record.");
+            }
+
+            return bound[keyOffset..];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bound);
+        }
     }
 
     /// <inheritdoc />

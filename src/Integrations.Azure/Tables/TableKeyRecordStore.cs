@@ -7,7 +7,8 @@ namespace Integrations.Azure.Tables;
 
 /// <summary>
 /// The hub's wrapped keys: PartitionKey <c>key</c>, RowKey = key id, each with the versioned root key id that
-/// wrapped it; and the key-ring state (active KEK, audit key) at <c>ring</c>/<c>state</c>.
+/// wrapped it and the wrap's format (<c>WrapFormat</c>: 2 = bound to purpose and id; absent = 1, the foundation's unbound
+/// wraps); and the key-ring state (active KEK, audit key, authority key) at <c>ring</c>/<c>state</c>.
 /// </summary>
 public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
 {
@@ -45,7 +46,10 @@ public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
         var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, RingPartition, StateRow, null, cancellationToken).ConfigureAwait(false);
         return entity is null
             ? null
-            : new KeyRingState(entity.GetString("ActiveKekId"), entity.GetString("AuditKeyId"), entity.GetDateTimeOffset("ActivatedAt")!.Value, entity.ETag.ToString());
+            : new KeyRingState(entity.GetString("ActiveKekId"), entity.GetString("AuditKeyId"), entity.GetDateTimeOffset("ActivatedAt")!.Value, entity.ETag.ToString())
+            {
+                AuthorityKeyId = entity.GetString("AuthorityKeyId"),
+            };
     }
 
     public Task<WriteOutcome> TrySetStateAsync(KeyRingState state, CancellationToken cancellationToken = default)
@@ -55,6 +59,7 @@ public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
             ["ActiveKekId"] = state.ActiveKekId,
             ["AuditKeyId"] = state.AuditKeyId,
             ["ActivatedAt"] = state.ActivatedAt,
+            ["AuthorityKeyId"] = state.AuthorityKeyId,
         };
         return TableWrites.TryAsync(() => state.ETag is null
             ? Table.AddEntityAsync(entity, cancellationToken)
@@ -66,6 +71,7 @@ public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
         ["Purpose"] = record.Purpose.ToString(),
         ["RootKeyId"] = record.Wrapped.RootKeyId,
         ["Wrapped"] = record.Wrapped.Ciphertext,
+        ["WrapFormat"] = record.Wrapped.Format,
         ["CreatedAt"] = record.CreatedAt,
         ["RetiredAt"] = record.RetiredAt,
     };
@@ -73,7 +79,7 @@ public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
     private static KeyRecord ToRecord(TableEntity entity) => new(
         entity.RowKey,
         Enum.Parse<KeyPurpose>(entity.GetString("Purpose")),
-        new WrappedKey(entity.GetString("RootKeyId"), entity.GetBinary("Wrapped")),
+        new WrappedKey(entity.GetString("RootKeyId"), entity.GetBinary("Wrapped"), entity.GetInt32("WrapFormat") ?? WrappedKey.LegacyFormat),
         entity.GetDateTimeOffset("CreatedAt")!.Value,
         entity.GetDateTimeOffset("RetiredAt"),
         entity.ETag.ToString());

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Data.Tables;
 using Integrations.Core.Common;
+using Integrations.Core.Integrity;
 using Integrations.Core.Tenancy;
 
 namespace Integrations.Azure.Tables;
@@ -9,11 +10,16 @@ namespace Integrations.Azure.Tables;
 /// <summary>
 /// Organizations at PartitionKey <c>org</c>; an organization's projects in its own partition (<c>p:{id}</c>), each
 /// with a name-index row (<c>n:{hash of the lowercased name}</c>) written in the same transaction, so two
-/// projects cannot share a name.
+/// projects cannot share a name. A project row carries a MAC (<see cref="AuthorityRows"/>, <c>Format</c> 2) that binds the
+/// project id to the organization whose partition holds it: a row moved or inserted into another organization is refused
+/// (404, as for an unknown project) and reported. Organization rows grant nothing (an API key's MAC'd organization does)
+/// and carry no MAC; name-index rows only keep names unique.
 /// </summary>
-public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
+public sealed class TableTenancyStore(HubTables tables, AuthorityRows authority) : ITenancyStore
 {
+    internal const string ProjectRowPrefix = "p:";
     private const string OrganizationPartition = "org";
+    private const int NotFound = 404;
 
     // In the organization's partition, beside its projects ("p:…") and name index ("n:…").
     private const string AuditSettingsRow = "s:audit";
@@ -34,22 +40,27 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
     public Task DeleteOrganizationAsync(string organizationId, CancellationToken cancellationToken = default) =>
         Table.DeleteEntityAsync(OrganizationPartition, organizationId, global::Azure.ETag.All, cancellationToken);
 
-    public Task<WriteOutcome> TryAddProjectAsync(Project project, CancellationToken cancellationToken = default) =>
-        TableWrites.TryTransactionAsync(Table,
+    public async Task<WriteOutcome> TryAddProjectAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        var signed = await authority.SignAsync(project, cancellationToken).ConfigureAwait(false);
+        return await TableWrites.TryTransactionAsync(Table,
         [
-            new(TableTransactionActionType.Add, new TableEntity(project.OrganizationId, "p:" + project.Id)
+            new(TableTransactionActionType.Add, new TableEntity(signed.OrganizationId, ProjectRowPrefix + signed.Id)
             {
-                ["Name"] = project.Name,
-                ["CreatedBy"] = project.CreatedBy,
-                ["CreatedAt"] = project.CreatedAt,
+                ["Name"] = signed.Name,
+                ["CreatedBy"] = signed.CreatedBy,
+                ["CreatedAt"] = signed.CreatedAt,
+                ["Mac"] = signed.Mac,
+                ["Format"] = AuthorityRows.RowFormat,
             }),
-            new(TableTransactionActionType.Add, new TableEntity(project.OrganizationId, NameKey(project.Name)) { ["ProjectId"] = project.Id }),
-        ], cancellationToken);
+            new(TableTransactionActionType.Add, new TableEntity(signed.OrganizationId, NameKey(signed.Name)) { ["ProjectId"] = signed.Id }),
+        ], cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<Project?> GetProjectAsync(string organizationId, string projectId, CancellationToken cancellationToken = default)
     {
-        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, organizationId, "p:" + projectId, null, cancellationToken).ConfigureAwait(false);
-        return entity is null ? null : ToProject(entity);
+        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, organizationId, ProjectRowPrefix + projectId, null, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : await VerifiedAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<int> CountProjectsAsync(string organizationId, CancellationToken cancellationToken = default)
@@ -70,7 +81,10 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
         var filter = $"PartitionKey eq '{TableWrites.Quote(organizationId)}' and RowKey ge 'p:' and RowKey lt 'p;'";
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            projects.Add(ToProject(entity));
+            if (await VerifiedAsync(entity, cancellationToken).ConfigureAwait(false) is { } project)
+            {
+                projects.Add(project);
+            }
         }
 
         return projects;
@@ -97,6 +111,45 @@ public sealed class TableTenancyStore(HubTables tables) : ITenancyStore
     private static string NameKey(string name) =>
         "n:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name.ToUpperInvariant())));
 
-    private static Project ToProject(TableEntity entity) => new(
-        entity.RowKey[2..], entity.PartitionKey, entity.GetString("Name"), entity.GetString("CreatedBy"), entity.GetDateTimeOffset("CreatedAt")!.Value);
+    /// <summary>The project if its MAC binds it to the partition it was read from; otherwise null, after reporting the violation.</summary>
+    private async Task<Project?> VerifiedAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        var project = TryToProject(entity);
+        var reason = project switch
+        {
+            null => "unreadable row",
+            { Mac: null } => "no MAC: a row in the foundation's format (run `ihub upgrade` once after deploying)",
+            _ when !await authority.VerifyAsync(project, cancellationToken).ConfigureAwait(false) => "MAC mismatch (moved to another organization, or altered)",
+            _ => null,
+        };
+        if (reason is null)
+        {
+            return project;
+        }
+
+        await authority.ReportAsync(AuthorityRows.ProjectKind, entity.PartitionKey + "/" + entity.RowKey, reason, NotFound, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// The project as its row states it, unverified. Its organization is the partition the row was read from, never a column:
+    /// so the MAC (over id and organization) fails for a row that was moved.
+    /// </summary>
+    internal static Project? TryToProject(TableEntity entity)
+    {
+        try
+        {
+            return entity.GetDateTimeOffset("CreatedAt") is { } createdAt && entity.RowKey.StartsWith(ProjectRowPrefix, StringComparison.Ordinal)
+                ? new Project(entity.RowKey[ProjectRowPrefix.Length..], entity.PartitionKey, entity.GetString("Name") ?? string.Empty,
+                    entity.GetString("CreatedBy") ?? string.Empty, createdAt)
+                {
+                    Mac = entity.GetInt32("Format") == AuthorityRows.RowFormat ? entity.GetString("Mac") : null,
+                }
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

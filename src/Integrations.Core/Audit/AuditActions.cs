@@ -31,6 +31,12 @@ public static class AuditActions
     public const string AuditRetentionRead = "audit.retention.read";
     public const string AuditRetentionSet = "audit.retention.set";
 
+    /// <summary>A row that grants authority (an API key, a project's organization) failed its MAC and was refused.</summary>
+    public const string IntegrityViolation = "integrity.violation";
+
+    /// <summary><c>ihub upgrade</c> brought the foundation's authority rows over to the MAC'd format.</summary>
+    public const string AuthorityUpgrade = "authority.upgrade";
+
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
     public const string AuthenticationFailures = "auth.failures";
 

@@ -7,7 +7,8 @@ namespace Integrations.Core.Crypto;
 /// <summary>
 /// Envelope encryption: every value gets a fresh 256-bit data key (DEK) and is sealed with AES-256-GCM, bound
 /// to its <see cref="SealContext"/>; the DEK is wrapped by a key-encryption key (KEK) with AES-256-GCM, bound to
-/// the KEK id and the same context. DEKs are zeroed as soon as they have been used.
+/// the KEK id and the same context. In format 2 the value's format and algorithm bytes lead that associated data, so the
+/// header cannot be changed either. DEKs are zeroed as soon as they have been used.
 /// </summary>
 public sealed class EnvelopeCipher(KeyRing keyRing)
 {
@@ -40,7 +41,7 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
     public static SealedSecret Seal(ReadOnlySpan<byte> plaintext, SealContext context, KeyEncryptionKey kek)
     {
         var bytes = SealedSecret.Allocate(kek.Id, plaintext.Length, out var wrappedDekOffset);
-        var associatedData = context.ToAssociatedData();
+        var associatedData = AssociatedData(bytes[0], bytes[1], context);
         // One call for the data key and both nonces: the random source's per-call cost dominates at these sizes.
         Span<byte> random = stackalloc byte[SealedSecret.KeySize + (2 * SealedSecret.NonceSize)];
         RandomNumberGenerator.Fill(random);
@@ -73,7 +74,7 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
             throw new SecretIntegrityException("The value is wrapped by another KEK.");
         }
 
-        var associatedData = context.ToAssociatedData();
+        var associatedData = AssociatedData(sealedSecret, context);
         Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
         try
         {
@@ -102,14 +103,15 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
     /// <summary>Re-wraps the DEK of <paramref name="sealedSecret"/> under <paramref name="target"/>; the payload is copied unchanged.</summary>
     public static SealedSecret Rewrap(SealedSecret sealedSecret, SealContext context, KeyEncryptionKey current, KeyEncryptionKey target)
     {
-        var associatedData = context.ToAssociatedData();
+        var associatedData = AssociatedData(sealedSecret, context);
         Span<byte> dek = stackalloc byte[SealedSecret.KeySize];
         try
         {
             UnwrapDek(sealedSecret, current, associatedData, dek);
             var payload = sealedSecret.Payload;
             var plaintextLength = payload.Length - SealedSecret.NonceSize - SealedSecret.TagSize;
-            var bytes = SealedSecret.Allocate(target.Id, plaintextLength, out var wrappedDekOffset);
+            // The payload is copied unchanged, and its associated data names its format: the value keeps its format.
+            var bytes = SealedSecret.Allocate(target.Id, plaintextLength, out var wrappedDekOffset, sealedSecret.Format);
             payload.CopyTo(bytes.AsSpan(wrappedDekOffset + SealedSecret.WrappedDekSize));
             Span<byte> nonce = stackalloc byte[SealedSecret.NonceSize];
             RandomNumberGenerator.Fill(nonce);
@@ -120,6 +122,25 @@ public sealed class EnvelopeCipher(KeyRing keyRing)
         {
             CryptographicOperations.ZeroMemory(dek);
         }
+    }
+
+    private static byte[] AssociatedData(SealedSecret sealedSecret, SealContext context) =>
+        AssociatedData(sealedSecret.Bytes[0], sealedSecret.Bytes[1], context);
+
+    // Format 2: the header bytes, then the context. Format 1 (the foundation's) authenticated the context only.
+    private static byte[] AssociatedData(byte format, byte algorithm, SealContext context)
+    {
+        var contextData = context.ToAssociatedData();
+        if (format == SealedSecret.LegacyFormatVersion)
+        {
+            return contextData;
+        }
+
+        var data = new byte[2 + contextData.Length];
+        data[0] = format;
+        data[1] = algorithm;
+        contextData.CopyTo(data, 2);
+        return data;
     }
 
     private static void WrapDek(ReadOnlySpan<byte> dek, ReadOnlySpan<byte> nonce, KeyEncryptionKey kek, byte[] contextData, Span<byte> destination)

@@ -19,7 +19,7 @@ internal static class HubKeys
         var bytes = RandomNumberGenerator.GetBytes(SealedSecret.KeySize);
         try
         {
-            var wrapped = await root.WrapAsync(bytes, cancellationToken).ConfigureAwait(false);
+            var wrapped = await root.WrapAsync(bytes, new KeyBinding(purpose, id), cancellationToken).ConfigureAwait(false);
             return new KeyRecord(id, purpose, wrapped, createdAt);
         }
         finally

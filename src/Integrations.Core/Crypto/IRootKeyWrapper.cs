@@ -2,15 +2,20 @@ namespace Integrations.Core.Crypto;
 
 /// <summary>
 /// The root of the key hierarchy: wraps and unwraps KEKs and other hub keys. An Azure Key Vault key in
-/// production, a local root key from configuration for development.
+/// production, a local root key from configuration for development. Every wrap is bound to its purpose and record
+/// (<see cref="KeyBinding"/>): unwrapping with another binding fails, so wrapped keys cannot be swapped between records.
 /// </summary>
 public interface IRootKeyWrapper
 {
-    /// <summary>Wraps <paramref name="key"/> with the current root key.</summary>
-    Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default);
+    /// <summary>Wraps <paramref name="key"/> with the current root key, bound to <paramref name="binding"/> (<see cref="WrappedKey.BoundFormat"/>).</summary>
+    Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, KeyBinding binding, CancellationToken cancellationToken = default);
 
-    /// <summary>Unwraps with the root key named in <paramref name="wrapped"/>. The caller zeroes the result.</summary>
-    Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Unwraps with the root key named in <paramref name="wrapped"/>. A <see cref="WrappedKey.BoundFormat"/> wrap must carry
+    /// <paramref name="binding"/>, else <see cref="SecretIntegrityException"/>; a <see cref="WrappedKey.LegacyFormat"/> wrap
+    /// carries none (whether to accept one is the key ring's decision). The caller zeroes the result.
+    /// </summary>
+    Task<byte[]> UnwrapAsync(WrappedKey wrapped, KeyBinding binding, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The id of the root key that <see cref="WrapAsync"/> uses now, as it would appear in <see cref="WrappedKey.RootKeyId"/>:

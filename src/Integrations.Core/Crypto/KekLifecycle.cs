@@ -98,10 +98,18 @@ public sealed partial class KekLifecycle(
                 continue;
             }
 
-            var key = await root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+            if (record.Wrapped.Format != WrappedKey.BoundFormat)
+            {
+                // Re-wrapping would bind whatever bytes the record holds to it: an unbound record in an upgraded ring may be
+                // another record's key (see KeyRing). Refuse rather than launder it.
+                throw new SecretIntegrityException($"Key record '{record.Id}' is not bound to its purpose and id; it is not re-wrapped.");
+            }
+
+            var binding = KeyBinding.Of(record);
+            var key = await root.UnwrapAsync(record.Wrapped, binding, cancellationToken).ConfigureAwait(false);
             try
             {
-                var wrapped = await root.WrapAsync(key, cancellationToken).ConfigureAwait(false);
+                var wrapped = await root.WrapAsync(key, binding, cancellationToken).ConfigureAwait(false);
                 if (await store.TryReplaceAsync(record with { Wrapped = wrapped }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
                 {
                     count++;

@@ -1,6 +1,6 @@
 namespace Integrations.Core.Crypto;
 
-/// <summary>What a hub key is for.</summary>
+/// <summary>What a hub key is for. Each purpose is bound into its wrapped form (<see cref="KeyBinding"/>).</summary>
 public enum KeyPurpose
 {
     /// <summary>A KEK: wraps the data keys of sealed values.</summary>
@@ -8,4 +8,10 @@ public enum KeyPurpose
 
     /// <summary>The key of the audit log's HMACs and hash chain.</summary>
     AuditHmac,
+
+    /// <summary>
+    /// The key of authority: API keys are looked up by an HMAC under it, and every row that grants authority (API keys,
+    /// the project → organization mapping) carries a MAC under it, so a storage writer can neither mint nor widen access.
+    /// </summary>
+    AuthorityMac,
 }

@@ -14,7 +14,11 @@ namespace Integrations.Core.Crypto;
 /// instance takes effect here within that interval. An unwrapped KEK is used for at most
 /// <see cref="KeyWrappingOptions.MaxUnwrappedKeyAge"/> (then unwrapped again through the root wrapper, so a disabled Key
 /// Vault key stops decryption within that bound) and a retired one no longer than its grace period: both are checked on
-/// every read. On first start it creates the first KEK and audit key.
+/// every read. On first start it creates the first KEK, audit key and
+/// authority key.
+/// Every wrapped key is bound to its purpose and record (<see cref="KeyBinding"/>). A ring written by the foundation
+/// (unbound wraps, no authority key) is upgraded once by the first instance of this version that opens it: each record
+/// re-wrapped bound, then the authority key added. From then on an unbound wrap is refused as an integrity violation.
 /// This is the read path only: creating, activating and retiring KEKs and re-wrapping them under a new root key is
 /// <see cref="KekLifecycle"/>'s work, which reloads the ring after each change.
 /// </summary>
@@ -131,6 +135,13 @@ public sealed partial class KeyRing : IDisposable
     public async ValueTask<IReadOnlyDictionary<string, AuditKey>> GetAuditKeysAsync(CancellationToken cancellationToken = default) =>
         (_snapshot ?? await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false)).AuditKeys;
 
+    /// <summary>The key of the API-key lookup hash and of the MACs on rows that grant authority.</summary>
+    public async ValueTask<AuthorityKey> GetAuthorityKeyAsync(CancellationToken cancellationToken = default)
+    {
+        var snapshot = _snapshot ?? await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return snapshot.AuthorityKey;
+    }
+
     /// <summary>Loads the keys (creating the first ones on a new deployment). Safe to call from many instances at once.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default) =>
         await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
@@ -170,13 +181,27 @@ public sealed partial class KeyRing : IDisposable
             var readAt = _time.GetUtcNow();
             var state = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
                 ?? await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            if (state.AuthorityKeyId is null)
+            {
+                state = await UpgradeAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+
             var records = await _store.ListAsync(cancellationToken).ConfigureAwait(false);
             var keks = ImmutableDictionary.CreateBuilder<string, KeyEncryptionKey>(StringComparer.Ordinal);
             var retired = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
             var auditKeys = ImmutableDictionary.CreateBuilder<string, AuditKey>(StringComparer.Ordinal);
             var lifetimes = ImmutableDictionary.CreateBuilder<string, (DateTimeOffset UnwrappedAt, DateTimeOffset UsableUntil)>(StringComparer.Ordinal);
+            AuthorityKey? authorityKey = current is not null && current.AuthorityKey.Id == state.AuthorityKeyId ? current.AuthorityKey : null;
             foreach (var record in records)
             {
+                if (record.Wrapped.Format != WrappedKey.BoundFormat)
+                {
+                    // The ring is upgraded (it names an authority key): an unbound wrap now is a record written or restored
+                    // by someone else — possibly another record's wrapped bytes. Never unwrap it.
+                    Log.UnboundKeyRefused(_logger, record.Id, record.Purpose);
+                    continue;
+                }
+
                 if (record.Purpose == KeyPurpose.DataKeyEncryption && InGrace(record))
                 {
                     // Reused only while younger than MaxUnwrappedKeyAge: after that the root wrapper must say yes again.
@@ -219,16 +244,20 @@ public sealed partial class KeyRing : IDisposable
                     // Every audit key, not only the current one: what an earlier key signed must stay verifiable.
                     auditKeys[record.Id] = current?.AuditKeys.GetValueOrDefault(record.Id) ?? await UnwrapAuditKeyAsync(record, cancellationToken).ConfigureAwait(false);
                 }
+                else if (record.Id == state.AuthorityKeyId && authorityKey is null)
+                {
+                    authorityKey = await UnwrapAuthorityKeyAsync(record, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var auditKey = auditKeys.GetValueOrDefault(state.AuditKeyId);
 
-            if (!keks.ContainsKey(state.ActiveKekId) || retired.Contains(state.ActiveKekId) || auditKey is null)
+            if (!keks.ContainsKey(state.ActiveKekId) || retired.Contains(state.ActiveKekId) || auditKey is null || authorityKey is null)
             {
-                throw new InvalidOperationException("The key ring names an active KEK or audit key that is missing or retired.");
+                throw new InvalidOperationException("The key ring names an active KEK, audit key or authority key that is missing, retired or not bound to its record.");
             }
 
-            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, auditKeys.ToImmutable(), readAt, lifetimes.ToImmutable());
+            var snapshot = new Snapshot(keks.ToImmutable(), retired.ToImmutable(), state, auditKey, auditKeys.ToImmutable(), authorityKey, readAt, lifetimes.ToImmutable());
             _snapshot = snapshot;
             return snapshot;
         }
@@ -252,8 +281,11 @@ public sealed partial class KeyRing : IDisposable
         await _store.TryAddAsync(kek, cancellationToken).ConfigureAwait(false);
         var auditKey = await HubKeys.CreateWrappedAsync(_root, auditKeyId, KeyPurpose.AuditHmac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await _store.TryAddAsync(auditKey, cancellationToken).ConfigureAwait(false);
+        var authorityKeyId = Ids.New("ahk");
+        var authorityKey = await HubKeys.CreateWrappedAsync(_root, authorityKeyId, KeyPurpose.AuthorityMac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _store.TryAddAsync(authorityKey, cancellationToken).ConfigureAwait(false);
 
-        var pointer = new KeyRingState(kekId, auditKeyId, _time.GetUtcNow());
+        var pointer = new KeyRingState(kekId, auditKeyId, _time.GetUtcNow()) { AuthorityKeyId = authorityKeyId };
         if (await _store.TrySetStateAsync(pointer, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
         {
             Log.Bootstrapped(_logger, kekId);
@@ -265,9 +297,62 @@ public sealed partial class KeyRing : IDisposable
             ?? throw new InvalidOperationException("The key ring pointer vanished during initialization.");
     }
 
+    /// <summary>
+    /// First start of this version on a ring the foundation wrote: re-wraps every unbound record bound to its purpose and id,
+    /// then adds the authority key and names it in the state. Idempotent and safe on many instances at once: a crash before
+    /// the state names the authority key leaves the ring un-upgraded, and the next start finishes it.
+    /// </summary>
+    private async Task<KeyRingState> UpgradeAsync(KeyRingState state, CancellationToken cancellationToken)
+    {
+        var bound = 0;
+        foreach (var record in await _store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (record.Wrapped.Format == WrappedKey.BoundFormat)
+            {
+                continue;
+            }
+
+            var binding = KeyBinding.Of(record);
+            var bytes = await _root.UnwrapAsync(record.Wrapped, binding, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var wrapped = await _root.WrapAsync(bytes, binding, cancellationToken).ConfigureAwait(false);
+                // A conflict means another instance upgraded this record first.
+                if (await _store.TryReplaceAsync(record with { Wrapped = wrapped }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+                {
+                    bound++;
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bytes);
+            }
+        }
+
+        var authorityKeyId = Ids.New("ahk");
+        var authorityKey = await HubKeys.CreateWrappedAsync(_root, authorityKeyId, KeyPurpose.AuthorityMac, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _store.TryAddAsync(authorityKey, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            if (await _store.TrySetStateAsync(state with { AuthorityKeyId = authorityKeyId }, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+            {
+                Log.Upgraded(_logger, bound, authorityKeyId);
+                return (await _store.GetStateAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+
+            // Another instance changed the state (perhaps it upgraded first): its authority key wins and ours stays unused.
+            state = await _store.GetStateAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The key ring state vanished during the upgrade.");
+            if (state.AuthorityKeyId is not null)
+            {
+                return state;
+            }
+        }
+    }
+
     private async Task<KeyEncryptionKey> UnwrapKekAsync(KeyRecord record, CancellationToken cancellationToken)
     {
-        var bytes = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+        var bytes = await _root.UnwrapAsync(record.Wrapped, KeyBinding.Of(record), cancellationToken).ConfigureAwait(false);
         try
         {
             var kek = new KeyEncryptionKey(record.Id, bytes);
@@ -285,9 +370,30 @@ public sealed partial class KeyRing : IDisposable
         }
     }
 
+    private async Task<AuthorityKey> UnwrapAuthorityKeyAsync(KeyRecord record, CancellationToken cancellationToken)
+    {
+        // Bound to the purpose the state gives the record, not the purpose its row claims.
+        var bytes = await _root.UnwrapAsync(record.Wrapped, new KeyBinding(KeyPurpose.AuthorityMac, record.Id), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var key = new AuthorityKey(record.Id, bytes);
+            var kept = (AuthorityKey)_everLoaded.GetOrAdd(record.Id, key);
+            if (!ReferenceEquals(kept, key))
+            {
+                key.Dispose();
+            }
+
+            return kept;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
     private async Task<AuditKey> UnwrapAuditKeyAsync(KeyRecord record, CancellationToken cancellationToken)
     {
-        var bytes = await _root.UnwrapAsync(record.Wrapped, cancellationToken).ConfigureAwait(false);
+        var bytes = await _root.UnwrapAsync(record.Wrapped, new KeyBinding(KeyPurpose.AuditHmac, record.Id), cancellationToken).ConfigureAwait(false);
         try
         {
             var key = new AuditKey(record.Id, bytes);
@@ -307,7 +413,8 @@ public sealed partial class KeyRing : IDisposable
 
     private sealed record Snapshot(
         ImmutableDictionary<string, KeyEncryptionKey> Keks, ImmutableHashSet<string> Retired, KeyRingState Pointer, AuditKey AuditKey,
-        ImmutableDictionary<string, AuditKey> AuditKeys, DateTimeOffset ReadAt, ImmutableDictionary<string, (DateTimeOffset UnwrappedAt, DateTimeOffset UsableUntil)> Lifetimes);
+        ImmutableDictionary<string, AuditKey> AuditKeys, AuthorityKey AuthorityKey, DateTimeOffset ReadAt,
+        ImmutableDictionary<string, (DateTimeOffset UnwrappedAt, DateTimeOffset UsableUntil)> Lifetimes);
 
     // Event ids 1001-1099 are the key ring's; the KEK lifecycle (KekLifecycle) uses 1002-1005 of them.
     private static partial class Log
@@ -320,5 +427,11 @@ public sealed partial class KeyRing : IDisposable
 
         [LoggerMessage(EventId = 1007, Level = LogLevel.Critical, Message = "KEK {KekId} could not be unwrapped with the root key; values under it cannot be opened.")]
         public static partial void KekUnavailable(ILogger logger, Exception exception, string kekId);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Key ring upgraded: {Count} key records bound to their purpose and id; authority key {AuthorityKeyId} added.")]
+        public static partial void Upgraded(ILogger logger, int count, string authorityKeyId);
+
+        [LoggerMessage(EventId = 1009, Level = LogLevel.Error, Message = "Integrity violation: key record {RecordId} ({Purpose}) is not bound to its purpose and id in a ring that has been upgraded; it is not loaded.")]
+        public static partial void UnboundKeyRefused(ILogger logger, string recordId, KeyPurpose purpose);
     }
 }

@@ -6,10 +6,12 @@ namespace Integrations.Core.Crypto;
 /// <summary>
 /// Development root wrapper: AES-256-GCM under a 32-byte key from configuration. Each root key is named by a
 /// fingerprint, so KEKs wrapped by an earlier key still open while it is listed in <c>PreviousRootKeys</c>.
+/// The associated data names the key's purpose and record (<see cref="KeyBinding"/>), so a wrap copied into another
+/// record fails authentication; legacy (format 1) wraps used a fixed label and open only through the legacy path.
 /// </summary>
 public sealed class LocalRootKeyWrapper : IRootKeyWrapper, IDisposable
 {
-    private static readonly byte[] AssociatedData = "ih/root/local/v1"u8.ToArray();
+    private static readonly byte[] LegacyAssociatedData = "ih/root/local/v1"u8.ToArray();
     private readonly LocalRootKey _current;
     private readonly Dictionary<string, LocalRootKey> _keys = new(StringComparer.Ordinal);
 
@@ -25,18 +27,26 @@ public sealed class LocalRootKeyWrapper : IRootKeyWrapper, IDisposable
         }
     }
 
-    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, KeyBinding binding, CancellationToken cancellationToken = default)
     {
+        var associatedData = binding.ToAssociatedData();
         var output = new byte[SealedSecret.NonceSize + key.Length + SealedSecret.TagSize];
         var nonce = output.AsSpan(0, SealedSecret.NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_current.Key, SealedSecret.TagSize);
-        aes.Encrypt(nonce, key.Span, output.AsSpan(SealedSecret.NonceSize, key.Length), output.AsSpan(SealedSecret.NonceSize + key.Length), AssociatedData);
-        return Task.FromResult(new WrappedKey(_current.Id, output));
+        aes.Encrypt(nonce, key.Span, output.AsSpan(SealedSecret.NonceSize, key.Length), output.AsSpan(SealedSecret.NonceSize + key.Length), associatedData);
+        return Task.FromResult(new WrappedKey(_current.Id, output, WrappedKey.BoundFormat));
     }
 
-    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, KeyBinding binding, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(wrapped);
+        var associatedData = wrapped.Format switch
+        {
+            WrappedKey.BoundFormat => binding.ToAssociatedData(),
+            WrappedKey.LegacyFormat => LegacyAssociatedData,
+            _ => throw new SecretIntegrityException($"The wrapped key has an unknown format ({wrapped.Format})."),
+        };
         if (!_keys.TryGetValue(wrapped.RootKeyId, out var rootKey))
         {
             throw new InvalidOperationException(
@@ -55,11 +65,11 @@ public sealed class LocalRootKeyWrapper : IRootKeyWrapper, IDisposable
         {
             using var aes = new AesGcm(rootKey.Key, SealedSecret.TagSize);
             aes.Decrypt(input.AsSpan(0, SealedSecret.NonceSize), input.AsSpan(SealedSecret.NonceSize, length),
-                input.AsSpan(SealedSecret.NonceSize + length), output, AssociatedData);
+                input.AsSpan(SealedSecret.NonceSize + length), output, associatedData);
         }
         catch (AuthenticationTagMismatchException ex)
         {
-            throw new SecretIntegrityException("The wrapped key failed authentication under the root key.", ex);
+            throw new SecretIntegrityException("The wrapped key failed authentication under the root key (altered, or copied from another key record).", ex);
         }
 
         return Task.FromResult(output);

@@ -2,6 +2,7 @@ using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
+using Integrations.Core.Integrity;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -40,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AuditKeyLifecycle>();
         services.TryAddSingleton<EnvelopeCipher>();
 
+        services.TryAddSingleton<AuthorityRows>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<TenancyService>();

@@ -1,5 +1,6 @@
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
+using Integrations.Core.Integrity;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Identity;
@@ -10,7 +11,7 @@ namespace Integrations.Core.Identity;
 /// recorded as their parent, and revoking it revokes them.
 /// </summary>
 public sealed class ApiKeyService(
-    IApiKeyStore store, CallerAuthenticator authenticator, AuditLog audit, TimeProvider time, IOptions<HubOptions> options)
+    IApiKeyStore store, CallerAuthenticator authenticator, AuthorityRows authority, AuditLog audit, TimeProvider time, IOptions<HubOptions> options)
 {
     public const int MaxNameLength = 100;
 
@@ -91,7 +92,7 @@ public sealed class ApiKeyService(
         }
 
         var descendants = revoked.Skip(1).Select(k => k.Id).ToList();
-        await store.RevokeListedRowsAsync(organizationId, [.. descendants, key.Id], revokedAt, cancellationToken).ConfigureAwait(false);
+        await store.RevokeListedRowsAsync(organizationId, [.. revoked.Skip(1), key], revokedAt, cancellationToken).ConfigureAwait(false);
         foreach (var id in descendants)
         {
             await audit.WriteAsync(new AuditEvent(organizationId, null, AuditActions.ApiKeyRevokeCascade, AuditOutcomes.Success, 204,
@@ -181,7 +182,9 @@ public sealed class ApiKeyService(
                 "Revoked and expired keys count until they are removed; revoke keys you no longer use.");
         }
 
-        var (token, hash) = ApiKeyToken.Generate();
+        var (token, _) = ApiKeyToken.Generate();
+        // Stored under a keyed hash: a storage writer cannot compute the row of a key it chose (the store adds the row MAC).
+        var hash = await authority.LookupHashAsync(ApiKeyToken.Digest(token), cancellationToken).ConfigureAwait(false);
         var key = new ApiKey(keyId ?? Ids.New("key"), organizationId, name, scopes.Distinct(StringComparer.Ordinal).ToList(), hash,
             ApiKeyToken.Hint(token), createdBy, now, expiresAt, ParentKeyId: parent?.Id);
         await store.AddAsync(key, cancellationToken).ConfigureAwait(false);
@@ -193,7 +196,7 @@ public sealed class ApiKeyService(
             if (creatorNow is null || creatorNow.RevokedAt is not null)
             {
                 await store.RevokeLookupRowsAsync([key], now, CancellationToken.None).ConfigureAwait(false);
-                await store.RevokeListedRowsAsync(organizationId, [key.Id], now, CancellationToken.None).ConfigureAwait(false);
+                await store.RevokeListedRowsAsync(organizationId, [key], now, CancellationToken.None).ConfigureAwait(false);
                 return HubError.Conflict(IdentityErrors.CreatingKeyRevoked, "The key making this request was revoked while the new key was created; the new key is revoked too.");
             }
         }

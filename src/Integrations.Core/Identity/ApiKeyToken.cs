@@ -6,7 +6,8 @@ namespace Integrations.Core.Identity;
 /// <summary>
 /// The API key string: <c>ihk_</c>, 32 base62 characters of randomness (~190 bits), and a 6-character base62
 /// CRC32 of what precedes it. The prefix lets secret scanners recognise a leaked key; the checksum lets us
-/// (and them) reject a mistyped or made-up key without a storage lookup. Stored only as a SHA-256 hash.
+/// (and them) reject a mistyped or made-up key without a storage lookup. Stored only as a keyed lookup hash (an HMAC of
+/// its SHA-256 <see cref="Digest"/> under the ring's authority key, <see cref="Integrity.AuthorityRows.LookupHashAsync"/>).
 /// </summary>
 public static class ApiKeyToken
 {
@@ -51,7 +52,7 @@ public static class ApiKeyToken
         return token[(Length - ChecksumLength)..].SequenceEqual(Checksum(body));
     }
 
-    /// <summary>The stored form: lowercase hex SHA-256.</summary>
+    /// <summary>Lowercase hex SHA-256: the foundation's stored form, read only by <c>ihub upgrade</c>. New rows use the keyed lookup hash.</summary>
     public static string Hash(string token) => Hash(Digest(token));
 
     /// <summary>The stored form of a credential whose <see cref="Digest"/> is already computed.</summary>

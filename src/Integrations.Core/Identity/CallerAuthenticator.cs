@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Integrations.Core.Integrity;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Identity;
 
 /// <summary>
-/// Turns a bearer credential into a <see cref="Caller"/>. API keys are looked up by SHA-256 and kept for
+/// Turns a bearer credential into a <see cref="Caller"/>. API keys are looked up by their keyed lookup hash
+/// (<see cref="AuthorityRows.LookupHashAsync"/>; the store refuses a row whose MAC fails, so it reads as unknown) and kept for
 /// <see cref="HubOptions.ApiKeyCacheDuration"/> so the hot path costs no extra storage read; a key revoked on
 /// this instance is forgotten at once. Malformed keys (bad prefix or checksum) are refused without a lookup, and
 /// well-formed keys that do not exist are remembered for <see cref="HubOptions.UnknownKeyCacheDuration"/>.
@@ -13,7 +15,7 @@ namespace Integrations.Core.Identity;
 /// back in the cache: every revocation gets a number from a counter, and a lookup that began before the key's number
 /// takes its entry out again and answers <see cref="AuthenticationFailure.Revoked"/>.
 /// </summary>
-public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, IOptions<HubOptions> options)
+public sealed class CallerAuthenticator(IApiKeyStore store, AuthorityRows authority, TimeProvider time, IOptions<HubOptions> options)
 {
     private const int MaxCachedKeys = 10_000;
     private readonly byte[] _adminKeyHash = ApiKeyToken.Digest(options.Value.AdminKey);
@@ -37,7 +39,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
             return new(null, AuthenticationFailure.Missing);
         }
 
-        // Compare hashes in fixed time so the admin key does not leak through timing. The same digest is the key's lookup hash.
+        // Compare hashes in fixed time so the admin key does not leak through timing. The same digest feeds the key's lookup hash.
         var digest = ApiKeyToken.Digest(credential);
         if (CryptographicOperations.FixedTimeEquals(digest, _adminKeyHash))
         {
@@ -49,7 +51,7 @@ public sealed class CallerAuthenticator(IApiKeyStore store, TimeProvider time, I
             return new(null, AuthenticationFailure.Malformed);
         }
 
-        var hash = ApiKeyToken.Hash(digest);
+        var hash = await authority.LookupHashAsync(digest, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         ApiKey? key;
         Caller? caller = null;

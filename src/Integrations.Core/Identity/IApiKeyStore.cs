@@ -25,7 +25,7 @@ public interface IApiKeyStore
     /// Marks the keys' listed rows revoked, in order, in transactions of up to 100 (one partition): put the key whose state
     /// the caller reads as "done" last. A missing row is skipped. Idempotent.
     /// </summary>
-    Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<string> keyIds, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
+    Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<ApiKey> keys, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
 
     /// <summary>Keys of every organization that expired, or were revoked, before <paramref name="before"/>.</summary>
     IAsyncEnumerable<ApiKey> ListEndedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default);

@@ -12,16 +12,16 @@ internal sealed class CountingRootKeyWrapper(LocalRootKeyWrapper inner) : IRootK
 
     public int Unwraps => _unwraps;
 
-    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, KeyBinding binding, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _wraps);
-        return inner.WrapAsync(key, cancellationToken);
+        return inner.WrapAsync(key, binding, cancellationToken);
     }
 
-    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default)
+    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, KeyBinding binding, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _unwraps);
-        return inner.UnwrapAsync(wrapped, cancellationToken);
+        return inner.UnwrapAsync(wrapped, binding, cancellationToken);
     }
 
     public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => inner.GetCurrentKeyIdAsync(cancellationToken);

@@ -34,7 +34,7 @@ public sealed class KekLifecycleTests
         var rewrapped = await after.Get<KekLifecycle>().RewrapWithCurrentRootAsync();
 
         var current = await after.Get<IRootKeyWrapper>().GetCurrentKeyIdAsync();
-        Assert.Equal(2, rewrapped); // the first KEK and the audit key
+        Assert.Equal(3, rewrapped); // the first KEK, the audit key and the authority key
         Assert.All(await after.Get<IKeyRecordStore>().ListAsync(), r => Assert.Equal(current, r.Wrapped.RootKeyId));
         await after.Get<KeyRing>().InitializeAsync();
     }

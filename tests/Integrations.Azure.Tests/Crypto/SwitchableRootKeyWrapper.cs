@@ -8,11 +8,11 @@ internal sealed class SwitchableRootKeyWrapper(LocalRootKeyWrapper inner) : IRoo
 {
     public volatile bool Disabled;
 
-    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) =>
-        Disabled ? throw new CryptographicException("The root key is disabled.") : inner.WrapAsync(key, cancellationToken);
+    public Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> key, KeyBinding binding, CancellationToken cancellationToken = default) =>
+        Disabled ? throw new CryptographicException("The root key is disabled.") : inner.WrapAsync(key, binding, cancellationToken);
 
-    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, CancellationToken cancellationToken = default) =>
-        Disabled ? throw new CryptographicException("The root key is disabled.") : inner.UnwrapAsync(wrapped, cancellationToken);
+    public Task<byte[]> UnwrapAsync(WrappedKey wrapped, KeyBinding binding, CancellationToken cancellationToken = default) =>
+        Disabled ? throw new CryptographicException("The root key is disabled.") : inner.UnwrapAsync(wrapped, binding, cancellationToken);
 
     public Task<string> GetCurrentKeyIdAsync(CancellationToken cancellationToken = default) => inner.GetCurrentKeyIdAsync(cancellationToken);
 

@@ -206,8 +206,8 @@ public sealed class ApiKeyAuthorityTests
     {
         public volatile bool Fail;
 
-        public override Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<string> keyIds, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
-            Fail ? throw new IOException("storage unavailable") : base.RevokeListedRowsAsync(organizationId, keyIds, revokedAt, cancellationToken);
+        public override Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<ApiKey> keys, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
+            Fail ? throw new IOException("storage unavailable") : base.RevokeListedRowsAsync(organizationId, keys, revokedAt, cancellationToken);
     }
 
     private sealed class GatedAdds(TableApiKeyStore inner) : DelegatingApiKeyStore(inner)

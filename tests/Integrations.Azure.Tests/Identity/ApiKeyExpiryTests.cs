@@ -1,5 +1,7 @@
+using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Azure.Tests.Identity;
@@ -28,7 +30,9 @@ public sealed class ApiKeyExpiryTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
         await using var a = await HubServices.StartAsync(configure: s => s.AddSingleton<TimeProvider>(time));
-        await using var b = await HubServices.StartAsync(a.Prefix, configure: s => s.AddSingleton<TimeProvider>(time));
+        // Instances of one deployment share its root key: API keys are looked up under the ring's authority key.
+        var rootKey = a.Get<IOptions<KeyWrappingOptions>>().Value.RootKey;
+        await using var b = await HubServices.StartAsync(a.Prefix, rootKey, configure: s => s.AddSingleton<TimeProvider>(time));
         var issued = await a.Get<ApiKeyService>().CreateAsync("org_aaaaaaaaaaaaaaaaaaaa", "ci", [Scopes.SecretsRead], null, "test");
         Assert.NotNull((await b.Get<CallerAuthenticator>().AuthenticateAsync(issued.Value!.Token)).Caller);
 

@@ -26,8 +26,8 @@ internal class DelegatingApiKeyStore(IApiKeyStore inner) : IApiKeyStore
     public virtual Task RevokeLookupRowsAsync(IReadOnlyList<ApiKey> keys, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
         inner.RevokeLookupRowsAsync(keys, revokedAt, cancellationToken);
 
-    public virtual Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<string> keyIds, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
-        inner.RevokeListedRowsAsync(organizationId, keyIds, revokedAt, cancellationToken);
+    public virtual Task RevokeListedRowsAsync(string organizationId, IReadOnlyList<ApiKey> keys, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
+        inner.RevokeListedRowsAsync(organizationId, keys, revokedAt, cancellationToken);
 
     public virtual IAsyncEnumerable<ApiKey> ListEndedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
         inner.ListEndedBeforeAsync(before, cancellationToken);

@@ -10,6 +10,8 @@ namespace Integrations.Azure.Tests.KeyVault;
 /// <summary>Key Vault's challenge-based authentication as the wrapper performs it against the contract server.</summary>
 public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer server) : IClassFixture<KeyVaultContractServer>
 {
+    private static readonly KeyBinding Kek = new(KeyPurpose.DataKeyEncryption, "kek_aaaaaaaaaaaaaaaaaaaa");
+
     [Fact]
     public async Task WrapAsync_FirstRequest_IsChallengedWithoutBodyThenSentWithToken()
     {
@@ -17,14 +19,14 @@ public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer 
         var wrapper = CreateWrapper(name, new FakeTokenCredential());
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         var requests = server.RequestsFor(name);
         Assert.Equal(2, requests.Count);
         Assert.Equal((401, null, 0), (requests[0].Status, requests[0].Authorization, requests[0].BodyLength));
         Assert.Equal((200, $"Bearer {KeyVaultContractServer.AccessToken}"), (requests[1].Status, requests[1].Authorization));
         Assert.True(requests[1].BodyLength > 0);
-        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped));
+        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped, Kek));
     }
 
     [Theory]
@@ -39,7 +41,7 @@ public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer 
         var credential = new FakeTokenCredential();
         var wrapper = CreateWrapper(name, credential);
 
-        await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
 
         var request = Assert.Single(credential.Requests);
         Assert.Equal(["https://vault.azure.net/.default"], request.Scopes);
@@ -52,11 +54,11 @@ public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer 
         var name = server.CreateKey();
         var credential = new FakeTokenCredential();
         var wrapper = CreateWrapper(name, credential);
-        await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
         var before = server.RequestsFor(name).Count;
 
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
-        await wrapper.UnwrapAsync(wrapped);
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
+        await wrapper.UnwrapAsync(wrapped, Kek);
 
         var later = server.RequestsFor(name).Skip(before).ToList();
         Assert.Equal(2, later.Count);
@@ -76,7 +78,7 @@ public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer 
         var credential = new FakeTokenCredential();
         var wrapper = CreateWrapper(name, credential);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Empty(credential.Requests);
         var only = Assert.Single(server.RequestsFor(name));
@@ -90,7 +92,7 @@ public sealed class KeyVaultChallengeAuthenticationTests(KeyVaultContractServer 
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name, new FakeTokenCredential(rejected));
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Equal(401, error.Status);
         Assert.Equal("Unauthorized", error.ErrorCode);

@@ -105,6 +105,12 @@ public sealed partial class KeyVaultContractServer : IAsyncLifetime
 
     public string CurrentVersion(string name) => _keys[name].Current.Version;
 
+    /// <summary>What wrapkey would return for <paramref name="value"/> under the current version (to build a legacy, bare-key wrap).</summary>
+    public byte[] Encrypt(string name, byte[] value) => _keys[name].Current.Rsa.Encrypt(value, RSAEncryptionPadding.OaepSHA256);
+
+    /// <summary>What unwrapkey would return: to check what the wrapper actually wrapped.</summary>
+    public byte[] Decrypt(string name, byte[] wrapped) => _keys[name].Current.Rsa.Decrypt(wrapped, RSAEncryptionPadding.OaepSHA256);
+
     /// <summary>The next <paramref name="count"/> requests for the key are answered 429 with <c>Retry-After: 0</c>.</summary>
     public void ThrottleNext(string name, int count) => _keys[name].ThrottleRemaining = count;
 

@@ -12,6 +12,8 @@ namespace Integrations.Azure.Tests.KeyVault;
 
 public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) : IClassFixture<KeyVaultContractServer>
 {
+    private static readonly KeyBinding Kek = new(KeyPurpose.DataKeyEncryption, "kek_aaaaaaaaaaaaaaaaaaaa");
+
     [Fact]
     public async Task WrapAsync_ThenUnwrapAsync_RoundTripsTheKey()
     {
@@ -19,12 +21,68 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var wrapped = await wrapper.WrapAsync(key);
-        var unwrapped = await wrapper.UnwrapAsync(wrapped);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+        var unwrapped = await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(key, unwrapped);
         Assert.Equal(256, wrapped.Ciphertext.Length); // RSA-2048 output
         Assert.NotEqual(key, wrapped.Ciphertext.AsSpan(0, 32).ToArray());
+    }
+
+    [Theory]
+    [InlineData(KeyPurpose.DataKeyEncryption, "kek_bbbbbbbbbbbbbbbbbbbb")] // KEK A's wrapped bytes in KEK B's record
+    [InlineData(KeyPurpose.AuditHmac, "kek_aaaaaaaaaaaaaaaaaaaa")] // the same id under another purpose
+    [InlineData(KeyPurpose.AuthorityMac, "ahk_aaaaaaaaaaaaaaaaaaaa")]
+    public async Task UnwrapAsync_WrapCopiedToAnotherRecord_FailsWithIntegrityError(KeyPurpose purpose, string recordId)
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+
+        var error = await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped, new KeyBinding(purpose, recordId)));
+
+        AssertNoSecrets(error.ToString(), key);
+    }
+
+    [Fact]
+    public async Task WrapAsync_WrapsTheBindingWithTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+        var plain = server.Decrypt(name, wrapped.Ciphertext);
+
+        Assert.Equal(WrappedKey.BoundFormat, wrapped.Format);
+        // [format 2][purpose 1 = KEK][id length][id][key]
+        Assert.Equal([2, 1, 24, .. "kek_aaaaaaaaaaaaaaaaaaaa"u8.ToArray(), .. key], plain);
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_LegacyBareKeyWrap_ReturnsTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var legacy = new WrappedKey(KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), server.Encrypt(name, key), WrappedKey.LegacyFormat);
+
+        Assert.Equal(key, await wrapper.UnwrapAsync(legacy, Kek));
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_BoundWrapRelabelledAsLegacy_DoesNotYieldTheKey()
+    {
+        var name = server.CreateKey();
+        var wrapper = CreateWrapper(name);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
+
+        // The legacy path returns what was wrapped, binding included: never the bare key (and the ring refuses legacy wraps once upgraded).
+        var unwrapped = await wrapper.UnwrapAsync(wrapped with { Format = WrappedKey.LegacyFormat }, new KeyBinding(KeyPurpose.AuditHmac, "auk_aaaaaaaaaaaaaaaaaaaa"));
+
+        Assert.NotEqual(32, unwrapped.Length);
     }
 
     [Fact]
@@ -34,8 +92,8 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var version = server.CurrentVersion(name);
         var wrapper = CreateWrapper(name);
 
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
-        await wrapper.UnwrapAsync(wrapped);
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
+        await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(KeyVaultContractServer.Kid(name, version), wrapped.RootKeyId);
         var sent = server.RequestsFor(name).Where(r => r.Status == 200).ToList();
@@ -50,10 +108,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         server.RotateKey(name);
-        var unwrapped = await wrapper.UnwrapAsync(wrapped);
+        var unwrapped = await wrapper.UnwrapAsync(wrapped, Kek);
 
         Assert.Equal(key, unwrapped);
     }
@@ -63,15 +121,15 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     {
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
-        var before = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var before = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
 
         var newVersion = server.RotateKey(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var after = await wrapper.WrapAsync(key);
+        var after = await wrapper.WrapAsync(key, Kek);
 
         Assert.Equal(KeyVaultContractServer.Kid(name, newVersion), after.RootKeyId);
         Assert.NotEqual(before.RootKeyId, after.RootKeyId);
-        Assert.Equal(key, await wrapper.UnwrapAsync(after));
+        Assert.Equal(key, await wrapper.UnwrapAsync(after, Kek));
     }
 
     [Fact]
@@ -83,12 +141,12 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         server.ThrottleNext(name, 2);
 
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         var wraps = server.RequestsFor(name).Where(r => r.Path.EndsWith("/wrapkey", StringComparison.Ordinal)).ToList();
         Assert.Equal([429, 429, 200], wraps.Select(r => r.Status));
         Assert.All(wraps, r => Assert.True(r.BodyLength > 0, "a retry must resend the body"));
-        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped));
+        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped, Kek));
     }
 
     [Fact]
@@ -98,7 +156,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         server.ThrottleNext(name, 10);
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Equal(429, error.Status);
         Assert.Equal("Throttled", error.ErrorCode);
@@ -121,7 +179,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name);
         server.RespondMalformedNext(name, body.Replace("{kid}", KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), StringComparison.Ordinal));
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32)));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek));
 
         Assert.Equal(KeyVaultRootKeyWrapper.MalformedResponseCode, error.ErrorCode);
         Assert.Contains("malformed", error.Message, StringComparison.Ordinal);
@@ -133,10 +191,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
     {
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
         server.RespondMalformedNext(name, $$"""{"kid":"{{wrapped.RootKeyId}}"}""");
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped, Kek));
 
         Assert.Equal(KeyVaultRootKeyWrapper.MalformedResponseCode, error.ErrorCode);
         Assert.Contains("'value' is missing", error.Message, StringComparison.Ordinal);
@@ -148,7 +206,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper("missing-key");
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key, Kek));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("KeyNotFound", error.ErrorCode);
@@ -163,7 +221,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper("missing-key", logger: logger);
         var key = RandomNumberGenerator.GetBytes(32);
 
-        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key));
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.WrapAsync(key, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1101, LogLevel.Warning), (entry.EventId, entry.Level));
@@ -179,10 +237,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var logger = new RecordingLogger<KeyVaultRootKeyWrapper>();
         var wrapper = CreateWrapper(name, logger: logger);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
         server.RespondMalformedNext(name, $$"""{"kid":"{{wrapped.RootKeyId}}","value":"{{Base64Url.EncodeToString(key)}}*"}""");
 
-        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped));
+        await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(wrapped, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1103, LogLevel.Warning), (entry.EventId, entry.Level));
@@ -196,10 +254,10 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var name = server.CreateKey();
         var wrapper = CreateWrapper(name);
         var key = RandomNumberGenerator.GetBytes(32);
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
         var unknown = wrapped with { RootKeyId = KeyVaultContractServer.Kid(name, "00000000000000000000000000000000") };
 
-        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(unknown));
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => wrapper.UnwrapAsync(unknown, Kek));
 
         Assert.Equal(404, error.Status);
         Assert.Equal("KeyNotFound", error.ErrorCode);
@@ -232,7 +290,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
             RandomNumberGenerator.GetBytes(256));
         var before = server.Requests.Count;
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign, Kek));
 
         Assert.Contains("no request was sent", error.Message, StringComparison.Ordinal);
         Assert.Empty(dialed);
@@ -248,7 +306,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         var wrapper = CreateWrapper(name, logger: logger);
         var foreign = new WrappedKey($"https://attacker.example/keys/{name}/{server.CurrentVersion(name)}", RandomNumberGenerator.GetBytes(256));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => wrapper.UnwrapAsync(foreign, Kek));
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((1104, LogLevel.Error), (entry.EventId, entry.Level));
@@ -266,7 +324,7 @@ public sealed class KeyVaultRootKeyWrapperTests(KeyVaultContractServer server) :
         Assert.Equal(KeyVaultContractServer.Kid(name, server.CurrentVersion(name)), current);
         var sent = server.RequestsFor(name).Where(r => r.Status == 200).ToList();
         Assert.Equal([("GET", $"/keys/{name}")], sent.Select(r => (r.Method, r.Path)));
-        Assert.Equal(current, (await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32))).RootKeyId);
+        Assert.Equal(current, (await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek)).RootKeyId);
     }
 
     [Fact]

@@ -130,9 +130,77 @@ public sealed class EnvelopeCipherTests : IDisposable
         Assert.Equal(original.Payload.ToArray(), rewrapped.Payload.ToArray());
     }
 
+    [Fact]
+    public void Seal_WritesFormat2()
+    {
+        var sealedSecret = EnvelopeCipher.Seal(_plaintext, Context, _kek);
+
+        Assert.Equal((byte)2, sealedSecret.Bytes[0]);
+        Assert.Equal((byte)2, sealedSecret.Format);
+    }
+
+    [Fact]
+    public void Open_FormatByteDowngradedToLegacy_FailsAuthentication()
+    {
+        // A storage writer relabels a value as the foundation's format 1, whose associated data did not cover the header.
+        var bytes = EnvelopeCipher.Seal(_plaintext, Context, _kek).Bytes;
+        bytes[0] = 1;
+
+        Assert.Throws<SecretIntegrityException>(() => EnvelopeCipher.Open(SealedSecret.Parse(bytes), Context, _kek));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Open_LegacyValueWithAlteredHeader_Fails(int index)
+    {
+        var bytes = LegacySeal(_plaintext, Context, _kek);
+        bytes[index] = (byte)(index == 0 ? 2 : 9);
+
+        Assert.Throws<SecretIntegrityException>(() => EnvelopeCipher.Open(SealedSecret.Parse(bytes), Context, _kek));
+    }
+
+    [Fact]
+    public void Open_LegacyFormat1Value_StillOpens_AndRewrapKeepsItsFormat()
+    {
+        var legacy = SealedSecret.Parse(LegacySeal(_plaintext, Context, _kek));
+        using var next = KeyEncryptionKey.Generate("kek_next");
+
+        var opened = EnvelopeCipher.Open(legacy, Context, _kek);
+        var rewrapped = EnvelopeCipher.Rewrap(legacy, Context, _kek, next);
+
+        Assert.Equal(_plaintext, opened);
+        Assert.Equal((byte)1, rewrapped.Format);
+        Assert.Equal(_plaintext, EnvelopeCipher.Open(rewrapped, Context, next));
+    }
+
+    /// <summary>A value in the foundation's format 1, built from its documented layout: the header is not in the associated data.</summary>
+    private static byte[] LegacySeal(byte[] plaintext, SealContext context, KeyEncryptionKey kek)
+    {
+        var kekId = Encoding.ASCII.GetBytes(kek.Id);
+        var contextData = context.ToAssociatedData();
+        var dekData = "ih/dek/v1"u8.ToArray().Concat(new byte[] { 0, (byte)kekId.Length }).Concat(kekId).Concat(contextData).ToArray();
+        var dek = RandomNumberGenerator.GetBytes(32);
+        var wrappedDek = new byte[12 + 32 + 16];
+        RandomNumberGenerator.Fill(wrappedDek.AsSpan(0, 12));
+        using (var aes = new AesGcm(kek.Key, 16))
+        {
+            aes.Encrypt(wrappedDek.AsSpan(0, 12), dek, wrappedDek.AsSpan(12, 32), wrappedDek.AsSpan(44, 16), dekData);
+        }
+
+        var payload = new byte[12 + 16 + plaintext.Length];
+        RandomNumberGenerator.Fill(payload.AsSpan(0, 12));
+        using (var aes = new AesGcm(dek, 16))
+        {
+            aes.Encrypt(payload.AsSpan(0, 12), plaintext, payload.AsSpan(28), payload.AsSpan(12, 16), contextData);
+        }
+
+        return new byte[] { 1, 1, (byte)kekId.Length }.Concat(kekId).Concat(wrappedDek).Concat(payload).ToArray();
+    }
+
     [Theory]
     [InlineData(new byte[0])]
-    [InlineData(new byte[] { 2, 1, 1, (byte)'k' })]
+    [InlineData(new byte[] { 3, 1, 1, (byte)'k' })]
     [InlineData(new byte[] { 1, 9, 1, (byte)'k' })]
     [InlineData(new byte[] { 1, 1, 8, (byte)'k', (byte)'e', (byte)'k' })]
     public void Parse_NotASealedValue_FailsWithIntegrityError(byte[] bytes)

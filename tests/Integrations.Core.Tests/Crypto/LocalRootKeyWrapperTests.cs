@@ -17,6 +17,8 @@ public sealed class LocalRootKeyWrapperTests
         return new LocalRootKeyWrapper(Options.Create(options));
     }
 
+    private static readonly KeyBinding Kek = new(KeyPurpose.DataKeyEncryption, "kek_aaaaaaaaaaaaaaaaaaaa");
+
     private static string NewRoot() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     [Fact]
@@ -25,10 +27,10 @@ public sealed class LocalRootKeyWrapperTests
         using var wrapper = Wrapper(NewRoot());
         var key = RandomNumberGenerator.GetBytes(32);
 
-        var wrapped = await wrapper.WrapAsync(key);
+        var wrapped = await wrapper.WrapAsync(key, Kek);
 
         Assert.StartsWith("local:", wrapped.RootKeyId, StringComparison.Ordinal);
-        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped));
+        Assert.Equal(key, await wrapper.UnwrapAsync(wrapped, Kek));
     }
 
     [Fact]
@@ -36,12 +38,12 @@ public sealed class LocalRootKeyWrapperTests
     {
         var oldRoot = NewRoot();
         using var before = Wrapper(oldRoot);
-        var wrapped = await before.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var wrapped = await before.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
         using var withPrevious = Wrapper(NewRoot(), oldRoot);
         using var without = Wrapper(NewRoot());
 
-        Assert.Equal(32, (await withPrevious.UnwrapAsync(wrapped)).Length);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => without.UnwrapAsync(wrapped));
+        Assert.Equal(32, (await withPrevious.UnwrapAsync(wrapped, Kek)).Length);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => without.UnwrapAsync(wrapped, Kek));
         Assert.Contains("KeyWrapping:PreviousRootKeys", error.Message, StringComparison.Ordinal);
     }
 
@@ -54,7 +56,7 @@ public sealed class LocalRootKeyWrapperTests
 
         var current = await wrapper.GetCurrentKeyIdAsync();
 
-        Assert.Equal((await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32))).RootKeyId, current);
+        Assert.Equal((await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek)).RootKeyId, current);
         Assert.NotEqual(await before.GetCurrentKeyIdAsync(), current);
     }
 
@@ -62,10 +64,31 @@ public sealed class LocalRootKeyWrapperTests
     public async Task Unwrap_Tampered_FailsWithIntegrityError()
     {
         using var wrapper = Wrapper(NewRoot());
-        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32));
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
         wrapped.Ciphertext[20] ^= 1;
 
-        await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped));
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped, Kek));
+    }
+
+    [Theory]
+    [InlineData(KeyPurpose.DataKeyEncryption, "kek_bbbbbbbbbbbbbbbbbbbb")] // KEK A's wrap in KEK B's record
+    [InlineData(KeyPurpose.AuditHmac, "kek_aaaaaaaaaaaaaaaaaaaa")] // same id, another purpose
+    [InlineData(KeyPurpose.AuthorityMac, "ahk_aaaaaaaaaaaaaaaaaaaa")]
+    public async Task Unwrap_WithAnotherBinding_FailsWithIntegrityError(KeyPurpose purpose, string recordId)
+    {
+        using var wrapper = Wrapper(NewRoot());
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
+
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped, new KeyBinding(purpose, recordId)));
+    }
+
+    [Fact]
+    public async Task Unwrap_BoundWrapRelabelledAsLegacy_FailsWithIntegrityError()
+    {
+        using var wrapper = Wrapper(NewRoot());
+        var wrapped = await wrapper.WrapAsync(RandomNumberGenerator.GetBytes(32), Kek);
+
+        await Assert.ThrowsAsync<SecretIntegrityException>(() => wrapper.UnwrapAsync(wrapped with { Format = WrappedKey.LegacyFormat }, Kek));
     }
 
     [Theory]

@@ -1,0 +1,126 @@
+using System.Globalization;
+using Integrations.Core.Audit;
+using Integrations.Core.Crypto;
+using Integrations.Core.Identity;
+using Integrations.Core.Tenancy;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Core.Integrity;
+
+/// <summary>
+/// Authenticates the rows that grant authority, so that write access to the storage account cannot mint or widen access:
+/// API keys are found by a keyed lookup hash, and every API-key row and project → organization row carries a MAC under
+/// the ring's authority key over its authority fields. Stores sign what they write and verify what they read; a row that
+/// fails is refused (as if it did not exist), logged at Error and audited as <see cref="AuditActions.IntegrityViolation"/>.
+/// </summary>
+/// <remarks>
+/// Rows written before this (the foundation's format, no MAC) are refused too: they are brought over once by
+/// <c>ihub upgrade</c>, never on read, because a storage writer can write a row "in the old format" as easily as a new one.
+/// </remarks>
+public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<AuthorityRows> logger)
+{
+    /// <summary>The format of a MAC'd authority row (the <c>Format</c> column). Rows without one are the foundation's.</summary>
+    public const int RowFormat = 2;
+
+    /// <summary>The MAC domain of an API-key row.</summary>
+    public const string ApiKeyKind = "apikey/v1";
+
+    /// <summary>The MAC domain of a project → organization row.</summary>
+    public const string ProjectKind = "project/v1";
+
+    private const int MaxReportedIdLength = 100;
+
+    /// <summary>The lookup hash of an API key from its SHA-256 digest (<see cref="ApiKeyToken.Digest"/>).</summary>
+    public async ValueTask<string> LookupHashAsync(byte[] sha256Digest, CancellationToken cancellationToken = default) =>
+        (await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false)).LookupHash(sha256Digest);
+
+    /// <summary><paramref name="key"/> with its MAC set.</summary>
+    public async ValueTask<ApiKey> SignAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return key with { Mac = authority.RowMac(ApiKeyKind, Fields(key)) };
+    }
+
+    /// <summary>True when the key's MAC covers its authority fields as they are.</summary>
+    public async ValueTask<bool> VerifyAsync(ApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(ApiKeyKind, Fields(key), key.Mac);
+    }
+
+    /// <summary><paramref name="project"/> with its MAC set.</summary>
+    public async ValueTask<Project> SignAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return project with { Mac = authority.RowMac(ProjectKind, Fields(project)) };
+    }
+
+    /// <summary>True when the project's MAC binds it to its organization.</summary>
+    public async ValueTask<bool> VerifyAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(ProjectKind, Fields(project), project.Mac);
+    }
+
+    /// <summary>
+    /// Records a refused row: an Error log event (id 1201) and a platform audit record. The row's own organization is not
+    /// trusted (it may be what was forged), so the record goes to the platform log. Throws
+    /// <see cref="AuditUnavailableException"/> when the record cannot be written: the request then fails closed.
+    /// </summary>
+    /// <param name="rowKind">What was refused (<see cref="ApiKeyKind"/>, <see cref="ProjectKind"/>).</param>
+    /// <param name="rowId">The row's id as stored (shortened; it is attacker-controlled text).</param>
+    /// <param name="reason">Why: a MAC that does not match, no MAC (a row in the foundation's format), keys out of place.</param>
+    /// <param name="status">The HTTP status the request gets, as for an unknown object (401 for a key, 404 for a project).</param>
+    public async Task ReportAsync(string rowKind, string? rowId, string reason, int status, CancellationToken cancellationToken = default)
+    {
+        var shown = rowId is null ? "?" : rowId.Length > MaxReportedIdLength ? rowId[..MaxReportedIdLength] : rowId;
+        Log.RowRefused(logger, rowKind, shown, reason);
+        await audit.WriteAsync(
+            new AuditEvent(AuditPartition.Platform, null, AuditActions.IntegrityViolation, AuditOutcomes.Denied, status, "System", "integrity",
+                Target: $"{rowKind}/{shown}"),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The authority fields of an API key, in MAC order. A new field that grants or limits authority is appended here (and
+    /// the kind's version raised if old MACs must stop verifying). <c>ParentKeyId</c> (keys created by keys) goes last.
+    /// </summary>
+    public static IReadOnlyList<string?> Fields(ApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return
+        [
+            key.Id,
+            key.OrganizationId,
+            string.Join(' ', key.Scopes),
+            Time(key.ExpiresAt),
+            Time(key.RevokedAt),
+            key.Hash,
+            key.CreatedBy,
+            Time(key.CreatedAt),
+            key.ParentKeyId, // Who created it: cascade revocation follows it, so it must not be re-parented.
+        ];
+    }
+
+    /// <summary>The authority fields of a project: its id and the organization it belongs to.</summary>
+    public static IReadOnlyList<string?> Fields(Project project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        return [project.Id, project.OrganizationId];
+    }
+
+    // Milliseconds since the epoch: the precision Table Storage round-trips on every emulator and service.
+    private static string? Time(DateTimeOffset? value) =>
+        value?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    // Event ids 1201-1299 are authority integrity's.
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Error, Message = "Integrity violation: {RowKind} row {RowId} refused ({Reason}).")]
+        public static partial void RowRefused(ILogger logger, string rowKind, string rowId, string reason);
+    }
+}
