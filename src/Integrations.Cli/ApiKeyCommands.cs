@@ -62,7 +62,7 @@ internal static class ApiKeyCommands
         await CliAudit.SucceededAsync(services, organizationId, AuditActions.ApiKeyCreate, 201, $"apikey/{key.Id}", cancellationToken).ConfigureAwait(false);
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Key id"), new Text(key.Id));
-        grid.AddRow(new Text("Name"), new Text(key.Name));
+        grid.AddRow(new Text("Name"), new Text(CliFormat.Text(key.Name)));
         grid.AddRow(new Text("Scopes"), new Text(string.Join(' ', key.Scopes)));
         grid.AddRow(new Text("Expires"), new Text(key.ExpiresAt is null ? "never" : CliFormat.Time(key.ExpiresAt)));
         grid.AddRow(new Text("API key"), new Text(token, new Style(decoration: Decoration.Bold)));
@@ -84,7 +84,7 @@ internal static class ApiKeyCommands
         foreach (var key in keys.OrderBy(k => k.CreatedAt))
         {
             var status = key.RevokedAt is not null ? "revoked" : key.IsUsableAt(now) ? "active" : "expired";
-            table.AddRow(key.Id, Markup.Escape(key.Name), Markup.Escape(key.Hint), string.Join(' ', key.Scopes), CliFormat.Time(key.CreatedAt),
+            table.AddRow(key.Id, CliFormat.Markup(key.Name), CliFormat.Markup(key.Hint), string.Join(' ', key.Scopes), CliFormat.Time(key.CreatedAt),
                 key.ExpiresAt is null ? "never" : CliFormat.Time(key.ExpiresAt), status);
         }
 

@@ -46,6 +46,7 @@ public sealed class StartupValidationTests
         var settings = new HubTestSettings((await AzuriteInstance.Shared).ConnectionString).Build();
         settings["Audit:SealSchedule"] = "0 */5 * * * *";
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
+        settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
         settings[key] = value;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

@@ -19,6 +19,7 @@ internal static class ServerComposition
             ["Hub:AdminKey"] = new string('a', 40),
             ["Audit:SealSchedule"] = "0 */5 * * * *",
             ["Audit:CleanupSchedule"] = "0 30 3 * * *",
+            ["Vault:PurgeSchedule"] = "0 45 3 * * *",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

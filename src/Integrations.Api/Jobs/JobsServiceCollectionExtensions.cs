@@ -15,6 +15,7 @@ public static class JobsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<SealAuditLogJob>();
         services.TryAddSingleton<CleanupAuditLogJob>();
+        services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<QueueJobRunner>();
         services.AddOptionsWithValidateOnStart<QueueJobHandlerCheck>()

@@ -7,5 +7,7 @@ public static class ScheduledJobs
 
     public static ScheduledJob AuditCleanup { get; } = new("CleanupAuditLog", "Audit:CleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup];
+    public static ScheduledJob SecretRetentionPurge { get; } = new("PurgeDeletedSecrets", "Vault:PurgeSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, SecretRetentionPurge];
 }

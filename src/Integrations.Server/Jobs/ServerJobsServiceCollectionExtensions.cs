@@ -17,6 +17,7 @@ public static class ServerJobsServiceCollectionExtensions
 
         AddCron<SealAuditLogJob>(services, ScheduledJobs.AuditSeal, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupAuditLogJob>(services, ScheduledJobs.AuditCleanup, (job, ct) => job.RunAsync(ct));
+        AddCron<PurgeDeletedSecretsJob>(services, ScheduledJobs.SecretRetentionPurge, (job, ct) => job.RunAsync(ct));
         foreach (var job in QueueJobs.All)
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueJobService>(sp, job));
