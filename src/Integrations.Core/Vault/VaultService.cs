@@ -283,8 +283,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     private async Task<Result<SecretRecord>> PurgeAsync(
         SecretLocation location, string actor, Func<SecretRecord, DateTimeOffset, HubError?> check, CancellationToken cancellationToken)
     {
-        var purging = await ChangeAsync(location, actor, (s, now) => s.Purging ? null : check(s, now), static (s, _) => s with { Purging = true }, cancellationToken)
-            .ConfigureAwait(false);
+        // An interrupted purge (already marked) passes the same check again: it is still deleted.
+        var purging = await ChangeAsync(location, actor, check, static (s, _) => s with { Purging = true }, cancellationToken).ConfigureAwait(false);
         if (!purging.IsSuccess)
         {
             return purging;
