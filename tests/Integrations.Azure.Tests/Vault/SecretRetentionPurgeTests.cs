@@ -90,6 +90,28 @@ public sealed class SecretRetentionPurgeTests
         Assert.True((await vault.RestoreAsync(recent, "test")).IsSuccess);
     }
 
+    [Fact]
+    public async Task Purge_LiveSecretMarkedPurgingInStorage_IsRefusedAndKeepsTheSecret()
+    {
+        // Someone with table access marks a live secret as being purged, hoping a purge skips its checks.
+        var time = new FakeTimeProvider(Start);
+        await using var hub = await StartAsync(time);
+        var (org, project) = await hub.CreateProjectAsync("Acme");
+        var vault = hub.Get<VaultService>();
+        var live = await CreateAsync(hub, org, project, "live", versions: 2);
+        var table = new TableClient(hub.ConnectionString, hub.Prefix + "secrets");
+        await table.UpdateEntityAsync(new TableEntity($"{org}_{project}", "S:live") { ["Purging"] = true }, global::Azure.ETag.All, TableUpdateMode.Merge);
+        time.Advance(TimeSpan.FromDays(365));
+
+        var expired = await vault.PurgeExpiredAsync(live, SecretRetentionPurge.Actor);
+        var purge = await vault.PurgeAsync(live, "test");
+        var run = await hub.Get<SecretRetentionPurge>().RunAsync();
+
+        Assert.Equal((ErrorKind.Conflict, ErrorKind.Conflict, 0), (expired.Error?.Kind, purge.Error?.Kind, run));
+        Assert.Equal("v2", (await vault.RevealAsync(live, null)).Value?.Value);
+        Assert.Equal(4, (await RowsAsync(hub, org, project, "live")).Count);
+    }
+
     private static Task<HubServices> StartAsync(FakeTimeProvider time, int batchSize = 500) =>
         HubServices.StartAsync(
             settings: new Dictionary<string, string?> { ["Vault:SoftDeleteRetention"] = "30.00:00:00", ["Vault:PurgeBatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) },
