@@ -79,7 +79,7 @@ internal static class ApiKeyCommands
         var (key, token) = issued.Value;
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Key id"), new Text(key.Id));
-        grid.AddRow(new Text("Name"), new Text(key.Name));
+        grid.AddRow(new Text("Name"), new Text(CliFormat.Text(key.Name)));
         grid.AddRow(new Text("Scopes"), new Text(string.Join(' ', key.Scopes)));
         grid.AddRow(new Text("Expires"), new Text(key.ExpiresAt is null ? "never" : CliFormat.Time(key.ExpiresAt)));
         grid.AddRow(new Text("API key"), new Text(token, new Style(decoration: Decoration.Bold)));
@@ -101,7 +101,7 @@ internal static class ApiKeyCommands
         foreach (var key in keys.OrderBy(k => k.CreatedAt))
         {
             var status = key.RevokedAt is not null ? "revoked" : key.IsUsableAt(now) ? "active" : "expired";
-            table.AddRow(key.Id, Markup.Escape(key.Name), Markup.Escape(key.Hint), string.Join(' ', key.Scopes), CliFormat.Time(key.CreatedAt),
+            table.AddRow(key.Id, CliFormat.Markup(key.Name), CliFormat.Markup(key.Hint), string.Join(' ', key.Scopes), CliFormat.Time(key.CreatedAt),
                 key.ExpiresAt is null ? "never" : CliFormat.Time(key.ExpiresAt), status);
         }
 

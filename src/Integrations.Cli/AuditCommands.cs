@@ -47,7 +47,7 @@ internal static class AuditCommands
         var table = new Table().AddColumn("Partition").AddColumn("First record that does not match").AddColumn("Problem");
         foreach (var finding in result.Findings)
         {
-            table.AddRow(new Text(finding.Partition), new Text(finding.RecordId ?? "-"), new Text(finding.Problem));
+            table.AddRow(new Text(CliFormat.Text(finding.Partition)), new Text(CliFormat.Text(finding.RecordId ?? "-")), new Text(CliFormat.Text(finding.Problem)));
         }
 
         cli.Output.Write(table);

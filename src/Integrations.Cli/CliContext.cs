@@ -62,7 +62,7 @@ internal sealed class CliContext(IConfiguration? settings, IAnsiConsole output, 
         return hubError.Kind == ErrorKind.Invalid ? ExitCodes.Configuration : ExitCodes.Failure;
     }
 
-    public void Error(string message) => error.MarkupLine("[red]Error:[/] " + Markup.Escape(message));
+    public void Error(string message) => error.MarkupLine("[red]Error:[/] " + CliFormat.Markup(message));
 
     private static string FirstLine(string message)
     {

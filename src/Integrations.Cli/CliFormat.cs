@@ -1,4 +1,5 @@
 using System.Globalization;
+using Integrations.Core.Common;
 
 namespace Integrations.Cli;
 
@@ -13,4 +14,14 @@ internal static class CliFormat
         ((long)duration.TotalHours).ToString("00", CultureInfo.InvariantCulture) + duration.ToString(@"\:mm\:ss", CultureInfo.InvariantCulture);
 
     public static string Count(long count) => count.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Text that came from storage or a caller (names, targets), for a plain <c>Text</c> cell: characters that do not
+    /// print (controls, bidi overrides, zero-width) shown as <c>\u{XXXX}</c>, so an operator sees what is stored and
+    /// no name can rearrange or hide the rest of a line.
+    /// </summary>
+    public static string Text(string? text) => PrintableText.Escape(text);
+
+    /// <summary><see cref="Text"/>, escaped again for Spectre markup.</summary>
+    public static string Markup(string? text) => Spectre.Console.Markup.Escape(PrintableText.Escape(text));
 }

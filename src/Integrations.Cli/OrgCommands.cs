@@ -34,7 +34,7 @@ internal static class OrgCommands
 
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow(new Text("Organization"), new Text(organization.Id));
-        grid.AddRow(new Text("Name"), new Text(organization.Name));
+        grid.AddRow(new Text("Name"), new Text(CliFormat.Text(organization.Name)));
         grid.AddRow(new Text("Owner key id"), new Text(ownerKey.Key.Id));
         grid.AddRow(new Text("Owner API key"), new Text(ownerKey.Token, new Style(decoration: Decoration.Bold)));
         cli.Output.Write(grid);

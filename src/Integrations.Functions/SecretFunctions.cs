@@ -58,4 +58,45 @@ public sealed class SecretFunctions(RequestPipeline pipeline)
     public Task<IResult> PurgeSecret(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/projects/{projectId}/secrets/{name}/purge")] HttpRequest request, string projectId, string name, FunctionContext function) =>
         pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, name);
+
+    [Function("PatchSecret")]
+    public Task<IResult> PatchSecret(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/projects/{projectId}/secrets/{name}")] HttpRequest request, string projectId, string name, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, name);
+
+    [Function("GetSecretById")]
+    public Task<IResult> GetSecretById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}")] HttpRequest request, string projectId, string secretId,
+        FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
+
+    [Function("SecretExistsById")]
+    public Task<IResult> SecretExistsById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "head", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}")] HttpRequest request, string projectId, string secretId,
+        FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
+
+    [Function("UpdateSecretById")]
+    public Task<IResult> UpdateSecretById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}")] HttpRequest request, string projectId, string secretId,
+        FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
+
+    [Function("PatchSecretById")]
+    public Task<IResult> PatchSecretById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}")] HttpRequest request, string projectId, string secretId,
+        FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
+
+    [Function("DeleteSecretById")]
+    public Task<IResult> DeleteSecretById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}")] HttpRequest request, string projectId, string secretId,
+        FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
+
+    [Function("RevealSecretById")]
+    public Task<IResult> RevealSecretById(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/projects/{projectId}/secrets/by-id/{secretId}/reveal")] HttpRequest request, string projectId,
+        string secretId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), projectId, secretId);
 }

@@ -52,6 +52,8 @@ public sealed class StartupValidationTests
         settings["Audit:SealSchedule"] = "0 */5 * * * *";
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
         settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
+        settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
+        settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings[key] = value;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

@@ -21,6 +21,7 @@ internal static class ServerComposition
             ["Audit:CleanupSchedule"] = "0 30 3 * * *",
             ["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *",
             ["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *",
+            ["Vault:PurgeSchedule"] = "0 45 3 * * *",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -21,6 +21,7 @@ public static class ApiProblems
     public const string Integrity = "integrity";
     public const string NoRoute = "no-route";
     public const string MalformedJson = "malformed-json";
+    public const string InvalidEncoding = "invalid-encoding";
     public const string MissingBody = "missing-body";
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string BodyTooLarge = "body-too-large";

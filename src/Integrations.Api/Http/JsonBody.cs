@@ -4,14 +4,30 @@ using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Api.Http;
 
-/// <summary>Reads a JSON request body with a size limit; malformed input becomes a 400 naming the field, never a 500.</summary>
+/// <summary>
+/// Reads a JSON request body with a size limit; malformed input becomes a 400 naming the field, never a 500. The whole
+/// body must be UTF-8 (RFC 8259 §8.1): System.Text.Json skips the members a contract does not read without decoding
+/// them, so a body is validated before it is parsed, not field by field.
+/// </summary>
 public static class JsonBody
 {
     /// <summary>Large enough for a 48 KiB value even when every character is JSON-escaped.</summary>
     public const int MaxBytes = 512 * 1024;
 
-    public static async Task<Result<T>> ReadAsync<T>(HttpRequest request, bool optional = false)
-        where T : class
+    public static Task<Result<T>> ReadAsync<T>(HttpRequest request, bool optional = false)
+        where T : class =>
+        ReadAsync(request, optional, static body => JsonSerializer.Deserialize<T>(body.Span, ApiJson.Options)
+            ?? (Result<T>)HubError.Invalid(ApiProblems.MalformedJson, "The body must be a JSON object."), Empty<T>);
+
+    /// <summary>The body as a JSON element (a copy that outlives the request buffer), for bodies read member by member (PATCH).</summary>
+    public static Task<Result<JsonElement>> ReadElementAsync(HttpRequest request) =>
+        ReadAsync(request, false, static body =>
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            return Result.Success(document.RootElement.Clone());
+        }, static () => default(JsonElement));
+
+    private static async Task<Result<T>> ReadAsync<T>(HttpRequest request, bool optional, Func<ReadOnlyMemory<byte>, Result<T>> parse, Func<Result<T>> empty)
     {
         if (request.ContentLength > MaxBytes)
         {
@@ -20,7 +36,7 @@ public static class JsonBody
 
         if (request.ContentLength is null or 0 && optional && request.Headers.TransferEncoding.Count == 0)
         {
-            return Empty<T>();
+            return empty();
         }
 
         if (!request.HasJsonContentType())
@@ -43,13 +59,18 @@ public static class JsonBody
 
         if (buffer.Length == 0)
         {
-            return optional ? Empty<T>() : HubError.Invalid(ApiProblems.MissingBody, "The request needs a JSON body.");
+            return optional ? empty() : HubError.Invalid(ApiProblems.MissingBody, "The request needs a JSON body.");
         }
 
         try
         {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
-                ?? (Result<T>)HubError.Invalid(ApiProblems.MalformedJson, "The body must be a JSON object.");
+            var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            {
+                return HubError.Invalid(ApiProblems.InvalidEncoding, "The body is not valid UTF-8.");
+            }
+
+            return parse(body);
         }
         catch (JsonException ex)
         {

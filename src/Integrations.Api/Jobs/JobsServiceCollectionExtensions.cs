@@ -17,6 +17,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<SealAuditLogJob>();
         services.TryAddSingleton<CleanupAuditLogJob>();
         services.TryAddSingleton<CleanupApiKeysJob>();
+        services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()

@@ -12,5 +12,7 @@ public static class ScheduledJobs
 
     public static ScheduledJob ApiKeyCleanup { get; } = new("CleanupApiKeys", "Hub:ApiKeyCleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup];
+    public static ScheduledJob SecretRetentionPurge { get; } = new("PurgeDeletedSecrets", "Vault:PurgeSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge];
 }

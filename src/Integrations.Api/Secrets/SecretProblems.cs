@@ -4,4 +4,5 @@ namespace Integrations.Api.Secrets;
 public static class SecretProblems
 {
     public const string InvalidIfMatch = "invalid-if-match";
+    public const string InvalidPatch = "invalid-patch";
 }

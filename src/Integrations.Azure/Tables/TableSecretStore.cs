@@ -12,26 +12,70 @@ namespace Integrations.Azure.Tables;
 /// Secrets in one table. PartitionKey = <c>{org}_{project}</c>: a project's secrets are one partition, so a
 /// version and its secret are written in one entity-group transaction, and no query crosses tenants.
 /// RowKey <c>S:{name}</c> is the secret (metadata plus the latest sealed value: a reveal is one point read);
-/// <c>V:{name}:{version:D10}</c> is each version. Names use only [A-Za-z0-9._-], all below '~' and ':' → ';',
-/// which gives the prefix-scan bounds.
+/// <c>V:{name}:{version:D10}</c> is each version (numbered without gaps, so a page of versions is one range read);
+/// <c>I:{secret id}</c> names the secret with that id (the by-id routes: one point read, then the secret's own row,
+/// whose id is checked). Names use only [A-Za-z0-9._-], all below '~' and ':' → ';', which gives the prefix-scan
+/// bounds. The retention purge finds deleted secrets with one query across partitions (<c>S:</c> rows by DeletedAt).
 /// </summary>
 public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedValueSource
 {
+    /// <summary>What a metadata read returns: everything but the sealed value.</summary>
     private static readonly string[] MetadataColumns =
-        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
+        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "Metadata", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
+
+    /// <summary>What a list returns and filters on: no value, no metadata map (up to 32 KiB a row).</summary>
+    private static readonly string[] ListColumns =
+        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
+
+    private static readonly string[] KeyColumns = ["PartitionKey", "RowKey"];
 
     private static readonly string[] VersionColumns = ["Version", "CreatedBy", "CreatedAt"];
+
+    /// <summary>
+    /// Metadata is stored as one string: key U+001F value, entries separated by U+001E. Keys and values are printable
+    /// (<see cref="SecretRules.ValidateMetadata"/>), so neither separator can occur in them; unlike JSON, nothing is
+    /// escaped, so 32 entries of 64 + 512 characters always fit one property (64 KiB).
+    /// </summary>
+    private const char KeyValueSeparator = '\u001F';
+
+    private const char EntrySeparator = '\u001E';
 
     private static readonly int OrganizationIdLength = Ids.New("org").Length;
 
     private TableClient Table => tables.Secrets;
 
-    public Task<WriteOutcome> TryCreateAsync(SecretRecord secret, SecretVersionRecord firstVersion, CancellationToken cancellationToken = default) =>
-        TableWrites.TryTransactionAsync(Table,
+    public Task<WriteOutcome> TryCreateAsync(SecretRecord secret, SecretVersionRecord firstVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return TableWrites.TryTransactionAsync(Table,
         [
             new(TableTransactionActionType.Add, ToEntity(secret)),
             new(TableTransactionActionType.Add, ToEntity(firstVersion, secret.SecretId)),
+            new(TableTransactionActionType.Add, IdEntity(secret.Location, secret.SecretId)),
         ], cancellationToken);
+    }
+
+    public async Task<SecretLocation?> FindByIdAsync(string organizationId, string projectId, string secretId, CancellationToken cancellationToken = default)
+    {
+        var partition = Partition(organizationId, projectId);
+        var index = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, IdKey(secretId), ["Name"], cancellationToken).ConfigureAwait(false);
+        if (index?.GetString("Name") is { } name)
+        {
+            return new SecretLocation(organizationId, projectId, name);
+        }
+
+        // Secrets created before the id rows existed: one filtered scan of the project's secret rows (keys only
+        // come back), then the id row is written so the next lookup is a point read.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"S:"} and RowKey lt {"S;"} and SecretId eq {secretId}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var location = new SecretLocation(organizationId, projectId, entity.RowKey[2..]);
+            await Table.UpsertEntityAsync(IdEntity(location, secretId), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return location;
+        }
+
+        return null;
+    }
 
     public async Task<SecretRecord?> GetAsync(SecretLocation location, bool includeValue, CancellationToken cancellationToken = default)
     {
@@ -63,24 +107,71 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         return TableWrites.TryAsync(() => Table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.ETag!), TableUpdateMode.Replace, cancellationToken));
     }
 
-    public async Task<IReadOnlyList<SecretRecord>> ListAsync(string organizationId, string projectId, string? namePrefix, CancellationToken cancellationToken = default)
+    public async Task<PagedList<SecretRecord>> ListAsync(string organizationId, string projectId, SecretQuery query, CancellationToken cancellationToken = default)
     {
-        var partition = Partition(organizationId, projectId);
-        var from = "S:" + (namePrefix ?? "");
-        var filter = $"PartitionKey eq '{TableWrites.Quote(partition)}' and RowKey ge '{TableWrites.Quote(from)}' and RowKey lt '{TableWrites.Quote(from)}~'";
-        var results = new List<SecretRecord>();
-        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: MetadataColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(query);
+        var from = "S:" + (query.NamePrefix ?? "");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(organizationId, projectId)} and RowKey ge {from} and RowKey lt {from + "~"}");
+
+        // One pass over the list columns: every match is counted for the total, only the page's are kept.
+        var page = new List<SecretRecord>(query.Page.PerPage);
+        long matched = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ListColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            results.Add(ToSecret(entity, new SecretLocation(organizationId, projectId, entity.RowKey[2..])));
+            if ((entity.GetDateTimeOffset("DeletedAt") is not null) != query.Deleted
+                || (query.Tag is not null && !SplitTags(entity.GetString("Tags")).Contains(query.Tag, StringComparer.Ordinal))
+                || (query.AuthType is not null && !string.Equals(AuthTypeOf(entity), query.AuthType, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (matched >= query.Page.Skip && page.Count < query.Page.PerPage)
+            {
+                page.Add(ToSecret(entity, new SecretLocation(organizationId, projectId, entity.RowKey[2..])));
+            }
+
+            matched++;
         }
 
-        return results;
+        return new PagedList<SecretRecord>(page, query.Page, matched);
     }
 
-    public async Task<IReadOnlyList<SecretVersionInfo>> ListVersionsAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    public async Task<int> CountAsync(string organizationId, string projectId, int atMost, CancellationToken cancellationToken = default)
     {
-        var filter = $"PartitionKey eq '{TableWrites.Quote(Partition(location))}' and RowKey gt 'V:{TableWrites.Quote(location.Name)}:' and RowKey lt 'V:{TableWrites.Quote(location.Name)};'";
-        var results = new List<SecretVersionInfo>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(organizationId, projectId)} and RowKey ge {"S:"} and RowKey lt {"S;"}");
+        var count = 0;
+        await foreach (var unused in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (++count >= atMost)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
+
+    public async IAsyncEnumerable<SecretLocation> ListDeletedAsync(DateTimeOffset deletedBefore, int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Across partitions: a scan of the table's secret rows, filtered by the service, keys only.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"S:"} and RowKey lt {"S;"} and DeletedAt lt {deletedBefore}");
+        var found = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (found++ >= max)
+            {
+                yield break;
+            }
+
+            yield return PlaceOfKeys(entity.PartitionKey, entity.RowKey);
+        }
+    }
+
+    public async Task<IReadOnlyList<SecretVersionInfo>> ListVersionsAsync(SecretLocation location, int from, int to, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition(location)} and RowKey ge {VersionKey(location.Name, from)} and RowKey le {VersionKey(location.Name, to)}");
+        var results = new List<SecretVersionInfo>(Math.Max(0, to - from + 1));
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: VersionColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             results.Add(new SecretVersionInfo(entity.GetInt32("Version")!.Value, entity.GetString("CreatedBy"), entity.GetDateTimeOffset("CreatedAt")!.Value));
@@ -102,6 +193,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         // Versions first, the secret last and only if still the purging one: an interrupted purge leaves a secret
         // marked purging (nothing can restore or update it), and running the purge again finishes the job.
         await TableWrites.DeleteAllAsync(Table, versions, cancellationToken).ConfigureAwait(false);
+        // The id row, if there is one (secrets older than id rows have none): a 404 is as good as a delete.
+        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(location), IdKey(purging.SecretId), ETag.All, cancellationToken)).ConfigureAwait(false);
         return await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(location), SecretKey(location.Name), new ETag(purging.ETag!), cancellationToken))
             .ConfigureAwait(false);
     }
@@ -146,6 +239,10 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         return TableWrites.TryAsync(() => Table.UpdateEntityAsync(entity, new ETag(row.ETag), TableUpdateMode.Merge, cancellationToken));
     }
 
+    /// <summary>Where a secret row sits, from its keys alone.</summary>
+    private static SecretLocation PlaceOfKeys(string partitionKey, string rowKey) =>
+        new(partitionKey[..OrganizationIdLength], partitionKey[(OrganizationIdLength + 1)..], rowKey[2..]);
+
     /// <summary>Where a row sits: tenant and project from its PartitionKey, name and version from its RowKey (never from its columns).</summary>
     private static (SecretLocation Location, int Version) Place(TableEntity entity)
     {
@@ -174,6 +271,32 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
 
     private static string VersionKey(string name, int version) => $"V:{name}:{version:D10}";
 
+    private static string IdKey(string secretId) => "I:" + secretId;
+
+    private static TableEntity IdEntity(SecretLocation location, string secretId) => new(Partition(location), IdKey(secretId)) { ["Name"] = location.Name };
+
+    private static string[] SplitTags(string? tags) => string.IsNullOrEmpty(tags) ? [] : tags.Split(' ');
+
+    private static string AuthTypeOf(TableEntity entity) => entity.GetString("AuthType") ?? SecretAuthTypes.Other;
+
+    private static string? EncodeMetadata(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.Count == 0 ? null : string.Join(EntrySeparator, metadata.Select(e => e.Key + KeyValueSeparator + e.Value));
+
+    private static Dictionary<string, string> DecodeMetadata(string? stored)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in string.IsNullOrEmpty(stored) ? [] : stored.Split(EntrySeparator))
+        {
+            var separator = entry.IndexOf(KeyValueSeparator, StringComparison.Ordinal);
+            if (separator > 0)
+            {
+                metadata[entry[..separator]] = entry[(separator + 1)..];
+            }
+        }
+
+        return metadata;
+    }
+
     private static TableEntity ToEntity(SecretRecord secret)
     {
         var entity = new TableEntity(Partition(secret.Location), SecretKey(secret.Location.Name))
@@ -185,6 +308,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             ["CurrentVersion"] = secret.CurrentVersion,
             ["Description"] = secret.Description,
             ["Tags"] = string.Join(' ', secret.Tags),
+            ["AuthType"] = secret.AuthType,
+            ["Metadata"] = EncodeMetadata(secret.Metadata),
             ["CreatedBy"] = secret.CreatedBy,
             ["CreatedAt"] = secret.CreatedAt,
             ["UpdatedBy"] = secret.UpdatedBy,
@@ -217,13 +342,12 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
     private static SecretRecord ToSecret(TableEntity entity, SecretLocation location)
     {
         var value = entity.GetBinary("Value");
-        var tags = entity.GetString("Tags");
         return new SecretRecord(
             location,
             entity.GetString("SecretId"),
             entity.GetInt32("CurrentVersion")!.Value,
             entity.GetString("Description"),
-            string.IsNullOrEmpty(tags) ? [] : tags.Split(' '),
+            SplitTags(entity.GetString("Tags")),
             entity.GetString("CreatedBy"),
             entity.GetDateTimeOffset("CreatedAt")!.Value,
             entity.GetString("UpdatedBy"),
@@ -231,6 +355,10 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             entity.GetDateTimeOffset("DeletedAt"),
             value is null ? null : SealedSecret.Parse(value),
             entity.ETag.ToString(),
-            entity.GetBoolean("Purging") ?? false);
+            entity.GetBoolean("Purging") ?? false)
+        {
+            AuthType = AuthTypeOf(entity),
+            Metadata = DecodeMetadata(entity.GetString("Metadata")),
+        };
     }
 }

@@ -12,6 +12,7 @@ public static class AuditActions
     public const string SecretVersions = "secret.versions";
     public const string SecretReveal = "secret.reveal";
     public const string SecretUpdate = "secret.update";
+    public const string SecretPatch = "secret.patch";
     public const string SecretDelete = "secret.delete";
     public const string SecretRestore = "secret.restore";
     public const string SecretPurge = "secret.purge";

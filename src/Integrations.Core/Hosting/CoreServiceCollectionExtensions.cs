@@ -46,6 +46,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<TenancyService>();
         services.TryAddSingleton<VaultService>();
+        services.TryAddSingleton<SecretRetentionPurge>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditChain>();
         services.TryAddSingleton<AuditRetention>();

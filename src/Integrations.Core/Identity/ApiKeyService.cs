@@ -127,9 +127,10 @@ public sealed class ApiKeyService(
         string organizationId, string? name, IReadOnlyList<string>? scopes, DateTimeOffset? expiresAt, string createdBy, ApiKey? parent, bool unbounded,
         string? keyId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || !PrintableText.IsPrintable(name))
         {
-            return HubError.Invalid(CommonErrors.InvalidName, $"name is required and at most {MaxNameLength} characters.", "name");
+            return HubError.Invalid(CommonErrors.InvalidName,
+                $"name is required, at most {MaxNameLength} characters, without control, format (bidi) or other non-printing characters.", "name");
         }
 
         if (scopes is null || scopes.Count == 0)

@@ -2,7 +2,7 @@ using Integrations.Core.Common;
 
 namespace Integrations.Core.Tenancy;
 
-/// <summary>Rules for the display names of organizations and projects.</summary>
+/// <summary>Rules for the display names of organizations, projects and API keys: printable (<see cref="PrintableText"/>), trimmed.</summary>
 public static class DisplayName
 {
     public const int MaxLength = 100;
@@ -14,9 +14,10 @@ public static class DisplayName
             return HubError.Invalid(CommonErrors.MissingField, $"{field} is required.", field);
         }
 
-        if (name.Length > MaxLength || name.Any(char.IsControl) || name.Trim().Length != name.Length)
+        if (name.Length > MaxLength || !PrintableText.IsPrintable(name) || name.Trim().Length != name.Length)
         {
-            return HubError.Invalid(CommonErrors.InvalidName, $"{field} must be 1 to {MaxLength} characters, without control characters or surrounding spaces.", field);
+            return HubError.Invalid(CommonErrors.InvalidName,
+                $"{field} must be 1 to {MaxLength} characters, without control, format (bidi, zero-width) or other non-printing characters or surrounding spaces.", field);
         }
 
         return null;

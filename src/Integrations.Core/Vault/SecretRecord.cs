@@ -4,7 +4,8 @@ namespace Integrations.Core.Vault;
 
 /// <summary>
 /// A secret's current state: metadata, the number of its latest version and (when asked for) that version's
-/// sealed value, so that revealing the latest value is one point read.
+/// sealed value, so that revealing the latest value is one point read. <see cref="CurrentVersion"/> is also the
+/// number of versions it has (versions are numbered from 1 and never removed one by one).
 /// </summary>
 public sealed record SecretRecord(
     SecretLocation Location,
@@ -21,6 +22,14 @@ public sealed record SecretRecord(
     string? ETag = null,
     bool Purging = false)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>What kind of credential it is (<see cref="SecretAuthTypes"/>); secrets stored before the field existed are <c>other</c>.</summary>
+    public string AuthType { get; init; } = SecretAuthTypes.Other;
+
+    /// <summary>Free-form string keys and values (<see cref="SecretRules.ValidateMetadata"/>). Lists do not read it: it is empty there.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
+
     public SealContext ContextFor(int version) => ContextFor(Location, SecretId, version);
 
     /// <summary>

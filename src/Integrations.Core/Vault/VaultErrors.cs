@@ -12,4 +12,8 @@ public static class VaultErrors
     public const string VersionMismatch = "version-mismatch";
     public const string InvalidTags = "invalid-tags";
     public const string InvalidDescription = "invalid-description";
+    public const string InvalidAuthType = "invalid-auth-type";
+    public const string InvalidMetadata = "invalid-metadata";
+    public const string SecretQuotaExceeded = "secret-quota-exceeded";
+    public const string VersionQuotaExceeded = "version-quota-exceeded";
 }

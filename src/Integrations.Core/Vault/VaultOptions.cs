@@ -11,7 +11,23 @@ public sealed class VaultOptions
     [Range(1, 48 * 1024)]
     public int MaxValueBytes { get; set; } = 48 * 1024;
 
-    /// <summary>How long a deleted secret can be restored before it may be purged.</summary>
+    /// <summary>How long a deleted secret can be restored before it may be purged (and the retention purge removes it).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
     public TimeSpan SoftDeleteRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Secrets a project may hold, deleted ones included until they are purged (default 10,000). A create past it is 409.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSecretsPerProject { get; set; } = 10_000;
+
+    /// <summary>Versions a secret may have (default 500). An update past it is 409: create a new secret, or purge and recreate.</summary>
+    [Range(1, 100_000)]
+    public int MaxVersionsPerSecret { get; set; } = 500;
+
+    /// <summary>NCRONTAB (six fields, with seconds) of the job that purges deleted secrets past <see cref="SoftDeleteRetention"/>; the Functions timer reads the same setting.</summary>
+    [Required]
+    public string PurgeSchedule { get; set; } = "0 45 3 * * *";
+
+    /// <summary>The most secrets one run of the retention purge removes (default 500); the rest wait for the next run.</summary>
+    [Range(1, 100_000)]
+    public int PurgeBatchSize { get; set; } = 500;
 }

@@ -24,11 +24,25 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             return error;
         }
 
+        // The quota counts keys only, and stops at the limit. Creates racing each other can each see room for one more,
+        // so a project can end up a few secrets over (as many as creates run at once): accepted, as a shared counter
+        // row would serialise every create of a project; the limit exists to stop exhaustion, not to be exact.
+        var max = options.Value.MaxSecretsPerProject;
+        if (await store.CountAsync(project.OrganizationId, project.Id, max, cancellationToken).ConfigureAwait(false) >= max)
+        {
+            return HubError.Conflict(VaultErrors.SecretQuotaExceeded,
+                $"The project holds {max} secrets (Vault:MaxSecretsPerProject), deleted ones included until they are purged: purge or delete some first.");
+        }
+
         var location = new SecretLocation(project.OrganizationId, project.Id, name!);
         var now = time.GetUtcNow();
         var secretId = Ids.New("sec");
         var sealedValue = await SealAsync(input.Value!, SecretRecord.ContextFor(location, secretId, 1), cancellationToken).ConfigureAwait(false);
-        var secret = new SecretRecord(location, secretId, 1, input.Description, input.Tags ?? [], actor, now, actor, now, null, sealedValue);
+        var secret = new SecretRecord(location, secretId, 1, input.Description, input.Tags ?? [], actor, now, actor, now, null, sealedValue)
+        {
+            AuthType = input.AuthType ?? SecretAuthTypes.Other,
+            Metadata = input.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        };
         var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
         return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
             ? secret
@@ -38,8 +52,24 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     /// <summary>The secret's metadata; deleted secrets are not found.</summary>
     public async Task<Result<SecretRecord>> GetAsync(SecretLocation location, CancellationToken cancellationToken = default)
     {
-        var secret = IsWellFormed(location) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+        var secret = await LoadAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
         return secret is { DeletedAt: null } ? secret : HubError.NotFound("secret");
+    }
+
+    /// <summary>
+    /// Where the secret with id <paramref name="secretId"/> lives in <paramref name="project"/> (verified by the
+    /// pipeline), with the id set so that every later step checks it. Another project's or tenant's id is not found.
+    /// </summary>
+    public async Task<Result<SecretLocation>> FindByIdAsync(Project project, string? secretId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        if (!Ids.IsValid("sec", secretId))
+        {
+            return HubError.NotFound("secret");
+        }
+
+        var found = await store.FindByIdAsync(project.OrganizationId, project.Id, secretId!, cancellationToken).ConfigureAwait(false);
+        return found is { } location ? location with { SecretId = secretId } : HubError.NotFound("secret");
     }
 
     /// <summary>Opens the latest value, or version <paramref name="version"/>.</summary>
@@ -50,9 +80,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             return HubError.Invalid(VaultErrors.InvalidVersion, "version must be 1 or more.", "version");
         }
 
-        var secret = IsWellFormed(location)
-            ? await store.GetAsync(location, includeValue: version is null, cancellationToken).ConfigureAwait(false)
-            : null;
+        var secret = await LoadAsync(location, includeValue: version is null, cancellationToken).ConfigureAwait(false);
         if (secret is not { DeletedAt: null })
         {
             return HubError.NotFound("secret");
@@ -94,7 +122,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
 
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var current = IsWellFormed(location) ? await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false) : null;
+            var current = await LoadAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
             if (current is not { DeletedAt: null })
             {
                 return HubError.NotFound("secret");
@@ -105,6 +133,13 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 return PreconditionFailed(current.CurrentVersion);
             }
 
+            // Exact: the number is checked on the row the conditional write replaces.
+            if (current.CurrentVersion >= options.Value.MaxVersionsPerSecret)
+            {
+                return HubError.Conflict(VaultErrors.VersionQuotaExceeded,
+                    $"The secret has {current.CurrentVersion} versions (Vault:MaxVersionsPerSecret is {options.Value.MaxVersionsPerSecret}): create a new secret instead.");
+            }
+
             var number = current.CurrentVersion + 1;
             var now = time.GetUtcNow();
             var sealedValue = await SealAsync(input.Value!, current.ContextFor(number), cancellationToken).ConfigureAwait(false);
@@ -113,6 +148,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 CurrentVersion = number,
                 Description = input.Description ?? current.Description,
                 Tags = input.Tags ?? current.Tags,
+                AuthType = input.AuthType ?? current.AuthType,
+                Metadata = input.Metadata ?? current.Metadata,
                 UpdatedBy = actor,
                 UpdatedAt = now,
                 CurrentValue = sealedValue,
@@ -146,15 +183,19 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             return HubError.Invalid(VaultErrors.InvalidTags, "tag is not a valid tag.", "tag");
         }
 
-        var all = await store.ListAsync(project.OrganizationId, project.Id, query.NamePrefix, cancellationToken).ConfigureAwait(false);
-        var matching = all
-            .Where(s => (s.DeletedAt is not null) == query.Deleted)
-            .Where(s => query.Tag is null || s.Tags.Contains(query.Tag, StringComparer.Ordinal))
-            .ToList();
-        return query.Page.Apply(matching);
+        if (SecretRules.ValidateAuthType(query.AuthType) is { } error)
+        {
+            return error;
+        }
+
+        return await store.ListAsync(project.OrganizationId, project.Id, query, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<Result<IReadOnlyList<SecretVersionInfo>>> ListVersionsAsync(SecretLocation location, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of a secret's versions, oldest first. Versions are numbered 1 to <see cref="SecretRecord.CurrentVersion"/>
+    /// without gaps, so the page is one range read and the total needs no count.
+    /// </summary>
+    public async Task<Result<PagedList<SecretVersionInfo>>> ListVersionsAsync(SecretLocation location, PageRequest page, CancellationToken cancellationToken = default)
     {
         var secret = await GetAsync(location, cancellationToken).ConfigureAwait(false);
         if (!secret.IsSuccess)
@@ -162,8 +203,60 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             return secret.Error;
         }
 
-        return Result.Success(await store.ListVersionsAsync(location, cancellationToken).ConfigureAwait(false));
+        var total = secret.Value.CurrentVersion;
+        if (page.Skip >= total)
+        {
+            return new PagedList<SecretVersionInfo>([], page, total);
+        }
+
+        var from = (int)page.Skip + 1;
+        var to = (int)Math.Min(total, page.Skip + page.PerPage);
+        var versions = await store.ListVersionsAsync(location, from, to, cancellationToken).ConfigureAwait(false);
+        return new PagedList<SecretVersionInfo>(versions, page, total);
     }
+
+    /// <summary>
+    /// Changes description, tags, auth type and metadata without a new version (<see cref="SecretPatch"/>). With
+    /// <paramref name="expectedVersion"/> (If-Match) it applies only while that is still the latest version.
+    /// </summary>
+    public async Task<Result<SecretRecord>> PatchAsync(SecretLocation location, SecretPatch patch, int? expectedVersion, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var invalid = (patch.SetsDescription ? SecretRules.ValidateDescription(patch.Description) : null)
+            ?? SecretRules.ValidateTags(patch.Tags)
+            ?? (patch.SetsAuthType ? SecretRules.ValidateAuthType(patch.AuthType) : null)
+            ?? ValidateMetadataPatch(patch.Metadata);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        return await ChangeAsync(location, actor, (s, _) => s.DeletedAt is not null
+                ? HubError.NotFound("secret")
+                : expectedVersion is not null && expectedVersion != s.CurrentVersion
+                    ? PreconditionFailed(s.CurrentVersion)
+                    : SecretRules.ValidateMetadata(Merge(s.Metadata, patch)),
+            (s, _) => s with
+            {
+                Description = patch.SetsDescription ? patch.Description : s.Description,
+                Tags = patch.Tags ?? s.Tags,
+                AuthType = patch.SetsAuthType ? patch.AuthType ?? SecretAuthTypes.Other : s.AuthType,
+                Metadata = Merge(s.Metadata, patch),
+            }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Purges a deleted secret whose retention window has passed (the retention job). Re-checked on the row it
+    /// removes: a secret restored meanwhile, or one still inside its window, is refused — never a live secret.
+    /// </summary>
+    public Task<Result<SecretRecord>> PurgeExpiredAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
+        PurgeAsync(location, actor, (s, now) => s.DeletedAt is { } deletedAt && now - deletedAt > options.Value.SoftDeleteRetention
+            ? null
+            : HubError.Conflict(VaultErrors.SecretNotDeleted, "The secret is not deleted, or still inside its retention window."), cancellationToken);
+
+    /// <summary>Deleted secrets past their retention window, across every tenant, at most <paramref name="max"/>: candidates for <see cref="PurgeExpiredAsync"/>.</summary>
+    public IAsyncEnumerable<SecretLocation> ListExpiredAsync(int max, CancellationToken cancellationToken = default) =>
+        store.ListDeletedAsync(time.GetUtcNow() - options.Value.SoftDeleteRetention, max, cancellationToken);
 
     /// <summary>Soft delete: the secret is not found afterwards but can be restored within the retention window.</summary>
     public Task<Result<SecretRecord>> DeleteAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
@@ -182,11 +275,16 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     /// Removes a deleted secret and every version for good. The secret is first marked as purging (under its ETag,
     /// so a concurrent restore either wins or is refused), then removed.
     /// </summary>
-    public async Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default)
-    {
-        var purging = await ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null
+    public Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
+        PurgeAsync(location, actor, static (s, _) => s.DeletedAt is null
             ? HubError.Conflict(VaultErrors.SecretNotDeleted, "Only a deleted secret can be purged: delete it first.")
-            : null, static (s, _) => s with { Purging = true }, cancellationToken).ConfigureAwait(false);
+            : null, cancellationToken);
+
+    private async Task<Result<SecretRecord>> PurgeAsync(
+        SecretLocation location, string actor, Func<SecretRecord, DateTimeOffset, HubError?> check, CancellationToken cancellationToken)
+    {
+        // An interrupted purge (already marked) passes the same check again: it is still deleted.
+        var purging = await ChangeAsync(location, actor, check, static (s, _) => s with { Purging = true }, cancellationToken).ConfigureAwait(false);
         if (!purging.IsSuccess)
         {
             return purging;
@@ -196,7 +294,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
         // A key rotation re-wrapping the row changes its ETag too; nothing else can change a purging secret, so retry.
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var marked = await store.GetAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
+            var marked = await LoadAsync(location, includeValue: false, cancellationToken).ConfigureAwait(false);
             if (marked is not { Purging: true })
             {
                 return HubError.NotFound("secret");
@@ -217,7 +315,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     {
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var current = IsWellFormed(location) ? await store.GetAsync(location, includeValue: true, cancellationToken).ConfigureAwait(false) : null;
+            var current = await LoadAsync(location, includeValue: true, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
                 return HubError.NotFound("secret");
@@ -244,9 +342,55 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
         return HubError.Conflict(VaultErrors.UpdateContention, "The secret is being updated by many callers at once; retry.");
     }
 
-    /// <summary>Ill-formed ids and names are not found without a storage round trip (nor a storage key built from them).</summary>
-    private static bool IsWellFormed(SecretLocation location) =>
-        SecretRules.IsValidName(location.Name) && Ids.IsValid("org", location.OrganizationId) && Ids.IsValid("prj", location.ProjectId);
+    /// <summary>
+    /// The secret at <paramref name="location"/>, or null. Ill-formed ids and names are not found without a storage
+    /// round trip (nor a storage key built from them); a location found by id must still hold that id.
+    /// </summary>
+    private async Task<SecretRecord?> LoadAsync(SecretLocation location, bool includeValue, CancellationToken cancellationToken)
+    {
+        if (!SecretRules.IsValidName(location.Name) || !Ids.IsValid("org", location.OrganizationId) || !Ids.IsValid("prj", location.ProjectId))
+        {
+            return null;
+        }
+
+        var secret = await store.GetAsync(location, includeValue, cancellationToken).ConfigureAwait(false);
+        return secret is not null && (location.SecretId is null || string.Equals(secret.SecretId, location.SecretId, StringComparison.Ordinal))
+            ? secret
+            : null;
+    }
+
+    private static HubError? ValidateMetadataPatch(IReadOnlyDictionary<string, string?>? metadata)
+    {
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        // Entries set are checked like a full map; entries removed only need a key (any string: it may name a key
+        // stored under older rules). The merged map is checked again against the bounds.
+        var set = metadata.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+        return set.Count <= SecretRules.MaxMetadataEntries
+            ? SecretRules.ValidateMetadata(set)
+            : HubError.Invalid(VaultErrors.InvalidMetadata, $"metadata has at most {SecretRules.MaxMetadataEntries} entries.", "metadata");
+    }
+
+    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string> current, SecretPatch patch)
+    {
+        var merged = patch.ClearMetadata ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(current, StringComparer.Ordinal);
+        foreach (var (key, value) in patch.Metadata ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                merged.Remove(key);
+            }
+            else
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
 
     private HubError? ValidateInput(SecretInput input)
     {
@@ -267,7 +411,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             return new HubError(ErrorKind.TooLarge, VaultErrors.ValueTooLarge, $"value must be at most {max} bytes (UTF-8).", "value");
         }
 
-        return SecretRules.ValidateDescription(input.Description) ?? SecretRules.ValidateTags(input.Tags);
+        return SecretRules.ValidateDescription(input.Description) ?? SecretRules.ValidateTags(input.Tags)
+            ?? SecretRules.ValidateAuthType(input.AuthType) ?? SecretRules.ValidateMetadata(input.Metadata);
     }
 
     private async Task<SealedSecret> SealAsync(string value, SealContext context, CancellationToken cancellationToken)

@@ -29,6 +29,6 @@ public sealed class SecretPurgeTests
         Assert.Equal(ErrorKind.NotFound, restore.Error?.Kind);
         Assert.True(purge.IsSuccess);
         Assert.True(recreate.IsSuccess);
-        Assert.Equal([1], (await vault.ListVersionsAsync(location)).Value!.Select(v => v.Version));
+        Assert.Equal([1], (await vault.ListVersionsAsync(location, PageRequest.Default)).Value!.Items.Select(v => v.Version));
     }
 }
