@@ -48,9 +48,11 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Through the guard, which stops Azurite when this process goes, however it goes (tests/azurite-guard.js).
         foreach (var argument in new[]
         {
-            entry, "--location", dataFolder, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
+            Path.Combine(root, "tests", "azurite-guard.js"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), entry,
+            "--location", dataFolder, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
             "--tableHost", "127.0.0.1", "--tablePort", "0", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
         })
         {
