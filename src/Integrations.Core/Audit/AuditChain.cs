@@ -87,8 +87,10 @@ public sealed partial class AuditChain(
         int sealedPartitions = 0, unsealedPartitions = 0;
         foreach (var partition in await PartitionsAsync(checkpoint, cancellationToken).ConfigureAwait(false))
         {
-            // Cleanup may only have moved the anchor to records older than the partition's retention (its organization's).
-            var oldestAnchor = now - await retention.ForPartitionAsync(partition, cancellationToken).ConfigureAwait(false);
+            // Cleanup may only have moved the anchor to records older than the partition's retention. That retention can
+            // change (an organization may lengthen it after cleanup ran), so the check is against the platform's minimum,
+            // which every retention the hub applies is at least: nothing younger can have been deleted legitimately.
+            var oldestAnchor = now - options.Value.MinimumRetention;
             var found = findings.Count;
             var isSealed = await VerifyPartitionAsync(partition, allKeys, checkpoint?.For(partition), checkpoint, oldestAnchor, findings, cancellationToken).ConfigureAwait(false);
             if (isSealed || findings.Count > found)

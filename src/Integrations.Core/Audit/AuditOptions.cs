@@ -23,7 +23,6 @@ public sealed class AuditOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SealDelay { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>NCRONTAB (six fields, with seconds) of the retention cleanup; the Functions timer reads the same setting.</summary>
     /// <summary>The range an audit query covers when it gives no <c>from</c> (default the last 7 days).</summary>
     [Range(typeof(TimeSpan), "00:01:00", "366.00:00:00")]
     public TimeSpan DefaultQueryRange { get; set; } = TimeSpan.FromDays(7);
@@ -32,6 +31,7 @@ public sealed class AuditOptions
     [Range(typeof(TimeSpan), "00:01:00", "3660.00:00:00")]
     public TimeSpan MaxQueryRange { get; set; } = TimeSpan.FromDays(31);
 
+    /// <summary>NCRONTAB (six fields, with seconds) of the retention cleanup; the Functions timer reads the same setting.</summary>
     [Required]
     public string CleanupSchedule { get; set; } = "0 30 3 * * *";
 
