@@ -72,11 +72,12 @@ public sealed class AuditEndpoints(IAuditStore store, AuditRetention retention, 
         var settings = options.Value;
         // The end is exclusive; "now" plus a tick keeps a record written in this very tick.
         var until = to ?? time.GetUtcNow().AddTicks(1);
-        var since = from ?? until - settings.DefaultQueryRange;
+        // A `to` at the start of the calendar has no seven days before it: the range starts at the earliest time instead.
+        var since = from ?? (until.UtcTicks - DateTimeOffset.MinValue.UtcTicks < settings.DefaultQueryRange.Ticks ? DateTimeOffset.MinValue : until - settings.DefaultQueryRange);
         if (to is null && since >= until)
         {
-            // "From a time still to come": a valid question whose answer is empty.
-            return (since, since.AddTicks(1));
+            // "From a time still to come": a valid question whose answer is empty (and the calendar's last tick has no successor).
+            return (since, since < DateTimeOffset.MaxValue ? since.AddTicks(1) : since);
         }
 
         if (since >= until)

@@ -92,8 +92,35 @@ public sealed class TableTenancyStore(HubTables tables, AuthorityRows authority)
 
     public async Task<int?> GetAuditRetentionDaysAsync(string organizationId, CancellationToken cancellationToken = default)
     {
-        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, organizationId, AuditSettingsRow, ["RetentionDays"], cancellationToken).ConfigureAwait(false);
-        return entity?.GetInt32("RetentionDays");
+        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, organizationId, AuditSettingsRow, ["RetentionDays", "Mac", "Format"], cancellationToken)
+            .ConfigureAwait(false);
+        if (entity is null)
+        {
+            return null;
+        }
+
+        // A shorter retention lets the cleanup delete sealed history and verification accept a younger anchor: a row the hub
+        // did not sign is refused (reported) and the platform's default applies, as if the organization had set none.
+        int? days, format;
+        string? mac;
+        try
+        {
+            (days, format, mac) = (entity.GetInt32("RetentionDays"), entity.GetInt32("Format"), entity.GetString("Mac"));
+        }
+        catch (InvalidOperationException)
+        {
+            (days, format, mac) = (null, null, null); // A column of the wrong type.
+        }
+
+        if (days is { } d && format == AuthorityRows.RowFormat
+            && await authority.VerifyAuditRetentionAsync(organizationId, d, mac, cancellationToken).ConfigureAwait(false))
+        {
+            return d;
+        }
+
+        await authority.ReportAsync(AuthorityRows.AuditRetentionKind, organizationId, days is null ? "unreadable row" : "MAC mismatch", NotFound, cancellationToken)
+            .ConfigureAwait(false);
+        return null;
     }
 
     public async Task SetAuditRetentionDaysAsync(string organizationId, int? days, CancellationToken cancellationToken = default)
@@ -104,8 +131,10 @@ public sealed class TableTenancyStore(HubTables tables, AuthorityRows authority)
             return;
         }
 
-        await Table.UpsertEntityAsync(new TableEntity(organizationId, AuditSettingsRow) { ["RetentionDays"] = days.Value }, TableUpdateMode.Replace, cancellationToken)
-            .ConfigureAwait(false);
+        var mac = await authority.SignAuditRetentionAsync(organizationId, days.Value, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(
+            new TableEntity(organizationId, AuditSettingsRow) { ["RetentionDays"] = days.Value, ["Mac"] = mac, ["Format"] = AuthorityRows.RowFormat },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     private static string NameKey(string name) =>

@@ -28,6 +28,12 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     /// <summary>The MAC domain of a project → organization row.</summary>
     public const string ProjectKind = "project/v1";
 
+    /// <summary>
+    /// The MAC domain of an organization's audit retention row: it decides which sealed records the cleanup deletes and how
+    /// young an anchor verification accepts, so a storage writer must not be able to shorten it.
+    /// </summary>
+    public const string AuditRetentionKind = "auditretention/v1";
+
     private const int MaxReportedIdLength = 100;
 
     /// <summary>The lookup hash of an API key from its SHA-256 digest (<see cref="ApiKeyToken.Digest"/>).</summary>
@@ -64,6 +70,20 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
         ArgumentNullException.ThrowIfNull(project);
         var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
         return authority.VerifyRowMac(ProjectKind, Fields(project), project.Mac);
+    }
+
+    /// <summary>The MAC of an organization's audit retention setting (in days).</summary>
+    public async ValueTask<string> SignAuditRetentionAsync(string organizationId, int days, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(AuditRetentionKind, RetentionFields(organizationId, days));
+    }
+
+    /// <summary>True when <paramref name="mac"/> binds <paramref name="days"/> to <paramref name="organizationId"/>.</summary>
+    public async ValueTask<bool> VerifyAuditRetentionAsync(string organizationId, int days, string? mac, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(AuditRetentionKind, RetentionFields(organizationId, days), mac);
     }
 
     /// <summary>
@@ -112,6 +132,8 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
         ArgumentNullException.ThrowIfNull(project);
         return [project.Id, project.OrganizationId];
     }
+
+    private static string?[] RetentionFields(string organizationId, int days) => [organizationId, days.ToString(CultureInfo.InvariantCulture)];
 
     // Milliseconds since the epoch: the precision Table Storage round-trips on every emulator and service.
     private static string? Time(DateTimeOffset? value) =>

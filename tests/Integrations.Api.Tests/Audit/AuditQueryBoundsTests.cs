@@ -42,6 +42,19 @@ public sealed class AuditQueryBoundsTests(HubFixture hub) : IClassFixture<HubFix
     }
 
     [Fact]
+    public async Task Query_AtTheEdgesOfTheCalendar_AnswersWithoutAServerError()
+    {
+        var tenant = await hub.CreateTenantAsync();
+        using var client = hub.Client(tenant.OwnerKey);
+
+        var earliest = await client.GetAsync($"/v1/projects/{tenant.ProjectId}/audit?to=0001-01-01T00:00:00Z");
+        var latest = await client.GetAsync($"/v1/orgs/{tenant.OrganizationId}/audit?from=9999-12-31T23:59:59.9999999Z");
+
+        await Problem(earliest, HttpStatusCode.BadRequest, "invalid-query");
+        Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
+    }
+
+    [Fact]
     public async Task Query_OverManySegments_CountsTheTotalExactlyOnEveryPage()
     {
         var tenant = await hub.CreateTenantAsync();

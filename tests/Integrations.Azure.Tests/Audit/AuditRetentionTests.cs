@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Data.Tables;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +49,30 @@ public sealed class AuditRetentionTests
         // Lengthening the retention afterwards is no finding: the anchor cleanup left was legitimate when it was set.
         Assert.True((await retention.SetAsync(Shorter, 30)).IsSuccess);
         Assert.Empty((await hub.Get<AuditChain>().VerifyAsync()).Findings);
+    }
+
+    [Fact]
+    public async Task RetentionRowShortenedInStorage_IsRefused_AndCleanupKeepsTheRecords()
+    {
+        // Arrange: an organization keeps its records 20 days; a storage writer rewrites its setting to the platform minimum.
+        var time = new FakeTimeProvider(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(settings: ShortRetention, configure: s => s.AddSingleton<TimeProvider>(time));
+        await hub.Get<AuditLog>().WriteAsync(new AuditEvent(Shorter, null, AuditActions.ApiKeyCreate, AuditOutcomes.Success, 201, "ApiKey", "key_x"));
+        var retention = hub.Get<AuditRetention>();
+        Assert.True((await retention.SetAsync(Shorter, 20)).IsSuccess);
+        time.Advance(TimeSpan.FromMinutes(5));
+        await hub.Get<AuditChain>().SealAsync();
+        var tenancy = new TableClient(hub.ConnectionString, hub.Prefix + "tenancy");
+        await tenancy.UpdateEntityAsync(new TableEntity(Shorter, "s:audit") { ["RetentionDays"] = 5 }, ETag.All, TableUpdateMode.Merge);
+        time.Advance(TimeSpan.FromDays(10));
+
+        // Act
+        var deleted = await hub.Get<AuditChain>().CleanupAsync();
+
+        // Assert: the unsigned value is not used (the platform default of 30 days applies), so nothing goes.
+        Assert.Equal(0, deleted);
+        Assert.Equal((TimeSpan.FromDays(30), false), await retention.ForOrganizationAsync(Shorter));
+        Assert.Equal(1, (await hub.Get<IAuditStore>().QueryAsync(AuditPartition.For(Shorter, null), DateTimeOffset.UnixEpoch, time.GetUtcNow(), new PageRequest(1, 10))).Total);
     }
 
     [Fact]
