@@ -17,7 +17,7 @@ internal static class UpgradeCommands
     public static Command Create(CliContext cli)
     {
         var upgrade = new Command("upgrade",
-            "Upgrade stored formats after deploying a new version: bind key records, MAC the API-key and project rows written before. Idempotent; lists what it accepted.");
+            "Upgrade stored formats after deploying a new version: bind key records, MAC the API-key and project rows written before. Runs to completion once (later runs change nothing); lists what it accepted.");
         upgrade.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => UpgradeAsync(cli, services, token), ct));
         return upgrade;
     }
@@ -30,6 +30,13 @@ internal static class UpgradeCommands
         var report = upgraded.Value!;
 
         var output = cli.Output;
+        if (report.AlreadyUpgradedAt is { } upgradedAt)
+        {
+            output.MarkupLineInterpolated(
+                $"Already upgraded on {CliFormat.Time(upgradedAt)}: nothing changed. A row without a MAC written since is not from this hub's past (a storage writer can write one); re-create such a key with `ihub apikeys create` instead.");
+            return ExitCodes.Success;
+        }
+
         output.MarkupLineInterpolated($"Key ring: records bound to their purpose and id; authority key present.");
         output.MarkupLineInterpolated($"API keys brought over: {report.ApiKeys.Count}");
         foreach (var key in report.ApiKeys)

@@ -62,7 +62,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IKeyRecordStore, TableKeyRecordStore>();
         services.TryAddSingleton<ITenancyStore, TableTenancyStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
-        services.TryAddSingleton<AuthorityRowUpgrade>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuthorityRowUpgrade>(sp, CheckpointContainer(sp)));
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();

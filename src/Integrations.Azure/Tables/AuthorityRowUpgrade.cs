@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
@@ -10,23 +12,43 @@ namespace Integrations.Azure.Tables;
 /// <c>ihub upgrade</c>: brings the authority rows the foundation wrote (no MAC, API keys under their plain SHA-256) over to
 /// the MAC'd format. Run once by an operator right after deploying this version; the hub itself never MACs an old-format
 /// row, because a storage writer can write a row "in the old format" as easily as in the new one — blessing old rows on
-/// read, or on every start, would let it mint access. Idempotent: rows already MAC'd are left alone.
+/// read, or on every start, would let it mint access. Rows already MAC'd are left alone.
+/// It runs to completion once: it then leaves a marker blob in the audit checkpoint container (immutable in Azure, so a
+/// storage writer can neither delete nor roll it back), and every later run upgrades nothing. Otherwise an old-format
+/// row written by someone else after the upgrade would be blessed by the next operator who runs the command again.
 /// </summary>
 /// <remarks>
 /// An API key whose two rows (by hash, by organization) disagree on an authority field was altered before the upgrade:
 /// it is not brought over, and is reported instead, for the operator to revoke or re-create.
 /// </remarks>
-public sealed class AuthorityRowUpgrade(HubTables tables, AuthorityRows authority, KeyRing keyRing)
+public sealed class AuthorityRowUpgrade(HubTables tables, AuthorityRows authority, KeyRing keyRing, BlobContainerClient markers, TimeProvider time)
 {
+    /// <summary>The marker blob, in the checkpoint container beside (not among) the checkpoint logs.</summary>
+    public const string MarkerBlob = "authority/upgraded.log";
+
     /// <summary>Upgrades every old-format API key and project row; returns what was done and what was refused.</summary>
     public async Task<AuthorityUpgradeReport> UpgradeAsync(CancellationToken cancellationToken = default)
     {
         // A ring written by the foundation is upgraded (bound wraps, authority key added) before anything is MAC'd.
         await keyRing.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var marker = markers.GetAppendBlobClient(MarkerBlob);
+        if (await marker.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var properties = await marker.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new AuthorityUpgradeReport([], 0, [], properties.Value.CreatedOn);
+        }
+
         var keys = new List<string>();
         var refused = new List<string>();
         await UpgradeApiKeysAsync(keys, refused, cancellationToken).ConfigureAwait(false);
         var projects = await UpgradeProjectsAsync(cancellationToken).ConfigureAwait(false);
+
+        // Only after every row is done: an interrupted run can be run again.
+        await markers.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await marker.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var line = $"upgraded {time.GetUtcNow():O}: {keys.Count} API keys, {projects} projects, {refused.Count} refused\n";
+        using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(line));
+        await marker.AppendBlockAsync(content, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new AuthorityUpgradeReport(keys, projects, refused);
     }
 

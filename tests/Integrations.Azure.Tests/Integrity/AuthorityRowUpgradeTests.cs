@@ -65,6 +65,25 @@ public sealed class AuthorityRowUpgradeTests
     }
 
     [Fact]
+    public async Task SecondUpgradeRun_DoesNotBlessAnOldFormatRowWrittenAfterTheFirst()
+    {
+        // Arrange: the upgrade has run; then a storage writer adds a key row in the foundation's format.
+        await using var hub = await HubServices.StartAsync();
+        var first = await hub.Get<AuthorityRowUpgrade>().UpgradeAsync();
+        var (token, _) = ApiKeyToken.Generate();
+        await WriteFoundationKeyAsync(hub, token, "key_wwwwwwwwwwwwwwwwwwww", Scopes.All);
+
+        // Act: an operator runs the command again.
+        var second = await hub.Get<AuthorityRowUpgrade>().UpgradeAsync();
+
+        // Assert: the second run changed nothing, and the planted key still cannot authenticate.
+        Assert.Null(first.AlreadyUpgradedAt);
+        Assert.NotNull(second.AlreadyUpgradedAt);
+        Assert.Empty(second.ApiKeys);
+        Assert.Null((await hub.Get<CallerAuthenticator>().AuthenticateAsync(token)).Caller);
+    }
+
+    [Fact]
     public async Task FoundationProjectRow_NotFoundBeforeUpgrade_FoundAfter()
     {
         await using var hub = await HubServices.StartAsync();
