@@ -5,7 +5,7 @@ namespace Integrations.Core.OAuth;
 /// <summary>
 /// Reads an issuer's metadata: <c>{issuer}/.well-known/openid-configuration</c>, then
 /// <c>{issuer}/.well-known/oauth-authorization-server</c> (RFC 8414 §3), through the outbound guard. The document's
-/// <c>issuer</c> must equal <paramref name="issuer"/> (RFC 8414 §3.3). No caching here: callers cache.
+/// <c>issuer</c> must equal the issuer asked for (RFC 8414 §3.3). No caching here: callers cache.
 /// </summary>
 public interface IProviderDiscovery
 {
