@@ -11,10 +11,28 @@ public static class Scopes
     /// <summary>Permanently remove a deleted secret (no restore possible): separate from <see cref="SecretsWrite"/> on purpose.</summary>
     public const string SecretsPurge = "secrets:purge";
 
+    /// <summary>Read a project's OAuth providers (never their client secrets).</summary>
+    public const string ProvidersRead = "providers:read";
+
+    /// <summary>Create, change and delete OAuth providers, including their client secrets.</summary>
+    public const string ProvidersWrite = "providers:write";
+
+    /// <summary>Read connections, their status and the project's activity.</summary>
+    public const string ConnectionsRead = "connections:read";
+
+    /// <summary>Create, change, connect, test, revoke and delete connections.</summary>
+    public const string ConnectionsWrite = "connections:write";
+
+    /// <summary>Hand out a connection's access token: a credential leaves the hub, so it has its own scope.</summary>
+    public const string ConnectionsToken = "connections:token";
+
+    /// <summary>Send requests through a connection's proxy (the credential is used, never shown).</summary>
+    public const string ConnectionsProxy = "connections:proxy";
+
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, Admin];
+    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
