@@ -50,7 +50,14 @@ public sealed record DeprecationNotice(DateTimeOffset? DeprecatedAt, DateTimeOff
         return deprecated || sunsetAt is not null ? new DeprecationNotice(deprecatedAt, sunsetAt) : null;
     }
 
-    // RFC 9110 §5.6.7: IMF-fixdate (what "r" writes and reads).
-    private static DateTimeOffset? HttpDate(string text) =>
-        DateTimeOffset.TryParseExact(text, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date) ? date : null;
+    // RFC 9110 §5.6.7: IMF-fixdate. The day name is redundant and is not checked: RFC 8594's own example,
+    // "Sat, 31 Dec 2018", names the wrong weekday (that day was a Monday), and servers copy it.
+    private static DateTimeOffset? HttpDate(string text)
+    {
+        var comma = text.IndexOf(',', StringComparison.Ordinal);
+        return comma is 3 && DateTimeOffset.TryParseExact(text[(comma + 1)..].Trim(), "dd MMM yyyy HH:mm:ss 'GMT'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : null;
+    }
 }
