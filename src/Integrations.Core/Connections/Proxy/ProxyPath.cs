@@ -111,6 +111,48 @@ public static class ProxyPath
         return ProxyPathResult.Valid(policyPath, target);
     }
 
+    /// <summary>
+    /// Splits a raw request target (<c>IHttpRequestFeature.RawTarget</c>: path and query as the caller sent them) into
+    /// the part after <paramref name="routePrefix"/> and the query. The prefix is compared segment by segment with the
+    /// raw target, so a target that only reached the proxy route after the server resolved its dot segments
+    /// (<c>…/connections/c/x/../proxy/admin</c>) is refused instead of being read from the wrong place.
+    /// </summary>
+    /// <param name="rawTarget">The origin-form request target, e.g. <c>/v1/projects/p/connections/c/proxy/a/%2e%2e/b?x=1</c>.</param>
+    /// <param name="routePrefix">The route's segments before <c>{**path}</c>, e.g. <c>["v1", "projects", projectId, "connections", id, "proxy"]</c>.</param>
+    /// <returns>The path below the prefix (still encoded) and the query (without <c>?</c>), or null when the raw target does not start with the prefix.</returns>
+    public static (string Path, string Query)? SplitRawTarget(string rawTarget, IReadOnlyList<string> routePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(rawTarget);
+        ArgumentNullException.ThrowIfNull(routePrefix);
+        var questionMark = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var rawPath = questionMark < 0 ? rawTarget : rawTarget[..questionMark];
+        var query = questionMark < 0 ? string.Empty : rawTarget[(questionMark + 1)..];
+        if (!rawPath.StartsWith('/'))
+        {
+            return null;
+        }
+
+        var position = 1;
+        for (var i = 0; i < routePrefix.Count; i++)
+        {
+            var end = rawPath.IndexOf('/', position);
+            var segment = end < 0 ? rawPath[position..] : rawPath[position..end];
+            if (!string.Equals(segment, routePrefix[i], StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            if (end < 0)
+            {
+                return i == routePrefix.Count - 1 ? (string.Empty, query) : null;
+            }
+
+            position = end + 1;
+        }
+
+        return (rawPath[position..], query);
+    }
+
     private static string JoinQueries(string baseQuery, string? query)
     {
         var caller = query is { Length: > 0 } && query[0] == '?' ? query[1..] : query ?? string.Empty;

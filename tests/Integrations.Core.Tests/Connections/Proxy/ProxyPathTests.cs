@@ -152,4 +152,24 @@ public sealed class ProxyPathTests
     [Fact]
     public void Resolve_RelativeBaseUrl_Throws() =>
         Assert.Throws<ArgumentException>(() => ProxyPath.Resolve(new Uri("/v1", UriKind.Relative), "x"));
+
+    private static readonly string[] Route = ["v1", "projects", "prj_1", "connections", "con_1", "proxy"];
+
+    [Theory]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxy/a/%2e%2e/b?x=1", "a/%2e%2e/b", "x=1")]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxy/users/", "users/", "")]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxy", "", "")]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxy?q=1", "", "q=1")]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxy//x", "/x", "")]
+    public void SplitRawTarget_TargetUnderTheRoute_GivesTheRawRemainderAndQuery(string raw, string path, string query) =>
+        Assert.Equal((path, query), ProxyPath.SplitRawTarget(raw, Route));
+
+    [Theory]
+    [InlineData("/v1/projects/prj_1/connections/con_1/x/../proxy/admin")]
+    [InlineData("/v1/projects/prj_1/connections/con_2/proxy/a")]
+    [InlineData("/v1/projects/prj_1/connections/con_1/proxyx/a")]
+    [InlineData("v1/projects/prj_1/connections/con_1/proxy/a")]
+    [InlineData("/v1/projects/prj_1/connections/con_1")]
+    public void SplitRawTarget_TargetThatDoesNotStartWithTheRoute_IsNull(string raw) =>
+        Assert.Null(ProxyPath.SplitRawTarget(raw, Route));
 }
