@@ -1,7 +1,9 @@
 using System.Net;
+using Integrations.Core.Connections.Proxy;
 using Integrations.Http.Client;
 using Integrations.Http.Guard;
 using Integrations.Http.Limits;
+using Integrations.Http.Proxy;
 using Integrations.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +17,9 @@ public static class HttpServiceCollectionExtensions
     /// <summary>
     /// Registers the outbound HTTP adapter: <see cref="OutboundHttpOptions"/> (section <c>OutboundHttp</c>, validated
     /// at start), the <see cref="SsrfGuard"/> over DNS (replace <see cref="IHostResolver"/> to resolve otherwise), the
-    /// named client <see cref="OutboundHttpClient.ClientName"/> and <see cref="OutboundHttpClient"/>. Idempotent.
+    /// named client <see cref="OutboundHttpClient.ClientName"/> and <see cref="OutboundHttpClient"/>, and the proxy's
+    /// <see cref="IProxyTransport"/> over the same guard and pipelines (named client <c>Integrations.Http.Proxy</c>:
+    /// no decompression, no response-size cap, because it streams). Idempotent.
     /// </summary>
     public static IServiceCollection AddIntegrationsHttp(this IServiceCollection services)
     {
@@ -40,7 +44,7 @@ public static class HttpServiceCollectionExtensions
             sp.GetRequiredService<IOptions<OutboundHttpOptions>>(), sp.GetRequiredService<ILogger<OutboundHttpClient>>()));
 
         services.AddHttpClient(OutboundHttpClient.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(CreatePrimaryHandler)
+            .ConfigurePrimaryHttpMessageHandler(sp => CreatePrimaryHandler(sp, DecompressionMethods.All))
             .AddHttpMessageHandler(() => new HttpVersionCapHandler())
             .AddHttpMessageHandler(sp => new ResponseSizeLimitHandler(Options(sp).MaxResponseBytes))
             .ConfigureHttpClient((sp, client) =>
@@ -55,12 +59,21 @@ public static class HttpServiceCollectionExtensions
             // PooledConnectionLifetime recycles connections (each new one passes the guard again); rotating the whole
             // handler adds nothing, and the breakers live in OutboundPipelines, not in the handlers.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
+            sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
+        services.AddHttpClient(ProxyTransport.ClientName)
+            // The caller gets the upstream's bytes and Content-Encoding as sent; the size cap is for buffered bodies only.
+            .ConfigurePrimaryHttpMessageHandler(sp => CreatePrimaryHandler(sp, DecompressionMethods.None))
+            .AddHttpMessageHandler(() => new HttpVersionCapHandler())
+            .RemoveAllLoggers()
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;
     }
 
     private static OutboundHttpOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<OutboundHttpOptions>>().Value;
 
-    private static SocketsHttpHandler CreatePrimaryHandler(IServiceProvider services)
+    private static SocketsHttpHandler CreatePrimaryHandler(IServiceProvider services, DecompressionMethods decompression)
     {
         var options = Options(services);
         var connector = new GuardedConnector(services.GetRequiredService<SsrfGuard>(), services.GetRequiredService<ILogger<GuardedConnector>>());
@@ -71,7 +84,7 @@ public static class HttpServiceCollectionExtensions
             // Through a proxy, ConnectCallback would see the proxy's address, not the target's: the guard would check the wrong thing.
             UseProxy = false,
             UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.All,
+            AutomaticDecompression = decompression,
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionLifetime = options.PooledConnectionLifetime,
             ConnectCallback = connector.ConnectAsync,

@@ -11,6 +11,12 @@ internal static class OutboundContextKeys
     /// <summary>This call's per-attempt timeout.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("Integrations.Http.AttemptTimeout");
 
+    /// <summary>
+    /// Whether a 401 is retried by the strategy (default true). The proxy sets false: its 401 gets one retry of its own
+    /// after a forced refresh, separate from the transient retries.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<bool> RetryAuth = new("Integrations.Http.RetryAuth");
+
     /// <summary>The call's own state, for logging and the auth-retry hook.</summary>
     public static readonly ResiliencePropertyKey<OutboundCallState> Call = new("Integrations.Http.Call");
 }

@@ -56,7 +56,8 @@ internal sealed class OutboundPipelines : IAsyncDisposable
         if (context.CancellationToken.IsCancellationRequested
             || attemptNumber + 1 >= context.Properties.GetValue(OutboundContextKeys.MaxAttempts, int.MaxValue)
             || OutboundErrorClassifier.Classify(outcome) is not { } kind
-            || !kind.IsRetried())
+            || !kind.IsRetried()
+            || (kind == OutboundErrorKind.Auth && !context.Properties.GetValue(OutboundContextKeys.RetryAuth, true)))
         {
             return false;
         }
