@@ -132,6 +132,23 @@ public sealed class ConnectionTokenServiceTests
     }
 
     [Fact]
+    public async Task Get_InstanceGetsTheLockAfterAnotherRefreshed_ReReadsAndSendsNoRequest()
+    {
+        var rootKey = HubServices.NewRootKey();
+        await using var first = await TokenHub.StartAsync(_protocol, _states, _clients, rootKey: rootKey);
+        await using var second = await TokenHub.StartAsync(_protocol, _states, _clients, prefix: first.Services.Prefix, rootKey: rootKey);
+        var connection = await first.NewConnectionAsync();
+        await first.SeedAsync(connection, "old", "rt-1", Expired, Expired);
+        // The second instance read the expired token, then reaches the lock only after the first has refreshed and let go.
+        second.Locks.Latency = TimeSpan.FromSeconds(2);
+
+        var tokens = await Task.WhenAll(first.Tokens.GetAsync(connection), second.Tokens.GetAsync(connection));
+
+        Assert.Equal(1, _protocol.TokenRequests);
+        Assert.Equal(tokens[0].Value!.Value, tokens[1].Value!.Value);
+    }
+
+    [Fact]
     public async Task Get_AnotherWriterStoresTokensDuringTheRefresh_LosesTheSwapAndReturnsTheWinnersToken()
     {
         await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients);

@@ -9,9 +9,17 @@ public sealed class CountingLock(IDistributedLock inner) : IDistributedLock
 
     public int Attempts => Volatile.Read(ref _attempts);
 
-    public Task<ILockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
+    /// <summary>Holds every acquisition back this long: the instance reaches the lock late, after another's refresh.</summary>
+    public TimeSpan Latency { get; set; }
+
+    public async Task<ILockHandle?> TryAcquireAsync(string name, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _attempts);
-        return inner.TryAcquireAsync(name, cancellationToken);
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, cancellationToken);
+        }
+
+        return await inner.TryAcquireAsync(name, cancellationToken);
     }
 }
