@@ -149,6 +149,56 @@ public sealed class ConnectionTokenServiceTests
     }
 
     [Fact]
+    public async Task Get_LockHeldElsewhere_TokenInsideItsSkewIsServedAtOnce()
+    {
+        await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients);
+        var connection = await hub.NewConnectionAsync();
+        await hub.SeedAsync(connection, "in-skew", "rt-1", TimeSpan.FromMinutes(3), Expired);
+        await using var elsewhere = await hub.Locks.TryAcquireAsync(ConnectionTokenService.LockName(connection));
+
+        var token = await hub.Tokens.GetAsync(connection);
+
+        Assert.NotNull(elsewhere);
+        Assert.Equal("in-skew", token.Value!.Value);
+        Assert.Equal(0, _protocol.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Get_ExpiredTokenAndLockHeldElsewhereTooLong_AnswersRefreshPending()
+    {
+        await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients, settings: new Dictionary<string, string?> { ["OAuth:RefreshWaitTimeout"] = "00:00:01" });
+        var connection = await hub.NewConnectionAsync();
+        await hub.SeedAsync(connection, "expired", "rt-1", Expired, Expired);
+        // Another instance holds the refresh lock and never finishes (it hangs; its lease would expire within a minute).
+        await using var elsewhere = await hub.Locks.TryAcquireAsync(ConnectionTokenService.LockName(connection));
+
+        var token = await hub.Tokens.GetAsync(connection);
+
+        Assert.Equal(TokenErrors.RefreshPending, token.Error?.Code);
+        Assert.Equal(0, _protocol.TokenRequests);
+    }
+
+    [Fact]
+    public async Task Get_TokenSecretAtItsVersionLimit_IsCreatedAgainAndKeepsRefreshing()
+    {
+        await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients, settings: new Dictionary<string, string?> { ["Vault:MaxVersionsPerSecret"] = "2" });
+        var connection = await hub.NewConnectionAsync();
+        await hub.SeedAsync(connection, "v1", "rt-1", Expired, Expired);
+        _protocol.Delay = TimeSpan.Zero;
+        _protocol.Answer = (_, n) => Task.FromResult(TokenResult.Success(new TokenResponse($"refreshed-{n}", "Bearer", TimeSpan.FromHours(1), $"rt-{n + 1}", null, null)));
+
+        var tokens = new List<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            tokens.Add((await hub.Tokens.GetAsync(connection, forceRefresh: true)).Value?.Value);
+        }
+
+        Assert.Equal(["refreshed-1", "refreshed-2", "refreshed-3", "refreshed-4"], tokens);
+        Assert.Equal("rt-5", (await hub.StoredAsync(connection))!.RefreshToken);
+        Assert.Equal(["rt-1", "rt-2", "rt-3", "rt-4"], _protocol.Requests.Select(r => r.Parameters["refresh_token"]));
+    }
+
+    [Fact]
     public async Task Get_AnotherWriterStoresTokensDuringTheRefresh_LosesTheSwapAndReturnsTheWinnersToken()
     {
         await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients);
