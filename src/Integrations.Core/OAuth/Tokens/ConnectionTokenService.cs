@@ -210,9 +210,16 @@ public sealed partial class ConnectionTokenService(
 
     private async Task<Result<AccessToken>> RefreshIfNeededAsync(Connection connection, Stored? stored, bool forceRefresh, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (stored is null && connection.Type != ConnectionType.OAuth2ClientCredentials)
+        if (stored is null && (connection.Type != ConnectionType.OAuth2ClientCredentials || connection.State.Status == ConnectionStatus.Revoked))
         {
             return NotConnected();
+        }
+
+        if (stored is null && connection.State.Status == ConnectionStatus.NeedsReauth)
+        {
+            // A client-credentials connection whose provider refused the client: no new grant on every call — a person
+            // fixes the client and connects it again (a grant through StoreGrantAsync).
+            return NeedsReauth(connection.State.StatusReason ?? "The provider refused the hub's client: fix it and connect the connection again.");
         }
 
         if (stored?.Set.ReauthReason is { } reauthReason)

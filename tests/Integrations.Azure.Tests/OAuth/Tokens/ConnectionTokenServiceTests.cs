@@ -381,6 +381,33 @@ public sealed class ConnectionTokenServiceTests
     }
 
     [Fact]
+    public async Task Get_ClientCredentialsRefusedAsInvalidClient_NeedsReauthWithoutAskingAgain()
+    {
+        await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients);
+        var connection = await hub.NewConnectionAsync(ConnectionType.OAuth2ClientCredentials);
+        _protocol.Answer = ScriptedOAuthProtocol.Fails(OAuthFailureKind.ProtocolError, "invalid_client", 401);
+
+        var first = await hub.Tokens.GetAsync(connection);
+        // Callers read the connection afresh each time (the token endpoint and the proxy do): it now says needs_reauth.
+        var later = await hub.Tokens.GetAsync(connection with { State = _states.StateOf(connection.Id) });
+
+        Assert.Equal(TokenErrors.NeedsReauth, first.Error?.Code);
+        Assert.Equal(TokenErrors.NeedsReauth, later.Error?.Code);
+        Assert.Equal(1, _protocol.TokenRequests);
+        Assert.Equal(ConnectionStatus.NeedsReauth, _states.StateOf(connection.Id).Status);
+    }
+
+    [Fact]
+    public async Task Start_DefaultTokenLifetimeOutOfBounds_FailsValidation()
+    {
+        await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients, settings: new Dictionary<string, string?> { ["OAuth:DefaultTokenLifetime"] = "00:00:10" });
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => hub.Services.Get<Microsoft.Extensions.Options.IOptions<TokenLifecycleOptions>>().Value);
+
+        Assert.Contains("DefaultTokenLifetime", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_AuthorizationCodeConnectionWithoutTokens_IsNotConnected()
     {
         await using var hub = await TokenHub.StartAsync(_protocol, _states, _clients);
