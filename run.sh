@@ -38,6 +38,8 @@ export KeyWrapping__RootKey="$(cat .local/root.key)"
 export Hub__AdminKey="$(cat .local/admin.key)"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 url="http://127.0.0.1:${PORT:-7071}"
+# OAuth redirect URIs and start links are built from it: the Server's own URL unless set (e.g. behind a tunnel).
+export Hub__PublicBaseUrl="${Hub__PublicBaseUrl:-$url}"
 
 cat <<MSG
 

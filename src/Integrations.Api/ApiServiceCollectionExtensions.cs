@@ -3,10 +3,12 @@ using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Health;
 using Integrations.Api.Jobs;
+using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Secrets;
+using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +31,12 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SecretEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
+        services.TryAddSingleton<OAuthStartEndpoints>();
+        services.TryAddSingleton<OAuthSettingsEndpoints>();
+        // The API builds OAuth redirect URIs and start links from it; the CLI, which shares HubOptions, does not need it.
+        services.AddOptionsWithValidateOnStart<HubOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.PublicBaseUrl),
+                "Hub:PublicBaseUrl is required: the hub's public URL as browsers reach it, e.g. https://hub.example.com (OAuth redirect URIs are {PublicBaseUrl}/v1/oauth/callback).");
         services.AddIntegrationsJobs();
         return services;
     }

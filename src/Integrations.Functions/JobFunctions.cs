@@ -9,7 +9,8 @@ namespace Integrations.Functions;
 /// from the same settings (<see cref="ScheduledJobs"/>, <see cref="QueueJobs"/>), which the Functions host resolves
 /// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
-public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, PurgeDeletedSecretsJob purgeDeletedSecrets, QueueJobRunner queueJobs)
+public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, PurgeDeletedSecretsJob purgeDeletedSecrets,
+    CleanupOAuthStatesJob cleanupOAuthStates, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -30,6 +31,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     [Function("PurgeDeletedSecrets")]
     public Task PurgeDeletedSecrets([TimerTrigger("%Vault:PurgeSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         purgeDeletedSecrets.RunAsync(cancellationToken);
+
+    [Function("CleanupOAuthStates")]
+    public Task CleanupOAuthStates([TimerTrigger("%OAuth:StateCleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        cleanupOAuthStates.RunAsync(cancellationToken);
 
     // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
     // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the

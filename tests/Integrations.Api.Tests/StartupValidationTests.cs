@@ -28,6 +28,13 @@ public sealed class StartupValidationTests
     [InlineData("Hub:MaxApiKeysPerOrganization", "0", "Hub:MaxApiKeysPerOrganization")]
     [InlineData("Hub:MaxProjectsPerOrganization", "0", "Hub:MaxProjectsPerOrganization")]
     [InlineData("Hub:ApiKeyCleanupSchedule", "nightly", "Hub:ApiKeyCleanupSchedule")]
+    [InlineData("OAuth:StateCleanupSchedule", "hourly", "OAuth:StateCleanupSchedule")]
+    [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
+    [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
+    [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
+    [InlineData("Hub:PublicBaseUrl", "hub.example.com", "Hub:PublicBaseUrl")]
+    [InlineData("Hub:PublicBaseUrl", "http://hub.example.com", "Hub:PublicBaseUrl")]
+    [InlineData("Hub:PublicBaseUrl", "https://hub.example.com/?x=1", "Hub:PublicBaseUrl")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -53,6 +60,8 @@ public sealed class StartupValidationTests
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
         settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
         settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
+        settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
+        settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings[key] = value;
         var services = new ServiceCollection()

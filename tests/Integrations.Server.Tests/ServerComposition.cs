@@ -22,6 +22,8 @@ internal static class ServerComposition
             ["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *",
             ["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *",
             ["Vault:PurgeSchedule"] = "0 45 3 * * *",
+            ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
+            ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -18,6 +18,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CleanupAuditLogJob>();
         services.TryAddSingleton<CleanupApiKeysJob>();
         services.TryAddSingleton<PurgeDeletedSecretsJob>();
+        services.TryAddSingleton<CleanupOAuthStatesJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()

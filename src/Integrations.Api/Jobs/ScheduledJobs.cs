@@ -14,5 +14,8 @@ public static class ScheduledJobs
 
     public static ScheduledJob SecretRetentionPurge { get; } = new("PurgeDeletedSecrets", "Vault:PurgeSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge];
+    /// <summary>Deletes OAuth states (and start links) past their expiry: tables have no TTL.</summary>
+    public static ScheduledJob OAuthStateCleanup { get; } = new("CleanupOAuthStates", "OAuth:StateCleanupSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup];
 }

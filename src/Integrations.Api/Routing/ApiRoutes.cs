@@ -2,6 +2,7 @@ using Integrations.Api.Admin;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Health;
+using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
 using Integrations.Api.Secrets;
@@ -24,6 +25,7 @@ public static class ApiRoutes
         .. SecretRoutes.All,
         .. AuditRoutes.All,
         .. AdminRoutes.All,
+        .. OAuthRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

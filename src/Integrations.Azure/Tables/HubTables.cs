@@ -21,7 +21,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
 
     public TableClient JobFailures { get; } = service.GetTableClient(prefix + "jobfailures");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures];
+    /// <summary>OAuth states and start links (<see cref="TableOAuthStateStore"/>).</summary>
+    public TableClient OAuthStates { get; } = service.GetTableClient(prefix + "oauthstates");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -32,6 +32,9 @@ public static class AuditActions
     public const string AuditRetentionRead = "audit.retention.read";
     public const string AuditRetentionSet = "audit.retention.set";
 
+    public const string OAuthSettingsRead = "oauth.settings.read";
+    public const string OAuthSettingsSet = "oauth.settings.set";
+
     /// <summary>A row that grants authority (an API key, a project's organization) failed its MAC and was refused.</summary>
     public const string IntegrityViolation = "integrity.violation";
 

@@ -3,6 +3,7 @@ using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
+using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -27,6 +28,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>().BindConfiguration(KeyWrappingOptions.SectionName).ValidateDataAnnotations();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyWrappingOptions>, KeyWrappingOptionsValidator>());
         services.AddOptionsWithValidateOnStart<HubOptions>().BindConfiguration(HubOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOptions>, HubOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<OAuthStateOptions>().BindConfiguration(OAuthStateOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.StartLinkLifetime < o.StateLifetime, "OAuth:StartLinkLifetime must be shorter than OAuth:StateLifetime.");
         services.AddOptionsWithValidateOnStart<VaultOptions>().BindConfiguration(VaultOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.DefaultQueryRange <= o.MaxQueryRange, "Audit:DefaultQueryRange must not exceed Audit:MaxQueryRange.")
@@ -51,6 +55,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AuditChain>();
         services.TryAddSingleton<AuditRetention>();
         services.TryAddSingleton<KeyRotationService>();
+        services.TryAddSingleton<OAuthStateService>();
+        services.TryAddSingleton<RedirectAfterPolicy>();
         return services;
     }
 }

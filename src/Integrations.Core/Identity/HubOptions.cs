@@ -52,4 +52,12 @@ public sealed class HubOptions
     /// <summary>NCRONTAB (six fields, with seconds) of the job that removes ended API keys; the Functions timer reads the same setting.</summary>
     [Required]
     public string ApiKeyCleanupSchedule { get; set; } = "0 45 3 * * *";
+
+    /// <summary>
+    /// The hub's public URL as browsers and providers reach it (e.g. <c>https://hub.example.com</c>, or with a path prefix
+    /// behind a proxy): OAuth redirect URIs are <c>{PublicBaseUrl}/v1/oauth/callback</c> and start links
+    /// <c>{PublicBaseUrl}/v1/oauth/start</c>. Absolute, no query, fragment or user info; https outside Development except on a
+    /// loopback host (checked by <see cref="HubOptionsValidator"/>). Required by the API (the CLI does not use it).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
 }

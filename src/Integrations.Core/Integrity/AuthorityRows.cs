@@ -2,6 +2,7 @@ using System.Globalization;
 using Integrations.Core.Audit;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
+using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Tenancy;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,15 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     /// young an anchor verification accepts, so a storage writer must not be able to shorten it.
     /// </summary>
     public const string AuditRetentionKind = "auditretention/v1";
+
+    /// <summary>
+    /// The MAC domain of an OAuth state row: it decides which connection a code is redeemed for, where the browser goes after,
+    /// and whether a browser binding is required, so a storage writer must not be able to change any of it.
+    /// </summary>
+    public const string OAuthStateKind = "oauthstate/v1";
+
+    /// <summary>The MAC domain of a project's OAuth settings row (its allowed redirect origins decide where browsers are sent).</summary>
+    public const string OAuthSettingsKind = "oauthsettings/v1";
 
     private const int MaxReportedIdLength = 100;
 
@@ -86,6 +96,38 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
         return authority.VerifyRowMac(AuditRetentionKind, RetentionFields(organizationId, days), mac);
     }
 
+    /// <summary><paramref name="state"/>'s MAC over every field (<see cref="Fields(OAuthState)"/>).</summary>
+    public async ValueTask<string> SignAsync(OAuthState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(OAuthStateKind, Fields(state));
+    }
+
+    /// <summary>True when <paramref name="mac"/> covers the state's fields as they are.</summary>
+    public async ValueTask<bool> VerifyAsync(OAuthState state, string? mac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(OAuthStateKind, Fields(state), mac);
+    }
+
+    /// <summary>The MAC of a project's OAuth settings.</summary>
+    public async ValueTask<string> SignAsync(ProjectOAuthSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(OAuthSettingsKind, Fields(settings));
+    }
+
+    /// <summary>True when <paramref name="mac"/> binds the settings to their project.</summary>
+    public async ValueTask<bool> VerifyAsync(ProjectOAuthSettings settings, string? mac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(OAuthSettingsKind, Fields(settings), mac);
+    }
+
     /// <summary>
     /// Records a refused row: an Error log event (id 1201) and a platform audit record. The row's own organization is not
     /// trusted (it may be what was forged), so the record goes to the platform log. Throws
@@ -131,6 +173,43 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     {
         ArgumentNullException.ThrowIfNull(project);
         return [project.Id, project.OrganizationId];
+    }
+
+    /// <summary>Every field of an OAuth state, in MAC order: the sealed values too (their bytes), and the ones that change.</summary>
+    public static IReadOnlyList<string?> Fields(OAuthState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return
+        [
+            state.StateHash,
+            state.OrganizationId,
+            state.ProjectId,
+            state.ConnectionId,
+            state.ProviderId,
+            state.Issuer,
+            state.IssParameterRequired ? "1" : "0",
+            state.ActorId,
+            string.Join(' ', state.Scopes),
+            state.RedirectAfter?.AbsoluteUri,
+            state.Nonce,
+            state.SealedCodeVerifier is null ? null : Convert.ToBase64String(state.SealedCodeVerifier.Bytes),
+            Convert.ToBase64String(state.SealedAuthorizationUrl.Bytes),
+            Time(state.CreatedAt),
+            Time(state.ExpiresAt),
+            state.StartLinkHash,
+            Time(state.StartLinkExpiresAt),
+            Time(state.StartLinkUsedAt),
+            state.BindingHash,
+            state.RequireBrowserBinding ? "1" : "0",
+            Time(state.ConsumedAt),
+        ];
+    }
+
+    /// <summary>The fields of a project's OAuth settings: the project and its origins.</summary>
+    public static IReadOnlyList<string?> Fields(ProjectOAuthSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return [settings.OrganizationId, settings.ProjectId, string.Join(' ', settings.AllowedRedirectOrigins)];
     }
 
     private static string?[] RetentionFields(string organizationId, int days) => [organizationId, days.ToString(CultureInfo.InvariantCulture)];
