@@ -21,7 +21,12 @@ public sealed class HubTables(TableServiceClient service, string prefix)
 
     public TableClient JobFailures { get; } = service.GetTableClient(prefix + "jobfailures");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures];
+    public TableClient Connections { get; } = service.GetTableClient(prefix + "connections");
+
+    /// <summary>The per-project event outbox (TableEventOutbox).</summary>
+    public TableClient Events { get; } = service.GetTableClient(prefix + "events");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, Connections, Events];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
