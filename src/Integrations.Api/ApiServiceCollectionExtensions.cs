@@ -1,12 +1,15 @@
+using Integrations.Api.Activity;
 using Integrations.Api.Admin;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
+using Integrations.Api.Connections;
 using Integrations.Api.Health;
 using Integrations.Api.Jobs;
 using Integrations.Api.Organizations;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Secrets;
+using Integrations.Core.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,6 +32,10 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<SecretEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
+        services.TryAddSingleton<ConnectionEndpoints>();
+        services.TryAddSingleton<ActivityEndpoints>();
+        // Until the providers' storage adapter registers the real store (it comes first and wins): no providers.
+        services.TryAddSingleton<IProviderStore, NoProviderStore>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -1,6 +1,8 @@
+using Integrations.Api.Activity;
 using Integrations.Api.Admin;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
+using Integrations.Api.Connections;
 using Integrations.Api.Health;
 using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
@@ -24,6 +26,8 @@ public static class ApiRoutes
         .. SecretRoutes.All,
         .. AuditRoutes.All,
         .. AdminRoutes.All,
+        .. ConnectionRoutes.All,
+        .. ActivityRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);
