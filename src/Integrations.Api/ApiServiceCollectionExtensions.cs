@@ -9,7 +9,6 @@ using Integrations.Api.Organizations;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Secrets;
-using Integrations.Core.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -34,8 +33,6 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<AdminEndpoints>();
         services.TryAddSingleton<ConnectionEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
-        // Until the providers' storage adapter registers the real store (it comes first and wins): no providers.
-        services.TryAddSingleton<IProviderStore, NoProviderStore>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -12,17 +12,27 @@ namespace Integrations.Core.Connections;
 /// the configuration row's ETag (re-read and re-applied on a conflict); status changes go through
 /// <see cref="ConnectionStateChanges"/> only. Expected failures come back as <see cref="HubError"/> values.
 /// </summary>
+/// <remarks>
+/// Three dependencies are optional, so that a composition of Core and storage alone (the CLI, storage tests) builds:
+/// without <paramref name="providers"/> a project has no OAuth providers (every <c>provider_id</c> is unknown), without
+/// <paramref name="strategies"/> no retry strategy name is accepted, and without <paramref name="environment"/> the
+/// production rules apply. The shells register all three.
+/// </remarks>
 public sealed class ConnectionService(
-    IConnectionStore store, IProviderStore providers, VaultService vault, ConnectionStateChanges states, EventWriter events, IConnectionTokenRevoker revoker,
-    IRetryStrategyCatalog strategies, IHostEnvironment environment, TimeProvider time)
+    IConnectionStore store, VaultService vault, ConnectionStateChanges states, EventWriter events, IConnectionTokenRevoker revoker, TimeProvider time,
+    IProviderStore? providers = null, IRetryStrategyCatalog? strategies = null, IHostEnvironment? environment = null)
 {
     /// <summary>Connection ids are <c>con_…</c> (<see cref="Ids"/>).</summary>
     public const string IdPrefix = "con";
 
     private const int MaxAttempts = 16;
 
-    /// <summary>Base URLs must be https outside Development (the host's environment, <c>DOTNET_ENVIRONMENT</c>/<c>ASPNETCORE_ENVIRONMENT</c>).</summary>
-    private ConnectionRuleSettings Settings => new(!environment.IsDevelopment(), strategies.Names);
+    /// <summary>
+    /// Base URLs must be https outside Development: the host's environment (<c>DOTNET_ENVIRONMENT</c>,
+    /// <c>ASPNETCORE_ENVIRONMENT</c>, <c>AZURE_FUNCTIONS_ENVIRONMENT</c>), as ASP.NET Core itself tells Development apart.
+    /// A composition without a host (a tool, a test) gets the production rule.
+    /// </summary>
+    private ConnectionRuleSettings Settings => new(environment?.IsDevelopment() != true, strategies?.Names ?? []);
 
     /// <summary>
     /// Creates a connection in <paramref name="project"/> (verified by the pipeline). A static type whose secrets exist
@@ -238,7 +248,7 @@ public sealed class ConnectionService(
     private async Task<HubError?> CheckReferencesAsync(Connection connection, CancellationToken cancellationToken)
     {
         if (connection.ProviderId is { } providerId
-            && await providers.GetAsync(connection.OrganizationId, connection.ProjectId, providerId, cancellationToken).ConfigureAwait(false) is null)
+            && (providers is null || await providers.GetAsync(connection.OrganizationId, connection.ProjectId, providerId, cancellationToken).ConfigureAwait(false) is null))
         {
             return HubError.Invalid(ConnectionErrors.UnknownProvider, "provider_id names no provider of this project.", "provider_id");
         }
