@@ -1,6 +1,8 @@
+using Integrations.Api.Activity;
 using Integrations.Api.Admin;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
+using Integrations.Api.Connections;
 using Integrations.Api.Health;
 using Integrations.Api.Jobs;
 using Integrations.Api.OAuth;
@@ -37,6 +39,9 @@ public static class ApiServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<HubOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.PublicBaseUrl),
                 "Hub:PublicBaseUrl is required: the hub's public URL as browsers reach it, e.g. https://hub.example.com (OAuth redirect URIs are {PublicBaseUrl}/v1/oauth/callback).");
+
+        services.TryAddSingleton<ConnectionEndpoints>();
+        services.TryAddSingleton<ActivityEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -1,8 +1,10 @@
 using Integrations.Api;
 using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
+using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.Resilience;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,6 +24,8 @@ builder.Services
     .AddIntegrationsAzure()
     .AddIntegrationsHttp()
     .AddIntegrationsApi()
+    // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
+    .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
     // The host binds each queue trigger to %Jobs:Queues:…% from app settings, with no default: stop at start,
     // naming the setting, when one is missing, rather than enqueue to a queue no trigger listens on.
     .Configure<JobQueueOptions>(options => options.NameSettingsRequired = true);

@@ -1,7 +1,9 @@
 using Integrations.Api;
 using Integrations.Azure.Hosting;
+using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.Resilience;
 
 namespace Integrations.Server;
 
@@ -17,5 +19,7 @@ public static class ServerServiceCollectionExtensions
             .AddIntegrationsAzure()
             .AddIntegrationsHttp()
             .AddIntegrationsApi()
+            // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
+            .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
             .AddIntegrationsServerJobs();
 }

@@ -1,6 +1,8 @@
+using Integrations.Api.Activity;
 using Integrations.Api.Admin;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
+using Integrations.Api.Connections;
 using Integrations.Api.Health;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
@@ -26,6 +28,9 @@ public static class ApiRoutes
         .. AuditRoutes.All,
         .. AdminRoutes.All,
         .. OAuthRoutes.All,
+
+        .. ConnectionRoutes.All,
+        .. ActivityRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -9,7 +9,9 @@ using Integrations.Azure.Queues;
 using Integrations.Azure.Tables;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
+using Integrations.Core.Connections;
 using Integrations.Core.Crypto;
+using Integrations.Core.Events;
 using Integrations.Core.Identity;
 using Integrations.Core.Jobs;
 using Integrations.Core.OAuth.Flows;
@@ -68,6 +70,8 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuthorityRowUpgrade>(sp, CheckpointContainer(sp)));
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
+        services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
+        services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));

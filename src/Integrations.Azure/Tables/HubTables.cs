@@ -24,7 +24,12 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>OAuth states and start links (<see cref="TableOAuthStateStore"/>).</summary>
     public TableClient OAuthStates { get; } = service.GetTableClient(prefix + "oauthstates");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates];
+    public TableClient Connections { get; } = service.GetTableClient(prefix + "connections");
+
+    /// <summary>The per-project event outbox (TableEventOutbox).</summary>
+    public TableClient Events { get; } = service.GetTableClient(prefix + "events");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

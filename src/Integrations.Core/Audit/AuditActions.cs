@@ -16,6 +16,16 @@ public static class AuditActions
     public const string SecretDelete = "secret.delete";
     public const string SecretRestore = "secret.restore";
     public const string SecretPurge = "secret.purge";
+    public const string ConnectionCreate = "connection.create";
+    public const string ConnectionRead = "connection.read";
+    public const string ConnectionList = "connection.list";
+    public const string ConnectionPatch = "connection.patch";
+    public const string ConnectionDelete = "connection.delete";
+    public const string ConnectionStatusRead = "connection.status.read";
+
+    /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
+    public const string ConnectionStatusChange = "connection.status.change";
+    public const string ActivityList = "activity.list";
     public const string ApiKeyCreate = "apikey.create";
     public const string ApiKeyList = "apikey.list";
     public const string ApiKeyRevoke = "apikey.revoke";

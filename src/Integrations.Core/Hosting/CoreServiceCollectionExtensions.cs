@@ -1,6 +1,8 @@
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
+using Integrations.Core.Connections;
 using Integrations.Core.Crypto;
+using Integrations.Core.Events;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
@@ -57,6 +59,14 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<KeyRotationService>();
         services.TryAddSingleton<OAuthStateService>();
         services.TryAddSingleton<RedirectAfterPolicy>();
+
+
+        services.TryAddSingleton<EventWriter>();
+        services.TryAddSingleton<ConnectionStateChanges>();
+        services.TryAddSingleton<ConnectionService>();
+        services.TryAddSingleton<CredentialResolver>();
+        // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
+        services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         return services;
     }
 }

@@ -1,0 +1,256 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Integrations.Core.Common;
+using Integrations.Core.Connections;
+
+namespace Integrations.Azure.Tables;
+
+/// <summary>
+/// Connections in one table. PartitionKey = <c>{org}_{project}</c>: a project's connections are one partition, so the
+/// rows of one connection are written together in entity-group transactions and no query crosses tenants or projects.
+/// <list type="bullet">
+/// <item>RowKey <c>C:{connection id}</c>: the configuration (what a user edits), with its own ETag.</item>
+/// <item>RowKey <c>N:{name}</c>: the claim on the name, holding the id. Created with the configuration in one
+/// transaction and moved with it on a rename, so a name is unique per project without a query.</item>
+/// <item>RowKey <c>T:{connection id}</c>: the state (status, token timing, last error …), with an ETag of its own, so a
+/// token refresh writing the state never conflicts with a user editing the configuration, nor the reverse.</item>
+/// </list>
+/// Queries: get = two point reads (<c>C:</c> and <c>T:</c>) issued together — one round trip of latency, and cheaper for
+/// the service than a partition query with an OR on RowKey, which it may answer by scanning the partition; list = one
+/// range query over the project's <c>C:</c> rows (filtered by <c>EndUserId</c> on the service when asked; only this
+/// partition is read), then point reads of the page's <c>T:</c> rows. Ids and names use only characters below '~', and
+/// ':' → ';' gives the range bounds.
+/// </summary>
+public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
+{
+    private static readonly string[] NameColumn = ["Name"];
+
+    private TableClient Table => tables.Connections;
+
+    public Task<WriteOutcome> TryCreateAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var partition = Partition(connection.OrganizationId, connection.ProjectId);
+        return TableWrites.TryTransactionAsync(Table,
+        [
+            new(TableTransactionActionType.Add, ToEntity(connection)),
+            new(TableTransactionActionType.Add, NameClaim(partition, connection.Name, connection.Id)),
+            new(TableTransactionActionType.Add, ToEntity(partition, connection.Id, connection.State)),
+        ], cancellationToken);
+    }
+
+    public async Task<Connection?> GetAsync(string organizationId, string projectId, string connectionId, CancellationToken cancellationToken = default)
+    {
+        var partition = Partition(organizationId, projectId);
+        var config = TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, ConfigKey(connectionId), null, cancellationToken);
+        var state = TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(connectionId), null, cancellationToken);
+        await Task.WhenAll(config, state).ConfigureAwait(false);
+        var configRow = await config.ConfigureAwait(false);
+        return configRow is null ? null : ToConnection(configRow, organizationId, projectId, await state.ConfigureAwait(false));
+    }
+
+    public async Task<WriteOutcome> TryUpdateAsync(Connection updated, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(updated.ETag);
+        var partition = Partition(updated.OrganizationId, updated.ProjectId);
+        // The stored name, to move the claim on a rename. Read apart from the write: the write below is conditional on the
+        // ETag the caller read, so a configuration changed in between (a rename included) makes it fail, never misplace a claim.
+        var stored = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, ConfigKey(updated.Id), NameColumn, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return WriteOutcome.NotFound;
+        }
+
+        var storedName = stored.GetString("Name");
+        if (string.Equals(storedName, updated.Name, StringComparison.Ordinal))
+        {
+            return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.ETag), TableUpdateMode.Replace, cancellationToken))
+                .ConfigureAwait(false);
+        }
+
+        return await TableWrites.TryTransactionAsync(Table,
+        [
+            new(TableTransactionActionType.UpdateReplace, ToEntity(updated), new ETag(updated.ETag)),
+            new(TableTransactionActionType.Delete, new TableEntity(partition, NameKey(storedName)), ETag.All),
+            new(TableTransactionActionType.Add, NameClaim(partition, updated.Name, updated.Id)),
+        ], cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<WriteOutcome> TryUpdateStateAsync(string organizationId, string projectId, string connectionId, ConnectionState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var entity = ToEntity(Partition(organizationId, projectId), connectionId, state);
+        return state.ETag is null
+            ? TableWrites.TryAsync(() => Table.AddEntityAsync(entity, cancellationToken))
+            : TableWrites.TryAsync(() => Table.UpdateEntityAsync(entity, new ETag(state.ETag), TableUpdateMode.Replace, cancellationToken));
+    }
+
+    public Task<WriteOutcome> TryDeleteAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(connection.ETag);
+        var partition = Partition(connection.OrganizationId, connection.ProjectId);
+        // Conditional on the configuration's ETag: the name claim deleted is the one that configuration holds.
+        return TableWrites.TryTransactionAsync(Table,
+        [
+            new(TableTransactionActionType.Delete, new TableEntity(partition, ConfigKey(connection.Id)), new ETag(connection.ETag)),
+            new(TableTransactionActionType.Delete, new TableEntity(partition, NameKey(connection.Name)), ETag.All),
+            new(TableTransactionActionType.Delete, new TableEntity(partition, StateKey(connection.Id)), ETag.All),
+        ], cancellationToken);
+    }
+
+    public async Task<PagedList<Connection>> ListAsync(string organizationId, string projectId, ConnectionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var partition = Partition(organizationId, projectId);
+        var filter = query.EndUserId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"C:"} and RowKey lt {"C;"}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"C:"} and RowKey lt {"C;"} and EndUserId eq {query.EndUserId}");
+
+        // One pass: every match counts for the total, only the page's rows are kept.
+        var page = new List<TableEntity>(query.Page.PerPage);
+        long matched = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (matched >= query.Page.Skip && page.Count < query.Page.PerPage)
+            {
+                page.Add(entity);
+            }
+
+            matched++;
+        }
+
+        var states = await Task.WhenAll(page.Select(e =>
+            TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(e.RowKey[2..]), null, cancellationToken))).ConfigureAwait(false);
+        var items = page.Select((e, i) => ToConnection(e, organizationId, projectId, states[i])).ToList();
+        return new PagedList<Connection>(items, query.Page, matched);
+    }
+
+    private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
+
+    private static string ConfigKey(string connectionId) => "C:" + connectionId;
+
+    private static string NameKey(string name) => "N:" + name;
+
+    private static string StateKey(string connectionId) => "T:" + connectionId;
+
+    private static TableEntity NameClaim(string partition, string name, string connectionId) => new(partition, NameKey(name)) { ["ConnectionId"] = connectionId };
+
+    private static TableEntity ToEntity(Connection c) => new(Partition(c.OrganizationId, c.ProjectId), ConfigKey(c.Id))
+    {
+        ["Name"] = c.Name,
+        ["Type"] = ConnectionTypes.NameOf(c.Type),
+        ["ProviderId"] = c.ProviderId,
+        ["Description"] = c.Description,
+        ["BaseUrl"] = c.BaseUrl?.OriginalString,
+        ["DefaultHeaders"] = c.DefaultHeaders.Count == 0 ? null : JsonSerializer.Serialize(c.DefaultHeaders),
+        ["TimeoutMs"] = (long)c.Timeout.TotalMilliseconds,
+        ["Retries"] = c.Retries,
+        ["RetryStrategy"] = c.RetryStrategy,
+        ["Enabled"] = c.Enabled,
+        ["SecretRefs"] = JsonSerializer.Serialize(c.SecretRefs),
+        ["ApiKeyIn"] = c.ApiKey is null ? null : ApiKeyPlacementInput.NameOf(c.ApiKey.In),
+        ["ApiKeyName"] = c.ApiKey?.Name,
+        ["Scopes"] = c.Scopes.Count == 0 ? null : JsonSerializer.Serialize(c.Scopes),
+        ["EndUserId"] = c.EndUser?.Id,
+        ["EndUserDisplayName"] = c.EndUser?.DisplayName,
+        ["Policy"] = c.Policy.Count == 0 ? null : JsonSerializer.Serialize(c.Policy.Select(r => new StoredRule(ProxyRuleInput.NameOf(r.Effect), r.Methods, r.PathGlob))),
+        ["TestMethod"] = c.TestMethod,
+        ["TestPath"] = c.TestPath,
+        ["CreatedBy"] = c.CreatedBy,
+        ["CreatedAt"] = c.CreatedAt,
+        ["UpdatedAt"] = c.UpdatedAt,
+    };
+
+    private static TableEntity ToEntity(string partition, string connectionId, ConnectionState s) => new(partition, StateKey(connectionId))
+    {
+        ["Status"] = ConnectionStatuses.NameOf(s.Status),
+        ["StatusReason"] = s.StatusReason,
+        ["AuthorizedBy"] = s.AuthorizedBy,
+        ["AccountSubject"] = s.Account?.Subject,
+        ["AccountEmail"] = s.Account?.Email,
+        ["AccountName"] = s.Account?.Name,
+        ["GrantedScopes"] = s.GrantedScopes.Count == 0 ? null : JsonSerializer.Serialize(s.GrantedScopes),
+        ["ExpiresAt"] = s.ExpiresAt,
+        ["LastRefreshedAt"] = s.LastRefreshedAt,
+        ["NextRefreshAt"] = s.NextRefreshAt,
+        ["LastUsedAt"] = s.LastUsedAt,
+        ["LastTestedAt"] = s.LastTestedAt,
+        ["LastError"] = s.LastError,
+    };
+
+    /// <summary>Tenant and project come from where the row sits (its PartitionKey, given by the caller), the id from its RowKey — never from columns.</summary>
+    private static Connection ToConnection(TableEntity e, string organizationId, string projectId, TableEntity? state)
+    {
+        if (!ConnectionTypes.TryParse(e.GetString("Type"), out var type))
+        {
+            throw new InvalidDataException($"Connection row {e.RowKey} has an unknown type.");
+        }
+
+        var apiKeyIn = e.GetString("ApiKeyIn");
+        var endUserId = e.GetString("EndUserId");
+        var baseUrl = e.GetString("BaseUrl");
+        return new Connection
+        {
+            Id = e.RowKey[2..],
+            OrganizationId = organizationId,
+            ProjectId = projectId,
+            Name = e.GetString("Name"),
+            Type = type,
+            ProviderId = e.GetString("ProviderId"),
+            Description = e.GetString("Description"),
+            BaseUrl = baseUrl is null ? null : new Uri(baseUrl, UriKind.Absolute),
+            DefaultHeaders = new Dictionary<string, string>(Json<Dictionary<string, string>>(e.GetString("DefaultHeaders")) ?? [], StringComparer.OrdinalIgnoreCase),
+            Timeout = TimeSpan.FromMilliseconds(e.GetInt64("TimeoutMs") ?? (long)Connection.DefaultTimeout.TotalMilliseconds),
+            Retries = e.GetInt32("Retries") ?? Connection.DefaultRetries,
+            RetryStrategy = e.GetString("RetryStrategy"),
+            Enabled = e.GetBoolean("Enabled") ?? true,
+            SecretRefs = new Dictionary<string, string>(Json<Dictionary<string, string>>(e.GetString("SecretRefs")) ?? [], StringComparer.Ordinal),
+            ApiKey = apiKeyIn is null ? null : new ApiKeyPlacement(apiKeyIn == ApiKeyPlacementInput.Query ? ApiKeyLocation.Query : ApiKeyLocation.Header, e.GetString("ApiKeyName")),
+            Scopes = Json<List<string>>(e.GetString("Scopes")) ?? [],
+            EndUser = endUserId is null ? null : new EndUser(endUserId, e.GetString("EndUserDisplayName")),
+            Policy = (Json<List<StoredRule>>(e.GetString("Policy")) ?? [])
+                .Select(r => new ProxyRule(r.Effect == ProxyRuleInput.Deny ? ProxyRuleEffect.Deny : ProxyRuleEffect.Allow, r.Methods, r.Path)).ToList(),
+            TestMethod = e.GetString("TestMethod") ?? "GET",
+            TestPath = e.GetString("TestPath") ?? "/",
+            CreatedBy = e.GetString("CreatedBy"),
+            CreatedAt = e.GetDateTimeOffset("CreatedAt")!.Value,
+            UpdatedAt = e.GetDateTimeOffset("UpdatedAt")!.Value,
+            ETag = e.ETag.ToString(),
+            State = state is null ? ConnectionState.New : ToState(state),
+        };
+    }
+
+    private static ConnectionState ToState(TableEntity s)
+    {
+        var subject = s.GetString("AccountSubject");
+        var email = s.GetString("AccountEmail");
+        var name = s.GetString("AccountName");
+        return new ConnectionState
+        {
+            Status = ParseStatus(s.GetString("Status")),
+            StatusReason = s.GetString("StatusReason"),
+            AuthorizedBy = s.GetString("AuthorizedBy"),
+            Account = subject is null && email is null && name is null ? null : new ConnectedAccount(subject, email, name),
+            GrantedScopes = Json<List<string>>(s.GetString("GrantedScopes")) ?? [],
+            ExpiresAt = s.GetDateTimeOffset("ExpiresAt"),
+            LastRefreshedAt = s.GetDateTimeOffset("LastRefreshedAt"),
+            NextRefreshAt = s.GetDateTimeOffset("NextRefreshAt"),
+            LastUsedAt = s.GetDateTimeOffset("LastUsedAt"),
+            LastTestedAt = s.GetDateTimeOffset("LastTestedAt"),
+            LastError = s.GetString("LastError"),
+            ETag = s.ETag.ToString(),
+        };
+    }
+
+    private static ConnectionStatus ParseStatus(string? name) =>
+        Enum.GetValues<ConnectionStatus>().FirstOrDefault(s => string.Equals(ConnectionStatuses.NameOf(s), name, StringComparison.Ordinal));
+
+    private static T? Json<T>(string? stored)
+        where T : class => string.IsNullOrEmpty(stored) ? null : JsonSerializer.Deserialize<T>(stored);
+
+    /// <summary>The stored form of a policy rule.</summary>
+    private sealed record StoredRule(string Effect, IReadOnlyList<string> Methods, string Path);
+}

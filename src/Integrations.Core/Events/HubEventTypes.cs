@@ -1,0 +1,59 @@
+namespace Integrations.Core.Events;
+
+/// <summary>
+/// Every event type the hub writes to a project's outbox, in one place: webhook subscribers filter on these names, so
+/// they are part of the product and never change once shipped.
+/// </summary>
+public static class HubEventTypes
+{
+    /// <summary>A connection was created (its initial status in <c>data.status</c>).</summary>
+    public const string ConnectionCreated = "connection.created";
+
+    /// <summary>A connection's configuration was deleted.</summary>
+    public const string ConnectionDeleted = "connection.deleted";
+
+    /// <summary>A connection obtained a usable credential (first grant, reconnect, re-consent).</summary>
+    public const string ConnectionConnected = "connection.connected";
+
+    /// <summary>A refresh failed transiently (5xx, 429, network): the connection is <c>refresh_failing</c>.</summary>
+    public const string ConnectionRefreshFailed = "connection.refresh_failed";
+
+    /// <summary>A refresh succeeded again after <see cref="ConnectionRefreshFailed"/>.</summary>
+    public const string ConnectionRefreshRecovered = "connection.refresh_recovered";
+
+    /// <summary>The provider refused the grant (<c>invalid_grant</c>): a user must connect again.</summary>
+    public const string ConnectionNeedsReauth = "connection.needs_reauth";
+
+    public const string ConnectionRevoked = "connection.revoked";
+
+    public const string ConnectionDisabled = "connection.disabled";
+
+    public const string ConnectionEnabled = "connection.enabled";
+
+    public const string ConnectionClientSecretExpired = "connection.client_secret_expired";
+
+    public const string ConnectionScopesInsufficient = "connection.scopes_insufficient";
+
+    /// <summary>401/403 answers through the proxy passed the configured rate.</summary>
+    public const string ConnectionAuthErrorsSpike = "connection.auth_errors_spike";
+
+    /// <summary>The upstream sent <c>Deprecation</c> or <c>Sunset</c> (once per connection).</summary>
+    public const string ConnectionApiDeprecated = "connection.api_deprecated";
+
+    /// <summary>A vault secret's <c>expires_at</c> or rotation date is 30, 7 or 1 days away.</summary>
+    public const string SecretExpiring = "secret.expiring";
+
+    public const string SecretExpired = "secret.expired";
+
+    /// <summary>A provider's <c>client_secret_expires_at</c> is 30, 7 or 1 days away.</summary>
+    public const string ProviderClientSecretExpiring = "provider.client_secret_expiring";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
+        ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
+        ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
+    ];
+
+    public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);
+}
