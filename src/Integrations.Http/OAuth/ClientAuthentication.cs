@@ -17,13 +17,17 @@ namespace Integrations.Http.OAuth;
 /// <item><c>client_secret_post</c>: <c>client_id</c> and <c>client_secret</c> in the form body.</item>
 /// <item><c>none</c>: <c>client_id</c> only (a public client; PKCE protects the code).</item>
 /// <item><c>private_key_jwt</c>: <c>client_id</c>, and a fresh client assertion signed with the PEM key
-/// (<c>iss</c> = <c>sub</c> = client id, <c>aud</c> = the endpoint, a random <c>jti</c>, a 60-second lifetime).</item>
+/// (<c>typ</c> <c>client-authentication+jwt</c>, <c>iss</c> = <c>sub</c> = client id, <c>aud</c> = the issuer when the
+/// credentials name it, else the endpoint, a random <c>jti</c>, a 60-second lifetime).</item>
 /// </list>
 /// </summary>
 internal static class ClientAuthentication
 {
     /// <summary>RFC 7523 §2.2.</summary>
     public const string JwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    /// <summary>The explicit JWT type of client assertions (draft-ietf-oauth-rfc7523bis §4; RFC 8725 §3.11), which OpenIddict 7 requires.</summary>
+    public const string AssertionTokenType = "client-authentication+jwt";
 
     /// <summary>Short: an assertion is single use and made for one request; the provider's clock may lag a little (nbf = iat).</summary>
     public static readonly TimeSpan AssertionLifetime = TimeSpan.FromSeconds(60);
@@ -50,7 +54,7 @@ internal static class ClientAuthentication
                 request.ClientAssertion = new ClientAssertion
                 {
                     Type = JwtBearerAssertionType,
-                    Value = CreateAssertion(client.ClientId, Require(client.PrivateKeyPem, client.Method), endpoint, time),
+                    Value = CreateAssertion(client.ClientId, Require(client.PrivateKeyPem, client.Method), client.AssertionAudience ?? endpoint, time),
                 };
                 break;
             default:
@@ -65,6 +69,7 @@ internal static class ClientAuthentication
         var now = time.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
         {
+            TokenType = AssertionTokenType,
             Issuer = clientId,
             Audience = audience.AbsoluteUri,
             Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, clientId)]),
