@@ -18,8 +18,11 @@ public sealed class IdTokenValidationTests : IAsyncLifetime
     private const string Nonce = "n-0S6_WzA2Mj";
 
     private readonly FakeTimeProvider _time = new(TimeProvider.System.GetUtcNow());
-    private readonly RSA _key1 = RSA.Create(2048);
-    private readonly RSA _key2 = RSA.Create(2048);
+    // Shared by the class's tests: generating 2048-bit keys per test costs seconds on a shared machine.
+    private static readonly RSA SharedKey1 = RSA.Create(2048);
+    private static readonly RSA SharedKey2 = RSA.Create(2048);
+    private readonly RSA _key1 = SharedKey1;
+    private readonly RSA _key2 = SharedKey2;
     private ScriptedTokenEndpoint _endpoint = null!;
     private OAuthTestHost _host = null!;
 
@@ -34,8 +37,6 @@ public sealed class IdTokenValidationTests : IAsyncLifetime
     {
         await _host.DisposeAsync();
         await _endpoint.DisposeAsync();
-        _key1.Dispose();
-        _key2.Dispose();
     }
 
     [Fact]

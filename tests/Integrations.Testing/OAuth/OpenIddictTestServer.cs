@@ -64,8 +64,13 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OpenIddictTestServerOptions _options;
     private readonly ConcurrentDictionary<string, int> _tokenRequests = new(StringComparer.Ordinal);
-    private readonly RSA _jwtClientKey = RSA.Create(2048);
-    private readonly RSA _assertionKey = RSA.Create(2048);
+    // RSA keys are shared by every server in the process: generating 2048-bit keys costs seconds on a shared machine,
+    // and each server is a separate issuer anyway (its own port).
+    private static readonly Lazy<RSA> SigningKey = new(() => RSA.Create(2048));
+    private static readonly Lazy<RSA> JwtClientKey = new(() => RSA.Create(2048));
+    private static readonly Lazy<RSA> AssertionKey = new(() => RSA.Create(2048));
+    private readonly RSA _jwtClientKey = JwtClientKey.Value;
+    private readonly RSA _assertionKey = AssertionKey.Value;
     private readonly HttpClient _browser;
 
     private OpenIddictTestServer(OpenIddictTestServerOptions options)
@@ -109,7 +114,8 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
                     .AllowCustomFlow(JwtBearerGrantType);
                 server.RequireProofKeyForCodeExchange();
                 server.RegisterScopes(Scopes.OpenId, Scopes.Email, Scopes.Profile, Scopes.OfflineAccess, ApiScope);
-                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                server.AddEncryptionKey(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)))
+                    .AddSigningKey(new RsaSecurityKey(SigningKey.Value) { KeyId = "test-signing-key" });
                 // Readable JWT access tokens, as most providers issue.
                 server.DisableAccessTokenEncryption();
                 server.SetAccessTokenLifetime(options.AccessTokenLifetime);
@@ -220,8 +226,6 @@ public sealed class OpenIddictTestServer : IAsyncDisposable
         _browser.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _jwtClientKey.Dispose();
-        _assertionKey.Dispose();
     }
 
     private static IEnumerable<string> DestinationsOf(Claim claim) => claim.Type switch
