@@ -164,7 +164,9 @@ public sealed class OutboundHttpClient
     {
         OutboundErrorKind.TargetRefused => Find<OutboundRequestRefusedException>(exception)?.Message ?? "the SSRF guard refused the target",
         OutboundErrorKind.ResponseTooLarge =>
-            $"the response from {call.Authority} is larger than the call's cap ({ResponseSizeLimitHandler.EffectiveCap(call.Request, _options.MaxResponseBytes)} bytes)",
+            call.Options.MaxResponseBytes is { } callCap && callCap < _options.MaxResponseBytes
+                ? $"the response from {call.Authority} is larger than the call's cap ({callCap} bytes)"
+                : $"the response from {call.Authority} is larger than {OutboundHttpOptions.SectionName}:MaxResponseBytes ({_options.MaxResponseBytes} bytes)",
         OutboundErrorKind.CircuitOpen => $"the circuit for target '{call.TargetKey}' is open after repeated failures; nothing was sent",
         OutboundErrorKind.Timeout => $"{call.Authority} did not answer completely within {attemptTimeout} (or its connection within {_options.ConnectTimeout})",
         // The socket error or HttpRequestError names what went wrong without the message, which may quote the request.
