@@ -238,6 +238,23 @@ public sealed class OpenIddictGrantTests(OpenIddictServerFixture fixture) : ICla
         Assert.Equal("invalid_grant", bad.Failure?.Error);
     }
 
+    [Theory]
+    [InlineData(".well-known/openid-configuration")]
+    [InlineData(".well-known/oauth-authorization-server")]
+    public async Task Discovery_BothWellKnownDocuments_NameTheIssuerAndItsEndpoints(string path)
+    {
+        using var http = new HttpClient();
+
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(Server.Issuer, path)));
+
+        var root = document.RootElement;
+        Assert.Equal(Server.Issuer.AbsoluteUri, root.GetProperty("issuer").GetString());
+        Assert.Equal(Server.TokenEndpoint.AbsoluteUri, root.GetProperty("token_endpoint").GetString());
+        Assert.Equal(Server.DeviceAuthorizationEndpoint.AbsoluteUri, root.GetProperty("device_authorization_endpoint").GetString());
+        Assert.Equal(Server.JwksUri.AbsoluteUri, root.GetProperty("jwks_uri").GetString());
+        Assert.True(root.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
+    }
+
     [Fact]
     public async Task TokenRequestCounts_CountEachGrantType()
     {
