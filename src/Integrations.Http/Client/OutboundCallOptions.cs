@@ -24,6 +24,13 @@ public sealed record OutboundCallOptions
     public TimeSpan? AttemptTimeout { get; init; }
 
     /// <summary>
+    /// A smaller cap on this call's response body than <c>OutboundHttp:MaxResponseBytes</c> (e.g. 64 KiB for a token
+    /// response, which is small: a larger one is a fault, not a reason to buffer megabytes). Null: the global cap. A
+    /// value above the global cap has no effect.
+    /// </summary>
+    public long? MaxResponseBytes { get; init; }
+
+    /// <summary>
     /// Called before an AUTH_ERROR (401) is retried, with the request about to be sent again: the place to refresh an
     /// access token and replace the Authorization header. Without it the retry repeats the same credentials.
     /// </summary>

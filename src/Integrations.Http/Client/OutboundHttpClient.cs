@@ -67,6 +67,16 @@ public sealed class OutboundHttpClient
             throw new ArgumentOutOfRangeException(nameof(options), attemptTimeout, "AttemptTimeout must be greater than zero.");
         }
 
+        if (options.MaxResponseBytes is { } responseCap)
+        {
+            if (responseCap <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), responseCap, "MaxResponseBytes must be greater than zero.");
+            }
+
+            request.Options.Set(ResponseSizeLimitHandler.MaxBytesOption, responseCap);
+        }
+
         if (request.Content is not null)
         {
             // Every attempt sends the content again; a stream could be read only once.
@@ -154,7 +164,9 @@ public sealed class OutboundHttpClient
     {
         OutboundErrorKind.TargetRefused => Find<OutboundRequestRefusedException>(exception)?.Message ?? "the SSRF guard refused the target",
         OutboundErrorKind.ResponseTooLarge =>
-            $"the response from {call.Authority} is larger than {OutboundHttpOptions.SectionName}:MaxResponseBytes ({_options.MaxResponseBytes} bytes)",
+            call.Options.MaxResponseBytes is { } callCap && callCap < _options.MaxResponseBytes
+                ? $"the response from {call.Authority} is larger than the call's cap ({callCap} bytes)"
+                : $"the response from {call.Authority} is larger than {OutboundHttpOptions.SectionName}:MaxResponseBytes ({_options.MaxResponseBytes} bytes)",
         OutboundErrorKind.CircuitOpen => $"the circuit for target '{call.TargetKey}' is open after repeated failures; nothing was sent",
         OutboundErrorKind.Timeout => $"{call.Authority} did not answer completely within {attemptTimeout} (or its connection within {_options.ConnectTimeout})",
         // The socket error or HttpRequestError names what went wrong without the message, which may quote the request.

@@ -10,5 +10,11 @@ public sealed record TokenResponse(string AccessToken, string TokenType, TimeSpa
     /// <summary>Other members of the response (e.g. Slack's <c>team</c>, Salesforce's <c>instance_url</c>): names and string values, no tokens.</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// <see cref="Scope"/> split into scope tokens: on spaces (RFC 6749 §3.3) and on commas, which some providers
+    /// (GitHub, Slack) send instead. Empty when <see cref="Scope"/> is null.
+    /// </summary>
+    public IReadOnlyList<string> GrantedScopes { get; init; } = [];
+
     public override string ToString() => $"TokenResponse {{ TokenType = {TokenType}, ExpiresIn = {ExpiresIn}, HasRefreshToken = {RefreshToken is not null}, Scope = {Scope} }}";
 }
