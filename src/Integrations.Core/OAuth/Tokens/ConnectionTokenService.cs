@@ -169,7 +169,7 @@ public sealed partial class ConnectionTokenService(
         ArgumentNullException.ThrowIfNull(actor);
         if (!ConnectionTypes.IsOAuth(connection.Type))
         {
-            return new RevocationOutcome(false, "The connection has no OAuth tokens.");
+            return new RevocationOutcome(TokenRevocation.NotApplicable, "The connection has no OAuth tokens.");
         }
 
         // Under the refresh lock (waited for within the bound), so no refresh stores new tokens after they are forgotten;
@@ -180,7 +180,7 @@ public sealed partial class ConnectionTokenService(
             var read = await ReadAsync(connection, cancellationToken).ConfigureAwait(false);
             var outcome = read is { IsSuccess: true, Value: { } stored }
                 ? await RevokeAtProviderAsync(connection, stored.Set, cancellationToken).ConfigureAwait(false)
-                : new RevocationOutcome(false, "No tokens were stored: nothing to revoke at the provider.");
+                : new RevocationOutcome(TokenRevocation.NotApplicable, "No tokens were stored: nothing to revoke at the provider.");
             await ForgetAsync(connection, actor, cancellationToken).ConfigureAwait(false);
             await ChangeStateAsync(connection, s => s with
             {
@@ -451,12 +451,12 @@ public sealed partial class ConnectionTokenService(
         if (!client.IsSuccess)
         {
             Log.ProviderUnusable(logger, connection.Id, client.Error.Code);
-            return new RevocationOutcome(false, "The provider could not be used, so the tokens were not revoked there; the hub forgot them.");
+            return new RevocationOutcome(TokenRevocation.Failed, "The provider could not be used, so the tokens were not revoked there; the hub forgot them.");
         }
 
         if (client.Value.Endpoints.Revocation is not { } endpoint)
         {
-            return new RevocationOutcome(false, "The provider has no revocation endpoint; the hub forgot the tokens.");
+            return new RevocationOutcome(TokenRevocation.Unsupported, "The provider has no revocation endpoint; the hub forgot the tokens.");
         }
 
         // RFC 7009 §2.1: the refresh token first (revoking it should also end the access tokens of its grant), then the
@@ -479,8 +479,8 @@ public sealed partial class ConnectionTokenService(
         }
 
         return confirmed
-            ? new RevocationOutcome(true, "The provider confirmed the revocation.")
-            : new RevocationOutcome(false, "The provider did not confirm the revocation; the hub forgot the tokens.");
+            ? new RevocationOutcome(TokenRevocation.Succeeded, "The provider confirmed the revocation.")
+            : new RevocationOutcome(TokenRevocation.Failed, "The provider did not confirm the revocation; the hub forgot the tokens.");
     }
 
     /// <summary>
