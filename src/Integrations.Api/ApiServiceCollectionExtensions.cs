@@ -6,6 +6,7 @@ using Integrations.Api.Jobs;
 using Integrations.Api.Organizations;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
+using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyEndpoints>();
         services.TryAddSingleton<ProjectEndpoints>();
         services.TryAddSingleton<SecretEndpoints>();
+        services.TryAddSingleton<ProviderEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
         services.AddIntegrationsJobs();

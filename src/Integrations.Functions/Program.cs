@@ -3,6 +3,7 @@ using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.OAuth;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ builder.Services
     .AddIntegrationsCore()
     .AddIntegrationsAzure()
     .AddIntegrationsHttp()
+    .AddProviderDiscovery()
     .AddIntegrationsApi()
     // The host binds each queue trigger to %Jobs:Queues:…% from app settings, with no default: stop at start,
     // naming the setting, when one is missing, rather than enqueue to a queue no trigger listens on.

@@ -2,6 +2,7 @@ using Integrations.Api;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.OAuth;
 
 namespace Integrations.Server;
 
@@ -16,6 +17,7 @@ public static class ServerServiceCollectionExtensions
             .AddIntegrationsCore()
             .AddIntegrationsAzure()
             .AddIntegrationsHttp()
+            .AddProviderDiscovery()
             .AddIntegrationsApi()
             .AddIntegrationsServerJobs();
 }

@@ -4,6 +4,7 @@ using Integrations.Api.Audit;
 using Integrations.Api.Health;
 using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
+using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 
 namespace Integrations.Api.Routing;
@@ -22,6 +23,7 @@ public static class ApiRoutes
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,
         .. SecretRoutes.All,
+        .. ProviderRoutes.All,
         .. AuditRoutes.All,
         .. AdminRoutes.All,
     ];

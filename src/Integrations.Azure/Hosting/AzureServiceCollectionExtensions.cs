@@ -12,6 +12,7 @@ using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.Jobs;
+using Integrations.Core.OAuth;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -62,6 +63,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IKeyRecordStore, TableKeyRecordStore>();
         services.TryAddSingleton<ITenancyStore, TableTenancyStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.TryAddSingleton<IProviderStore, TableProviderStore>();
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuthorityRowUpgrade>(sp, CheckpointContainer(sp)));
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();

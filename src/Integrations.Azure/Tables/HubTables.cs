@@ -21,7 +21,9 @@ public sealed class HubTables(TableServiceClient service, string prefix)
 
     public TableClient JobFailures { get; } = service.GetTableClient(prefix + "jobfailures");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures];
+    public TableClient Providers { get; } = service.GetTableClient(prefix + "providers");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, Providers];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -16,6 +16,12 @@ public static class AuditActions
     public const string SecretDelete = "secret.delete";
     public const string SecretRestore = "secret.restore";
     public const string SecretPurge = "secret.purge";
+    public const string ProviderCreate = "provider.create";
+    public const string ProviderRead = "provider.read";
+    public const string ProviderList = "provider.list";
+    public const string ProviderPatch = "provider.patch";
+    public const string ProviderDelete = "provider.delete";
+    public const string ProviderTemplateRead = "provider_template.read";
     public const string ApiKeyCreate = "apikey.create";
     public const string ApiKeyList = "apikey.list";
     public const string ApiKeyRevoke = "apikey.revoke";
