@@ -28,6 +28,8 @@ public sealed class StartupValidationTests
     [InlineData("Hub:MaxApiKeysPerOrganization", "0", "Hub:MaxApiKeysPerOrganization")]
     [InlineData("Hub:MaxProjectsPerOrganization", "0", "Hub:MaxProjectsPerOrganization")]
     [InlineData("Hub:ApiKeyCleanupSchedule", "nightly", "Hub:ApiKeyCleanupSchedule")]
+    [InlineData("OAuth:DiscoveryCacheDuration", "00:00:01", "OAuth:DiscoveryCacheDuration")]
+    [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);

@@ -85,7 +85,8 @@ public sealed class ProviderRulesTests
     [Fact]
     public void Build_StoredExtraParameterNamingAProtocolParameter_CannotOverrideIt()
     {
-        // A row written around the rules (directly in storage) must still not set state or redirect_uri.
+        // A row written around the rules (directly in storage) must still not set state or redirect_uri: the builder
+        // drops such extras, and RequestUrl would let the protocol values win besides.
         var template = ProviderTemplates.Find("google")!;
         var endpoints = ProviderService.Instantiate(template, new Dictionary<string, string>());
         var provider = ProviderTemplatesTests.ProviderFrom(template, endpoints) with
