@@ -3,7 +3,6 @@ using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
-using Integrations.Core.OAuth;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -52,7 +51,6 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<AuditChain>();
         services.TryAddSingleton<AuditRetention>();
         services.TryAddSingleton<KeyRotationService>();
-        services.AddIntegrationsProviders();
         return services;
     }
 }

@@ -10,7 +10,8 @@ public static class ProviderServiceCollectionExtensions
     /// Registers the provider capability's domain side: <see cref="OAuthOptions"/> (section <c>OAuth</c>, validated at
     /// start), the <see cref="OAuthEndpointPolicy"/> (https outside Development), <see cref="ProviderMetadataCache"/>,
     /// <see cref="ProviderService"/> and the stand-in <see cref="NoProviderUsage"/>. <see cref="IProviderStore"/> and
-    /// <see cref="IProviderDiscovery"/> are ports (AddIntegrationsAzure, AddProviderDiscovery). Idempotent.
+    /// <see cref="IProviderDiscovery"/> are ports (AddIntegrationsAzure, AddProviderDiscovery, which calls this: a host
+    /// without outbound HTTP, such as the CLI, has no provider service). Idempotent.
     /// </summary>
     public static IServiceCollection AddIntegrationsProviders(this IServiceCollection services)
     {
