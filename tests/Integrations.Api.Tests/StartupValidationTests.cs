@@ -1,5 +1,6 @@
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Http.OAuth;
 using Integrations.Server;
 using Integrations.Testing;
 using Microsoft.Extensions.Configuration;
@@ -60,7 +61,7 @@ public sealed class StartupValidationTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddLogging();
-        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi().AddIntegrationsServerJobs();
+        services.AddIntegrationsCore().AddIntegrationsAzure().AddProviderDiscovery().AddIntegrationsApi().AddIntegrationsServerJobs();
         return services.BuildServiceProvider();
     }
 }
