@@ -9,6 +9,7 @@ using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
+using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyEndpoints>();
         services.TryAddSingleton<ProjectEndpoints>();
         services.TryAddSingleton<SecretEndpoints>();
+        services.TryAddSingleton<ProviderEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
         services.TryAddSingleton<OAuthStartEndpoints>();

@@ -4,6 +4,7 @@ using Integrations.Azure.Queues;
 using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.OAuth;
 using Integrations.Http.Resilience;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration.Memory;
@@ -23,6 +24,7 @@ builder.Services
     .AddIntegrationsCore()
     .AddIntegrationsAzure()
     .AddIntegrationsHttp()
+    .AddIntegrationsOAuth()
     .AddIntegrationsApi()
     // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
     .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))

@@ -3,6 +3,7 @@ using Integrations.Azure.Hosting;
 using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
 using Integrations.Http.Hosting;
+using Integrations.Http.OAuth;
 using Integrations.Http.Resilience;
 
 namespace Integrations.Server;
@@ -18,6 +19,7 @@ public static class ServerServiceCollectionExtensions
             .AddIntegrationsCore()
             .AddIntegrationsAzure()
             .AddIntegrationsHttp()
+            .AddIntegrationsOAuth()
             .AddIntegrationsApi()
             // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
             .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))

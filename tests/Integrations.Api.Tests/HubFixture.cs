@@ -32,6 +32,9 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
     /// <summary>Settings a test class may add before the server starts.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The host environment the Server runs in; Development relaxes what only Development allows (e.g. http provider endpoints).</summary>
+    public string Environment { get; set; } = "Production";
+
     /// <summary>Service changes a test class may make before the server starts (e.g. a fault injected in front of a real store).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
@@ -45,7 +48,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
             settings[key] = value;
         }
 
-        _factory = new HubFactory(settings, ConfigureServices);
+        _factory = new HubFactory(settings, ConfigureServices, Environment);
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
@@ -104,7 +107,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
         return problem;
     }
 
-    private sealed class HubFactory(Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
+    private sealed class HubFactory(Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices, string environment) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -118,7 +121,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
                 builder.ConfigureTestServices(configureServices);
             }
 
-            builder.UseEnvironment("Production");
+            builder.UseEnvironment(environment);
         }
     }
 }
@@ -126,4 +129,6 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
 public sealed record Tenant(string OrganizationId, string OwnerKey, string ProjectId)
 {
     public string Secrets => $"/v1/projects/{ProjectId}/secrets";
+
+    public string Providers => $"/v1/projects/{ProjectId}/providers";
 }

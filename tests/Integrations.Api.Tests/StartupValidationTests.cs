@@ -1,5 +1,6 @@
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Http.OAuth;
 using Integrations.Server;
 using Integrations.Testing;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +36,8 @@ public sealed class StartupValidationTests
     [InlineData("Hub:PublicBaseUrl", "hub.example.com", "Hub:PublicBaseUrl")]
     [InlineData("Hub:PublicBaseUrl", "http://hub.example.com", "Hub:PublicBaseUrl")]
     [InlineData("Hub:PublicBaseUrl", "https://hub.example.com/?x=1", "Hub:PublicBaseUrl")]
+    [InlineData("OAuth:DiscoveryCacheDuration", "00:00:01", "OAuth:DiscoveryCacheDuration")]
+    [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -67,7 +70,7 @@ public sealed class StartupValidationTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddLogging();
-        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsApi().AddIntegrationsServerJobs();
+        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsOAuth().AddIntegrationsApi().AddIntegrationsServerJobs();
         return services.BuildServiceProvider();
     }
 }

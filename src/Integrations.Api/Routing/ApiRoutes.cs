@@ -7,6 +7,7 @@ using Integrations.Api.Health;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
+using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 
 namespace Integrations.Api.Routing;
@@ -25,6 +26,7 @@ public static class ApiRoutes
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,
         .. SecretRoutes.All,
+        .. ProviderRoutes.All,
         .. AuditRoutes.All,
         .. AdminRoutes.All,
         .. OAuthRoutes.All,

@@ -14,6 +14,7 @@ using Integrations.Core.Crypto;
 using Integrations.Core.Events;
 using Integrations.Core.Identity;
 using Integrations.Core.Jobs;
+using Integrations.Core.OAuth;
 using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
@@ -67,6 +68,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.TryAddSingleton<IOAuthStateStore, TableOAuthStateStore>();
         services.TryAddSingleton<IProjectOAuthSettingsStore, TableProjectOAuthSettingsStore>();
+        services.TryAddSingleton<IProviderStore, TableProviderStore>();
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<AuthorityRowUpgrade>(sp, CheckpointContainer(sp)));
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();

@@ -29,7 +29,9 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The per-project event outbox (TableEventOutbox).</summary>
     public TableClient Events { get; } = service.GetTableClient(prefix + "events");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events];
+    public TableClient Providers { get; } = service.GetTableClient(prefix + "providers");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

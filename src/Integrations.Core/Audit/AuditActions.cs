@@ -26,6 +26,12 @@ public static class AuditActions
     /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
     public const string ConnectionStatusChange = "connection.status.change";
     public const string ActivityList = "activity.list";
+    public const string ProviderCreate = "provider.create";
+    public const string ProviderRead = "provider.read";
+    public const string ProviderList = "provider.list";
+    public const string ProviderPatch = "provider.patch";
+    public const string ProviderDelete = "provider.delete";
+    public const string ProviderTemplateRead = "provider_template.read";
     public const string ApiKeyCreate = "apikey.create";
     public const string ApiKeyList = "apikey.list";
     public const string ApiKeyRevoke = "apikey.revoke";

@@ -58,6 +58,12 @@ public sealed record OAuthProvider
     /// <summary>Lifetime assumed for a token response without <c>expires_in</c>; null: the hub's default.</summary>
     public TimeSpan? DefaultTokenLifetime { get; init; }
 
+    /// <summary>How its token responses depart from RFC 6749 (from the template, or set by hand).</summary>
+    public ProviderQuirks Quirks { get; init; } = new();
+
+    /// <summary>The template's placeholder values (e.g. Entra's <c>tenant</c>), kept so the provider can be described again.</summary>
+    public IReadOnlyDictionary<string, string> TemplateParameters { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public required string CreatedBy { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
