@@ -27,6 +27,11 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         }
 
         var input = body.Value;
+        if (input.Name is { } name && SecretRules.IsHubManaged(name))
+        {
+            return Problems.From(HubError.Invalid(SecretProblems.NameReserved, $"Names starting with '{SecretRules.HubManagedPrefix}' are the hub's own (connection tokens).", "name"));
+        }
+
         if (!await request.BeginChangeAsync(SecretRoutes.Target(input.Name)).ConfigureAwait(false))
         {
             return ApiProblems.AuditUnavailable();
@@ -82,7 +87,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
             request.Audit.Target += $"@{version}";
         }
 
-        var location = await LocateAsync(request, cancellationToken).ConfigureAwait(false);
+        var location = await LocateUnmanagedAsync(request, cancellationToken).ConfigureAwait(false);
         if (!location.IsSuccess)
         {
             return Problems.From(location.Error);
@@ -108,7 +113,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
             return Problems.From(body.Error);
         }
 
-        var location = await LocateAsync(request, cancellationToken).ConfigureAwait(false);
+        var location = await LocateUnmanagedAsync(request, cancellationToken).ConfigureAwait(false);
         if (!location.IsSuccess)
         {
             return Problems.From(location.Error);
@@ -146,7 +151,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
             return Problems.From(patch.Error);
         }
 
-        var location = await LocateAsync(request, cancellationToken).ConfigureAwait(false);
+        var location = await LocateUnmanagedAsync(request, cancellationToken).ConfigureAwait(false);
         var patched = location.IsSuccess
             ? await vault.PatchAsync(location.Value, patch.Value, expected.Value, request.Caller.Id, cancellationToken).ConfigureAwait(false)
             : location.Error;
@@ -202,20 +207,22 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
 
     public async Task<IResult> DeleteAsync(HubRequest request, CancellationToken cancellationToken)
     {
-        var location = await LocateAsync(request, cancellationToken).ConfigureAwait(false);
+        var location = await LocateUnmanagedAsync(request, cancellationToken).ConfigureAwait(false);
         var deleted = location.IsSuccess ? await vault.DeleteAsync(location.Value, request.Caller.Id, cancellationToken).ConfigureAwait(false) : location.Error;
         return deleted.IsSuccess ? Results.NoContent() : Problems.From(deleted.Error);
     }
 
     public async Task<IResult> RestoreAsync(HubRequest request, CancellationToken cancellationToken)
     {
-        var restored = await vault.RestoreAsync(Location(request), request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var location = Unmanaged(Location(request));
+        var restored = location.IsSuccess ? await vault.RestoreAsync(location.Value, request.Caller.Id, cancellationToken).ConfigureAwait(false) : location.Error;
         return restored.IsSuccess ? Responses.Json(SecretResponse.From(restored.Value, Retention)) : Problems.From(restored.Error);
     }
 
     public async Task<IResult> PurgeAsync(HubRequest request, CancellationToken cancellationToken)
     {
-        var purged = await vault.PurgeAsync(Location(request), request.Caller.Id, cancellationToken).ConfigureAwait(false);
+        var location = Unmanaged(Location(request));
+        var purged = location.IsSuccess ? await vault.PurgeAsync(location.Value, request.Caller.Id, cancellationToken).ConfigureAwait(false) : location.Error;
         return purged.IsSuccess ? Results.NoContent() : Problems.From(purged.Error);
     }
 
@@ -226,6 +233,17 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         request.Values[SecretRoutes.SecretIdParameter] is { } secretId
             ? await vault.FindByIdAsync(request.Project, secretId, cancellationToken).ConfigureAwait(false)
             : Location(request);
+
+    /// <summary>As <see cref="LocateAsync"/>, refusing a secret the hub manages (reveal and changes go through its own routes).</summary>
+    private async Task<Result<SecretLocation>> LocateUnmanagedAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var location = await LocateAsync(request, cancellationToken).ConfigureAwait(false);
+        return location.IsSuccess ? Unmanaged(location.Value) : location.Error;
+    }
+
+    private static Result<SecretLocation> Unmanaged(SecretLocation location) => SecretRules.IsHubManaged(location.Name)
+        ? HubError.Conflict(SecretProblems.ManagedByHub, $"The secret '{location.Name}' is managed by the hub (a connection's tokens): use the connection's routes (token, revoke, delete).")
+        : location;
 
     /// <summary>A list's <c>search</c>: the start of a name, so the name rules less the ones only whole names have.</summary>
     private static bool IsNamePrefix(string search) => SecretRules.IsValidName(search) || (search.Length <= SecretRules.MaxNameLength && SecretRules.IsValidName(search + "x"));

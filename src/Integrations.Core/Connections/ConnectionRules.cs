@@ -369,6 +369,12 @@ public static class ConnectionRules
                 return HubError.Invalid(ConnectionErrors.InvalidSecretRefs, "each secret_refs value must be the name of a vault secret of the project.", field);
             }
 
+            if (SecretRules.IsHubManaged(secretName!))
+            {
+                // A connection's token set injected as another connection's credential would send its refresh token to any base URL.
+                return HubError.Invalid(ConnectionErrors.InvalidSecretRefs, $"secret_refs cannot name a secret the hub manages ('{SecretRules.HubManagedPrefix}…').", field);
+            }
+
             refs[role] = secretName!;
         }
 

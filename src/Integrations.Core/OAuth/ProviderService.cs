@@ -501,7 +501,7 @@ public sealed class ProviderService(
             return HubError.Invalid(CommonErrors.MissingField, "private_key_ref is required with client_authentication private_key_jwt.", "private_key_ref");
         }
 
-        if (change.PrivateKeyRef is { } keyRef && (!SecretRules.IsValidName(keyRef)
+        if (change.PrivateKeyRef is { } keyRef && (!SecretRules.IsValidName(keyRef) || SecretRules.IsHubManaged(keyRef)
             || !(await vault.GetAsync(new SecretLocation(current.OrganizationId, current.ProjectId, keyRef), cancellationToken).ConfigureAwait(false)).IsSuccess))
         {
             return HubError.Invalid(ProviderErrors.ClientSecretNotFound, $"The project has no secret named '{keyRef}'.", "private_key_ref");
@@ -521,9 +521,10 @@ public sealed class ProviderService(
     {
         if (input.ClientSecretRef is { } reference)
         {
-            if (!SecretRules.IsValidName(reference))
+            // A hub-managed secret (a connection's tokens) sent as a client secret would leave for any token endpoint.
+            if (!SecretRules.IsValidName(reference) || SecretRules.IsHubManaged(reference))
             {
-                return HubError.Invalid(CommonErrors.InvalidName, "client_secret_ref must be a secret name.", "client_secret_ref");
+                return HubError.Invalid(CommonErrors.InvalidName, "client_secret_ref must be the name of one of the project's own secrets.", "client_secret_ref");
             }
 
             var existing = await vault.GetAsync(new SecretLocation(project.OrganizationId, project.Id, reference), cancellationToken).ConfigureAwait(false);

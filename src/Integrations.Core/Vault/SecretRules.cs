@@ -29,6 +29,15 @@ public static class SecretRules
     /// URL by dot-segment normalisation, RFC 3986 §5.2.4, so the secret could never be addressed by name again) and
     /// <see cref="ByIdSegment"/>.
     /// </summary>
+    /// <summary>
+    /// Names under this prefix belong to the hub (a connection's OAuth tokens: <c>connection.{id}.oauth</c>). The
+    /// secrets API lists them but does not reveal, change or create them, so <c>secrets:reveal</c> or
+    /// <c>secrets:write</c> cannot get round <c>connections:token</c> or break a connection's refresh.
+    /// </summary>
+    public const string HubManagedPrefix = "connection.";
+
+    public static bool IsHubManaged(string name) => name.StartsWith(HubManagedPrefix, StringComparison.Ordinal);
+
     public static bool IsValidName(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && !name.AsSpan().ContainsAnyExcept(NameChars)
         && name.AsSpan().ContainsAnyExcept('.') && !string.Equals(name, ByIdSegment, StringComparison.OrdinalIgnoreCase);

@@ -30,6 +30,7 @@ public sealed class ProviderTokenClientResolver(IProviderStore providers, Provid
             return credentials.Error;
         }
 
-        return new TokenClient(provider, endpoints.Value, credentials.Value);
+        // private_key_jwt: the issuer is the audience rfc7523bis (and OpenIddict) require; without one, the endpoint URL.
+        return new TokenClient(provider, endpoints.Value, credentials.Value with { AssertionAudience = endpoints.Value.Issuer });
     }
 }

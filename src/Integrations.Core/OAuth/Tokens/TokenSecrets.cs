@@ -12,7 +12,7 @@ namespace Integrations.Core.OAuth.Tokens;
 public static class TokenSecrets
 {
     /// <summary>Every token secret's name starts with this; the name is reserved for the hub's own use.</summary>
-    public const string NamePrefix = "connection.";
+    public const string NamePrefix = SecretRules.HubManagedPrefix;
 
     public const string NameSuffix = ".oauth";
 
