@@ -24,6 +24,18 @@ internal sealed class HubApi(HttpClient http, Uri baseAddress)
         using var created = await SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/secrets", apiKey, new { name, value }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A bearer connection (its token a vault secret) to <paramref name="baseUrl"/>; returns its id.</summary>
+    public async Task<string> CreateProxyConnectionAsync(string apiKey, string projectId, Uri baseUrl, CancellationToken cancellationToken)
+    {
+        await CreateSecretAsync(apiKey, projectId, "bench-upstream-token", "bench-upstream-token-value", cancellationToken).ConfigureAwait(false);
+        using var created = await SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/connections", apiKey, new Dictionary<string, object>
+        {
+            ["name"] = "bench-upstream", ["type"] = "bearer", ["base_url"] = baseUrl.AbsoluteUri,
+            ["secret_refs"] = new Dictionary<string, string> { ["token"] = "bench-upstream-token" },
+        }, cancellationToken).ConfigureAwait(false);
+        return created.RootElement.GetProperty("id").GetString()!;
+    }
+
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string bearer, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(baseAddress, path)) { Content = JsonContent.Create(body) };

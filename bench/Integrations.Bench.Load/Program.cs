@@ -21,6 +21,22 @@ var loadBefore = ProcessTree.LoadAverage();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Server {HubServerProcess.Version}. Callers {string.Join(',', options.Callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per scenario; {options.Secrets} secrets; {Environment.ProcessorCount} cores; load average {loadBefore}."));
 await using var azurite = await AzuriteInstance.StartAsync(stop.Token);
+// The proxy pair needs a loopback upstream the Server may call: the outbound guard opened to 127.0.0.0/8, and
+// Development, where connections may use an http base URL (the upstream is plain http on loopback).
+var proxying = options.Scenarios.Any(s => s.EndsWith("-proxy", StringComparison.Ordinal));
+await using var upstream = proxying ? await BenchUpstream.StartAsync(stop.Token) : null;
+if (proxying)
+{
+    options = options with
+    {
+        ServerEnvironment = new Dictionary<string, string>(options.ServerEnvironment, StringComparer.Ordinal)
+        {
+            ["OutboundHttp__AllowedNetworks__0"] = "127.0.0.0/8",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        },
+    };
+}
+
 var azuritePid = ProcessTree.Children(Environment.ProcessId, "node").FirstOrDefault();
 await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), options.ServerEnvironment, stop.Token);
 using var http = new HttpClient(new SocketsHttpHandler
@@ -46,6 +62,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {options.
 var tables = new TableServiceClient(azurite.ConnectionString);
 var scenarios = new Scenarios(http, server.BaseAddress, apiKey, tables, Prefix, organizationId, projectId, options.Secrets);
 await scenarios.CreateScratchTableAsync(stop.Token);
+if (upstream is not null)
+{
+    scenarios.Proxy = (upstream.BaseAddress, await api.CreateProxyConnectionAsync(apiKey, projectId, new Uri(upstream.BaseAddress, "api"), stop.Token));
+}
+
 var runner = new LoadRunner(server.ServerProcessId, azuritePid);
 var selected = options.Scenarios.Select(scenarios.Named).ToList();
 if (options.JitWarmup > TimeSpan.Zero)

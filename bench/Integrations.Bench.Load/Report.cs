@@ -24,6 +24,12 @@ internal static class Report
     /// <summary>At 32 callers the Server's CPU per metadata request may be at most this multiple of the bench's CPU per baseline operation.</summary>
     public const double CpuTarget = 2.0;
 
+    /// <summary>Issue 8: a proxied call may add at most this much to the direct call's p50 …</summary>
+    public const double ProxyAddedP50TargetMs = 2.0;
+
+    /// <summary>… at this many callers.</summary>
+    public const int ProxyTargetCallers = 8;
+
     public static string Render(IReadOnlyList<Measurement> measurements, RunContext context)
     {
         var text = new StringBuilder();
@@ -81,6 +87,23 @@ internal static class Report
                         + (operation == "metadata" ? $", Server CPU {cpuVerdict} ({cpuText})" : ""));
                 }
             }
+        }
+
+        // The proxy's target is an added latency, not a ratio: p50 through the hub minus p50 of the same call made directly.
+        foreach (var callers in measurements.Select(m => m.Callers).Distinct())
+        {
+            var hub = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "hub-proxy");
+            var baseline = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "baseline-proxy");
+            if (hub is null || baseline is null || hub.Operations == 0 || baseline.Operations == 0)
+            {
+                continue;
+            }
+
+            var added = hub.P50Ms - baseline.P50Ms;
+            var verdict = callers == ProxyTargetCallers ? Verdict(added <= ProxyAddedP50TargetMs) : "-";
+            text.AppendLine();
+            text.AppendLine(Invariant(
+                $"Proxy at {callers} callers: p50 {hub.P50Ms:F2} ms through the hub vs {baseline.P50Ms:F2} ms direct, added p50 {added:F2} ms (target <= {ProxyAddedP50TargetMs} ms at {ProxyTargetCallers} callers: {verdict}); p99 {hub.P99Ms:F2} vs {baseline.P99Ms:F2} ms; Server CPU {hub.Cpu.ServerMs:F3} ms per proxied call."));
         }
 
         if (verdicts.Count > 0)

@@ -40,8 +40,22 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
         "hub-metadata" => HubMetadata,
         "baseline-reveal" => BaselineReveal,
         "hub-reveal" => HubReveal,
+        "baseline-proxy" => BaselineProxy,
+        "hub-proxy" => HubProxy,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such scenario."),
     };
+
+    /// <summary>The loopback upstream and the connection to it, for the proxy pair (set when those scenarios run).</summary>
+    public (Uri Upstream, string ConnectionId)? Proxy { get; set; }
+
+    /// <summary>GET of the upstream's resource, directly: the same request the proxy forwards.</summary>
+    public Scenario BaselineProxy => new("baseline-proxy", ct => SendAsync(HttpMethod.Get, new Uri(ProxyTarget.Upstream, "api/items/42?expand=1"), null, ct));
+
+    /// <summary>The same GET through <c>…/connections/{id}/proxy/items/42?expand=1</c> (the hub adds the connection's bearer token).</summary>
+    public Scenario HubProxy => new("hub-proxy", ct =>
+        SendAsync(HttpMethod.Get, new Uri(baseAddress, $"v1/projects/{projectId}/connections/{ProxyTarget.ConnectionId}/proxy/items/42?expand=1"), _bearer, ct));
+
+    private (Uri Upstream, string ConnectionId) ProxyTarget => Proxy ?? throw new InvalidOperationException("The proxy scenarios need Scenarios.Proxy.");
 
     public Scenario HubMetadata => new("hub-metadata", ct => SendAsync(HttpMethod.Get, $"v1/projects/{projectId}/secrets/{NextName()}", ct));
 
@@ -84,10 +98,13 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
     private string NextName() =>
         SecretName((int)((uint)Interlocked.Increment(ref _next) * 2654435761u % (uint)secretCount));
 
-    private async Task<bool> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    private Task<bool> SendAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
+        SendAsync(method, new Uri(baseAddress, path), _bearer, cancellationToken);
+
+    private async Task<bool> SendAsync(HttpMethod method, Uri uri, AuthenticationHeaderValue? bearer, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(baseAddress, path));
-        request.Headers.Authorization = _bearer;
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.Authorization = bearer;
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         // The body is read in full (SendAsync buffers it), as a real caller would.
         return response.IsSuccessStatusCode;

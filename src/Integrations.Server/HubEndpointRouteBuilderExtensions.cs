@@ -11,9 +11,10 @@ public static class HubEndpointRouteBuilderExtensions
     {
         foreach (var route in ApiRoutes.All)
         {
-            app.MapMethods("/" + route.Template, [route.Method], (HttpContext context, RequestPipeline pipeline) =>
-                    pipeline.RunAsync(context, route, new RouteValues(route, route.Parameters.Select(name => context.Request.RouteValues[name] as string ?? "").ToArray())))
-                .WithName(route.Name);
+            Delegate handler = (HttpContext context, RequestPipeline pipeline) =>
+                pipeline.RunAsync(context, route, new RouteValues(route, route.Parameters.Select(name => context.Request.RouteValues[name] as string ?? "").ToArray()));
+            var endpoint = route.Method == ApiRoute.AnyMethod ? app.Map("/" + route.Template, handler) : app.MapMethods("/" + route.Template, [route.Method], handler);
+            endpoint.WithName(route.Name);
         }
 
         // Unknown paths get a problem document too, not an empty 404.

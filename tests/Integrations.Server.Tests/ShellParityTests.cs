@@ -40,10 +40,12 @@ public sealed class ShellParityTests
         // Act
         var triggers = FunctionsMetadata.WithTrigger("httpTrigger").ToList();
 
-        // Assert: one method and the route per function, anonymous (the hub authenticates callers itself).
-        Assert.All(triggers, f => Assert.Single(f.Trigger["methods"]!.AsArray()));
+        // Assert: one method (or none listed: every method, for an ApiRoute.AnyMethod route) and the route per function,
+        // anonymous (the hub authenticates callers itself).
+        Assert.All(triggers.Where(f => f.Trigger["methods"] is not null), f => Assert.Single(f.Trigger["methods"]!.AsArray()));
         Assert.All(triggers, f => Assert.Equal("Anonymous", f.Property("authLevel")));
-        var found = triggers.Select(f => (f.Name, ((string)f.Trigger["methods"]![0]!).ToUpperInvariant(), f.Property("route")));
+        var found = triggers.Select(f => (f.Name,
+            f.Trigger["methods"] is { } methods ? ((string)methods[0]!).ToUpperInvariant() : ApiRoute.AnyMethod, f.Property("route")));
         AssertSameSet(ApiRoutes.All.Select(r => (r.Name, r.Method, r.Template)), found);
     }
 
@@ -81,7 +83,7 @@ public sealed class ShellParityTests
             .SelectMany(source => source.Endpoints)
             .OfType<RouteEndpoint>()
             .Where(endpoint => endpoint.RoutePattern.RawText != "{*path:nonfile}") // MapFallback: the problem-details 404
-            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["(any)"])
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [ApiRoute.AnyMethod])
                 .Select(method => (endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName, method, endpoint.RoutePattern.RawText)))
             .ToList();
 

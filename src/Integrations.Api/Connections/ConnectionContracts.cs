@@ -1,4 +1,5 @@
 using Integrations.Core.Connections;
+using Integrations.Core.Connections.Proxy;
 
 namespace Integrations.Api.Connections;
 
@@ -41,11 +42,22 @@ public sealed record ConnectionStatusResponse(
 
 public sealed record AccountResponse(string? Subject, string? Email, string? Name);
 
-/// <summary>The connection's circuit breaker: <c>closed</c>, <c>open</c> or <c>half_open</c>.</summary>
-public sealed record CircuitResponse(string State, DateTimeOffset? OpenUntil);
+/// <summary>The connection's circuit breaker as the answering instance sees it: <c>closed</c>, <c>open</c> or <c>half_open</c>.</summary>
+public sealed record CircuitResponse(string State, DateTimeOffset? OpenUntil)
+{
+    public static string NameOf(CircuitPosition position) => position switch
+    {
+        CircuitPosition.Open => "open",
+        CircuitPosition.HalfOpen => "half_open",
+        _ => "closed",
+    };
+}
 
-/// <summary>Calls through the proxy in the last 24 hours and how many failed.</summary>
-public sealed record CallCountsResponse(long Calls, long Errors);
+/// <summary>
+/// Calls through the proxy in the last 24 hours and how many failed (no answer, 5xx, 401, 403 or 429), counted in
+/// memory by the answering instance (<see cref="Scope"/> <c>instance</c>): since it started, at most 24 hours.
+/// </summary>
+public sealed record CallCountsResponse(long Calls, long Errors, string Scope = "instance");
 
 /// <summary>The provider's last rate-limit headers (<c>X-RateLimit-*</c> / <c>RateLimit-*</c>).</summary>
 public sealed record RateLimitResponse(long? Limit, long? Remaining, DateTimeOffset? ResetAt);

@@ -4,6 +4,8 @@ using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
+using Integrations.Core.Connections.Proxy;
+using Integrations.Core.Connections.Usage;
 using Microsoft.AspNetCore.Http;
 
 namespace Integrations.Api.Connections;
@@ -12,7 +14,7 @@ namespace Integrations.Api.Connections;
 /// Connections of a project: create, read, list (by end user), patch (JSON merge patch of the configuration), delete,
 /// and the status. Every response carries names of vault secrets, never a value.
 /// </summary>
-public sealed class ConnectionEndpoints(ConnectionService connections)
+public sealed class ConnectionEndpoints(ConnectionService connections, ConnectionUsage usage, ICircuitStateReader circuits, TimeProvider time)
 {
     /// <summary>The top-level members a PATCH may name: the configuration's fields, snake_case.</summary>
     private static readonly HashSet<string> PatchMembers = typeof(ConnectionInput).GetProperties()
@@ -51,7 +53,20 @@ public sealed class ConnectionEndpoints(ConnectionService connections)
     public async Task<IResult> GetStatusAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var connection = await connections.GetAsync(request.Project, Id(request), cancellationToken).ConfigureAwait(false);
-        return connection.IsSuccess ? Responses.Json(ConnectionStatusResponse.From(connection.Value)) : Problems.From(connection.Error);
+        if (!connection.IsSuccess)
+        {
+            return Problems.From(connection.Error);
+        }
+
+        var id = connection.Value.Id;
+        var circuit = circuits.Read(id);
+        var (calls, errors) = usage.Last24Hours(id, time.GetUtcNow());
+        return Responses.Json(ConnectionStatusResponse.From(connection.Value) with
+        {
+            Circuit = new CircuitResponse(CircuitResponse.NameOf(circuit.State), circuit.OpenUntil),
+            Last24h = new CallCountsResponse(calls, errors),
+            RateLimit = usage.Headroom(id) is { } headroom ? new RateLimitResponse(headroom.Limit, headroom.Remaining, headroom.ResetAt) : null,
+        });
     }
 
     public async Task<IResult> ListAsync(HubRequest request, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ public sealed partial record ApiRoute(
     string Name, string Method, string Template, string Summary, RouteAccess Access, string? AuditAction, bool ChangesState, string RateLimitPolicy,
     RouteHandler Handler)
 {
+    /// <summary>The <see cref="Method"/> of a route that takes every method (the proxy): the Server maps it without a method constraint, Functions lists no methods.</summary>
+    public const string AnyMethod = "*";
+
     /// <summary>The path parameters, in template order (e.g. <c>projectId</c>, <c>name</c>).</summary>
     public IReadOnlyList<string> Parameters { get; } = PathParameters().Matches(Template).Select(m => m.Groups[1].Value).ToArray();
 

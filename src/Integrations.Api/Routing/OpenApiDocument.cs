@@ -12,6 +12,8 @@ internal static class OpenApiDocument
 {
     private static readonly Lazy<string> Document = new(Build);
 
+    private static readonly string[] AnyMethods = ["get", "put", "post", "delete", "options", "head", "patch"];
+
     public static string Json => Document.Value;
 
     private static string Build()
@@ -40,7 +42,20 @@ internal static class OpenApiDocument
                         + (route.ChangesState ? " (an attempt record before it runs, the outcome after)." : ".");
                 }
 
-                item[route.Method.ToLowerInvariant()] = operation;
+                if (route.Method == ApiRoute.AnyMethod)
+                {
+                    // OpenAPI has no "any method": the operation is listed under each method a client would use, ids kept unique.
+                    foreach (var method in AnyMethods)
+                    {
+                        var copy = operation.DeepClone().AsObject();
+                        copy["operationId"] = route.Name + char.ToUpperInvariant(method[0]) + method[1..];
+                        item[method] = copy;
+                    }
+                }
+                else
+                {
+                    item[route.Method.ToLowerInvariant()] = operation;
+                }
             }
 
             paths["/" + group.Key] = item;

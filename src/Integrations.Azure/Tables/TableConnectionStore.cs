@@ -179,6 +179,7 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
         ["LastUsedAt"] = s.LastUsedAt,
         ["LastTestedAt"] = s.LastTestedAt,
         ["LastError"] = s.LastError,
+        ["ApiDeprecationSeenAt"] = s.ApiDeprecationSeenAt,
     };
 
     /// <summary>Tenant and project come from where the row sits (its PartitionKey, given by the caller), the id from its RowKey — never from columns.</summary>
@@ -241,6 +242,7 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
             LastUsedAt = s.GetDateTimeOffset("LastUsedAt"),
             LastTestedAt = s.GetDateTimeOffset("LastTestedAt"),
             LastError = s.GetString("LastError"),
+            ApiDeprecationSeenAt = s.GetDateTimeOffset("ApiDeprecationSeenAt"),
             ETag = s.ETag.ToString(),
         };
     }

@@ -25,6 +25,12 @@ public static class AuditActions
 
     /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
     public const string ConnectionStatusChange = "connection.status.change";
+
+    /// <summary>A request sent through a connection's proxy (one outcome record per call, like any read).</summary>
+    public const string ConnectionProxy = "connection.proxy";
+
+    /// <summary>A connection's test request (POST …/test).</summary>
+    public const string ConnectionTest = "connection.test";
     public const string ActivityList = "activity.list";
     public const string ProviderCreate = "provider.create";
     public const string ProviderRead = "provider.read";

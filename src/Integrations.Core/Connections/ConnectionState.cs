@@ -36,5 +36,11 @@ public sealed record ConnectionState
     /// <summary>The last failure, described without any credential.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// When the proxy first saw the upstream's <c>Deprecation</c> or <c>Sunset</c> header: the durable "already told"
+    /// flag, so <c>connection.api_deprecated</c> is written once per connection, whichever instance sees it.
+    /// </summary>
+    public DateTimeOffset? ApiDeprecationSeenAt { get; init; }
+
     public string? ETag { get; init; }
 }

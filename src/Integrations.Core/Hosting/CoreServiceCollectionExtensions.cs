@@ -1,6 +1,7 @@
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
+using Integrations.Core.Connections.Usage;
 using Integrations.Core.Crypto;
 using Integrations.Core.Events;
 using Integrations.Core.Identity;
@@ -65,6 +66,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConnectionStateChanges>();
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<CredentialResolver>();
+        services.AddOptionsWithValidateOnStart<ConnectionUsageOptions>().BindConfiguration(ConnectionUsageOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<ConnectionUsage>();
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         return services;

@@ -31,6 +31,7 @@ internal sealed class OutboundPipelines : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, ResiliencePipeline<HttpResponseMessage>> _retry;
     private readonly ResiliencePipelineRegistry<string> _targets = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BreakerView> _breakers = new(StringComparer.Ordinal);
 
     public OutboundPipelines(IOptions<OutboundHttpOptions> options, TimeProvider time, ILogger<OutboundPipelines> logger)
     {
@@ -50,6 +51,11 @@ internal sealed class OutboundPipelines : IAsyncDisposable
         outcome.Result is { } response && RetryAfterStatuses.Contains(response.StatusCode) ? RetryAfter.Read(response, _time) : null;
 
     public ValueTask DisposeAsync() => _targets.DisposeAsync();
+
+    /// <summary>The breaker of <paramref name="targetKey"/> as it stands (closed when no call has built it yet), sending nothing.</summary>
+    public (CircuitState State, DateTimeOffset? OpenUntil) CircuitOf(string targetKey) =>
+        _breakers.TryGetValue(targetKey, out var view) ? (view.Provider.CircuitState, view.Provider.CircuitState == CircuitState.Open ? view.OpenUntil : null)
+            : (CircuitState.Closed, null);
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attemptNumber, ResilienceContext context)
     {
@@ -106,6 +112,7 @@ internal sealed class OutboundPipelines : IAsyncDisposable
     {
         builder.TimeProvider = _time;
         var breaker = _options.CircuitBreaker;
+        var view = _breakers.GetOrAdd(targetKey, static _ => new BreakerView());
         builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -113,12 +120,14 @@ internal sealed class OutboundPipelines : IAsyncDisposable
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
+                StateProvider = view.Provider,
                 // Only failures that say something about the target; a caller's cancellation or a 4xx does not.
                 ShouldHandle = args => ValueTask.FromResult(
                     !args.Context.CancellationToken.IsCancellationRequested
                     && OutboundErrorClassifier.Classify(args.Outcome) is { } kind && kind.CountsAgainstTarget()),
                 OnOpened = args =>
                 {
+                    view.OpenUntil = _time.GetUtcNow() + args.BreakDuration;
                     Log.CircuitOpened(_logger, targetKey, args.BreakDuration);
                     return default;
                 },
@@ -137,5 +146,13 @@ internal sealed class OutboundPipelines : IAsyncDisposable
             {
                 TimeoutGenerator = args => ValueTask.FromResult(args.Context.Properties.GetValue(OutboundContextKeys.AttemptTimeout, _options.Timeout)),
             });
+    }
+
+    /// <summary>What the status endpoint reads of a breaker: Polly's state provider and when the current break ends.</summary>
+    private sealed class BreakerView
+    {
+        public CircuitBreakerStateProvider Provider { get; } = new();
+
+        public DateTimeOffset? OpenUntil { get; set; }
     }
 }

@@ -16,6 +16,10 @@ public sealed class ConnectionAccessTests(HubFixture hub) : IClassFixture<HubFix
         { "PATCH", "/v1/projects/{p}/connections/{c}", "connections:write" },
         { "DELETE", "/v1/projects/{p}/connections/{c}", "connections:write" },
         { "GET", "/v1/projects/{p}/connections/{c}/status", "connections:read" },
+        { "GET", "/v1/projects/{p}/connections/{c}/proxy/customers?limit=1", "connections:proxy" },
+        { "POST", "/v1/projects/{p}/connections/{c}/proxy/customers", "connections:proxy" },
+        { "DELETE", "/v1/projects/{p}/connections/{c}/proxy", "connections:proxy" },
+        { "POST", "/v1/projects/{p}/connections/{c}/test", "connections:write" },
         { "GET", "/v1/projects/{p}/activity", "connections:read" },
     };
 

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Globalization;
+using Integrations.Api.Http;
+using Integrations.Api.Pipeline;
+using Integrations.Core.Common;
+using Integrations.Core.Connections;
+using Integrations.Core.Connections.Proxy;
+using Integrations.Core.Connections.Usage;
+using Integrations.Core.Events;
+using Integrations.Core.OAuth.Tokens;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Integrations.Api.Connections;
+
+/// <summary>
+/// The proxy (<c>{ANY} …/connections/{id}/proxy/{**path}</c>) and the test request (<c>POST …/test</c>): the caller's
+/// request goes to the connection's base URL with the connection's credential, through <see cref="IProxyTransport"/>
+/// (SSRF guard, timeout, retries, circuit); the answer comes back as the upstream sent it, with <c>X-Hub-Attempts</c>.
+/// </summary>
+public sealed partial class ProxyEndpoints(
+    ConnectionService connections, CredentialResolver credentials, IConnectionTokenService tokens, IProxyTransport transport, ConnectionStateChanges states,
+    ConnectionUsage usage, EventWriter events, TimeProvider time, ILogger<ProxyEndpoints> logger)
+{
+    /// <summary>How many attempts the upstream call took (the first, retries, and a 401 retry after a refresh).</summary>
+    public const string AttemptsHeader = "X-Hub-Attempts";
+
+    /// <summary>
+    /// The caller's authentication override: <c>none</c> sends the request without the connection's credential,
+    /// <c>connection</c> (the default) with it. A header, not a body or query member, because the body and query are the
+    /// upstream's; a <c>Hub-*</c> header is never forwarded (<see cref="ProxyHeaders"/>).
+    /// </summary>
+    public const string AuthHeader = "Hub-Auth";
+
+    public async Task<IResult> ProxyAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.Values.Required(ConnectionRoutes.IdParameter);
+        var found = await connections.GetAsync(request.Project, id, cancellationToken).ConfigureAwait(false);
+        if (!found.IsSuccess)
+        {
+            return Problems.From(found.Error);
+        }
+
+        var connection = found.Value;
+        // The raw target: ASP.NET Core has already decoded the path and resolved its dot segments; the policy must see
+        // what the upstream will act on, and a decoded %2e%2e would be read twice.
+        var raw = request.Http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (ProxyPath.SplitRawTarget(raw, ["v1", "projects", request.Project.Id, "connections", id, "proxy"]) is not { } split)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProxyProblems.InvalidPath, "Invalid proxy path",
+                "The request target does not reach the proxy route without dot segments; send the path below …/proxy/ as it is meant.");
+        }
+
+        if (Usable(connection) is { } unusable)
+        {
+            return unusable;
+        }
+
+        var resolved = ProxyPath.Resolve(connection.BaseUrl!, split.Path, split.Query);
+        if (!resolved.IsValid)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProxyProblems.InvalidPath, "Invalid proxy path", resolved.Message);
+        }
+
+        var method = request.Request.Method;
+        var decision = ProxyPolicyEvaluator.Evaluate(connection.Policy, method, resolved.Path);
+        if (!decision.IsAllowed)
+        {
+            // The denial's outcome record (403) names the rule that refused it.
+            request.Audit.Target = ConnectionRoutes.Target(id) + " (" + decision.Reason + ")";
+            return Problems.Create(StatusCodes.Status403Forbidden, ProxyProblems.PolicyDenied, "Denied by the connection's policy",
+                $"The request was not sent: {decision.Reason}.");
+        }
+
+        if (!TryReadAuthOverride(request.Request, out var useCredential))
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProxyProblems.InvalidHubAuth, "Invalid Hub-Auth header",
+                "Hub-Auth takes 'none' (send without the connection's credential) or 'connection' (the default).", AuthHeader);
+        }
+
+        var credential = useCredential ? await CredentialAsync(connection, resolved.Target, cancellationToken).ConfigureAwait(false) : new Outbound(resolved.Target, [], null);
+        if (!credential.IsSuccess)
+        {
+            return Problems.From(credential.Error);
+        }
+
+        var proxyRequest = new ProxyRequest
+        {
+            Method = method,
+            Target = credential.Value.Target,
+            Headers = [.. request.Request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? string.Empty))),
+                .. connection.DefaultHeaders.Where(h => ProxyHeaders.MayConfigure(h.Key))],
+            CredentialHeaders = credential.Value.Headers,
+            Body = HasBody(request.Request) ? request.Request.Body : null,
+            BodyLength = request.Request.ContentLength,
+            CircuitKey = connection.Id,
+            RetryStrategy = connection.RetryStrategy ?? "exponential_backoff",
+            MaxAttempts = connection.Retries + 1,
+            AttemptTimeout = connection.Timeout,
+            RefreshCredentials = credential.Value.Refresh,
+        };
+
+        var response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
+        request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
+        await AccountAsync(connection, response).ConfigureAwait(false);
+        if (!response.HasResponse)
+        {
+            await response.DisposeAsync().ConfigureAwait(false);
+            return FailureProblem(request.Response, response.Failure);
+        }
+
+        return new ProxyResult(response, request.Http);
+    }
+
+    public async Task<IResult> TestAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.Values.Required(ConnectionRoutes.IdParameter);
+        var found = await connections.GetAsync(request.Project, id, cancellationToken).ConfigureAwait(false);
+        if (!found.IsSuccess)
+        {
+            return Problems.From(found.Error);
+        }
+
+        var connection = found.Value;
+        if (Usable(connection) is { } unusable)
+        {
+            return unusable;
+        }
+
+        if (!usage.TryAcquireTest(connection.Id, time.GetUtcNow(), out var wait))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            request.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Problems.Create(StatusCodes.Status429TooManyRequests, ProxyProblems.TestRateLimited, "Too many tests",
+                $"This connection's test ran its limit of times in the last minute; retry after {seconds} seconds.");
+        }
+
+        var resolved = ProxyPath.Resolve(connection.BaseUrl!, connection.TestPath);
+        if (!resolved.IsValid)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, ProxyProblems.InvalidPath, "Invalid test path", resolved.Message);
+        }
+
+        var credential = await CredentialAsync(connection, resolved.Target, cancellationToken).ConfigureAwait(false);
+        if (!credential.IsSuccess)
+        {
+            return Problems.From(credential.Error);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        TestResponse result;
+        await using (var response = await transport.SendAsync(new ProxyRequest
+        {
+            Method = connection.TestMethod,
+            Target = credential.Value.Target,
+            Headers = [.. connection.DefaultHeaders.Where(h => ProxyHeaders.MayConfigure(h.Key))],
+            CredentialHeaders = credential.Value.Headers,
+            CircuitKey = connection.Id,
+            RetryStrategy = connection.RetryStrategy ?? "exponential_backoff",
+            MaxAttempts = connection.Retries + 1,
+            AttemptTimeout = connection.Timeout,
+            RefreshCredentials = credential.Value.Refresh,
+        }, cancellationToken).ConfigureAwait(false))
+        {
+            var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
+            result = response.HasResponse
+                ? new TestResponse(response.StatusCode is >= 200 and < 300, response.StatusCode, elapsed,
+                    $"The provider answered {response.StatusCode} to {connection.TestMethod} {connection.TestPath}.")
+                : new TestResponse(false, null, elapsed, "No answer: " + response.Failure.Reason + ".");
+        }
+
+        var now = time.GetUtcNow();
+        var updated = await states.UpdateStateAsync(connection.OrganizationId, connection.ProjectId, connection.Id,
+            s => s with { LastTestedAt = now, LastError = result.Success ? s.LastError : "test: " + result.Message }, CancellationToken.None).ConfigureAwait(false);
+        return updated.IsSuccess ? Responses.Json(result) : Problems.From(updated.Error);
+    }
+
+    /// <summary>A 409 for a connection that must not send anything (disabled, needs re-authorization, revoked), or null.</summary>
+    private static IResult? Usable(Connection connection)
+    {
+        if (!connection.Enabled || connection.State.Status == ConnectionStatus.Disabled)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, TokenErrors.Disabled, "Connection disabled", "The connection is disabled: enable it first. Nothing was sent.");
+        }
+
+        return connection.State.Status switch
+        {
+            ConnectionStatus.NeedsReauth => Problems.Create(StatusCodes.Status409Conflict, TokenErrors.NeedsReauth, "Connection needs re-authorization",
+                "The provider refused the connection's grant: connect it again. Nothing was sent."),
+            ConnectionStatus.Revoked => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.Revoked, "Connection revoked",
+                "The connection's tokens were revoked: connect it again. Nothing was sent."),
+            _ when connection.BaseUrl is null => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.NoBaseUrl, "No base URL",
+                "The connection has no base_url: set one to send requests through it.", "base_url"),
+            _ => null,
+        };
+    }
+
+    private static bool TryReadAuthOverride(HttpRequest request, out bool useCredential)
+    {
+        var values = request.Headers[AuthHeader];
+        useCredential = true;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count == 1 && string.Equals(values[0]?.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+        {
+            useCredential = false;
+            return true;
+        }
+
+        return values.Count == 1 && string.Equals(values[0]?.Trim(), "connection", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
+    /// <summary>The credential headers (or the target with a query credential) and, for OAuth, the one refresh after a 401.</summary>
+    private async Task<Result<Outbound>> CredentialAsync(Connection connection, Uri target, CancellationToken cancellationToken)
+    {
+        if (!ConnectionTypes.IsOAuth(connection.Type))
+        {
+            var resolved = await credentials.ResolveAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (!resolved.IsSuccess)
+            {
+                return resolved.Error;
+            }
+
+            var c = resolved.Value;
+            // A static credential is what it is: a 401 is returned as it is (no refresh callback).
+            return c.Target == CredentialTarget.Header
+                ? new Outbound(target, [KeyValuePair.Create(c.Name, c.Value)], null)
+                : new Outbound(WithQueryParameter(target, c.Name, c.Value), [], null);
+        }
+
+        var token = await tokens.GetAsync(connection, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!token.IsSuccess)
+        {
+            return token.Error;
+        }
+
+        var rejected = token.Value.Value;
+        return new Outbound(target, Authorization(token.Value), async ct =>
+        {
+            var refreshed = await tokens.RefreshAfterRejectionAsync(connection, rejected, ct).ConfigureAwait(false);
+            return refreshed.IsSuccess ? Authorization(refreshed.Value) : null;
+        });
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Authorization(AccessToken token) =>
+        [KeyValuePair.Create("Authorization", (string.Equals(token.TokenType, "bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer" : token.TokenType) + " " + token.Value)];
+
+    private static Uri WithQueryParameter(Uri target, string name, string value)
+    {
+        var builder = new UriBuilder(target);
+        var parameter = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value);
+        builder.Query = builder.Query.Length <= 1 ? parameter : builder.Query[1..] + "&" + parameter;
+        return builder.Uri;
+    }
+
+    private static IResult FailureProblem(HttpResponse response, ProxyFailure failure)
+    {
+        switch (failure.Kind)
+        {
+            case ProxyFailureKind.TargetRefused:
+                return Problems.Create(StatusCodes.Status502BadGateway, ProxyProblems.TargetRefused, "Upstream refused by the hub",
+                    $"The request was not sent: {failure.Reason}.");
+            case ProxyFailureKind.CircuitOpen:
+                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProxyProblems.CircuitOpen, "Connection's circuit open", $"The request was not sent: {failure.Reason}.");
+            case ProxyFailureKind.Timeout:
+                return Problems.Create(StatusCodes.Status504GatewayTimeout, ProxyProblems.UpstreamTimeout, "Upstream timed out", failure.Reason + ".");
+            default:
+                return Problems.Create(StatusCodes.Status502BadGateway, ProxyProblems.UpstreamUnreachable, "Upstream unreachable", failure.Reason + ".");
+        }
+    }
+
+    /// <summary>
+    /// Counts the call, keeps the rate-limit headroom, and on their occasions: <c>last_used_at</c> (at most once per
+    /// interval per instance), the one <c>connection.api_deprecated</c> event, the auth-error alert. The writes here are
+    /// rare by construction; the common call only touches memory.
+    /// </summary>
+    private async Task AccountAsync(Connection connection, ProxyResponse response)
+    {
+        var now = time.GetUtcNow();
+        var status = response.HasResponse ? response.StatusCode : 0;
+        usage.RecordCall(connection.Id, !response.HasResponse || status >= 500 || status is 401 or 403 or 429, now);
+        if (!response.HasResponse)
+        {
+            return;
+        }
+
+        if (RateLimitHeadroom.Parse(response.Headers, now) is { } headroom)
+        {
+            usage.RecordHeadroom(connection.Id, headroom);
+        }
+
+        var notice = connection.State.ApiDeprecationSeenAt is null ? DeprecationNotice.Parse(response.Headers) : null;
+        var announce = notice is not null && usage.TryClaimDeprecationCheck(connection.Id);
+        var markUsed = usage.TryClaimLastUsedWrite(connection.Id, now);
+        if (announce || markUsed)
+        {
+            var setByThisWrite = false;
+            var written = await states.UpdateStateAsync(connection.OrganizationId, connection.ProjectId, connection.Id, s =>
+            {
+                setByThisWrite = announce && s.ApiDeprecationSeenAt is null;
+                return s with
+                {
+                    LastUsedAt = markUsed || s.LastUsedAt is null ? now : s.LastUsedAt,
+                    ApiDeprecationSeenAt = setByThisWrite ? now : s.ApiDeprecationSeenAt,
+                };
+            }, CancellationToken.None).ConfigureAwait(false);
+            if (written.IsSuccess && setByThisWrite)
+            {
+                var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["connection_id"] = connection.Id, ["name"] = connection.Name };
+                if (notice!.DeprecatedAt is { } deprecatedAt)
+                {
+                    data["deprecated_at"] = deprecatedAt.ToString("O", CultureInfo.InvariantCulture);
+                }
+
+                if (notice.SunsetAt is { } sunsetAt)
+                {
+                    data["sunset_at"] = sunsetAt.ToString("O", CultureInfo.InvariantCulture);
+                }
+
+                await events.AppendAsync(connection.OrganizationId, connection.ProjectId, HubEventTypes.ConnectionApiDeprecated,
+                    ConnectionRoutes.Target(connection.Id), data, CancellationToken.None).ConfigureAwait(false);
+                Log.ApiDeprecated(logger, connection.OrganizationId, connection.ProjectId, connection.Id);
+            }
+        }
+
+        if (status is 401 or 403 && usage.RecordAuthError(connection.Id, now, out var count))
+        {
+            Log.AuthErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, count);
+            await events.AppendAsync(connection.OrganizationId, connection.ProjectId, HubEventTypes.ConnectionAuthErrorsSpike, ConnectionRoutes.Target(connection.Id),
+                new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["connection_id"] = connection.Id,
+                    ["name"] = connection.Name,
+                    ["count"] = count.ToString(CultureInfo.InvariantCulture),
+                }, CancellationToken.None).ConfigureAwait(false);
+        }
+
+    }
+
+    private sealed record Outbound(Uri Target, IReadOnlyList<KeyValuePair<string, string>> Headers, ProxyCredentialRefresh? Refresh)
+    {
+        public override string ToString() => "Outbound { (redacted) }";
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 8601, Level = LogLevel.Error, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: {Count} 401/403 answers through the proxy in the alert window.")]
+        public static partial void AuthErrorsSpike(ILogger logger, string organizationId, string projectId, string connectionId, int count);
+
+        [LoggerMessage(EventId = 8602, Level = LogLevel.Warning, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: the upstream announced a deprecation or sunset.")]
+        public static partial void ApiDeprecated(ILogger logger, string organizationId, string projectId, string connectionId);
+    }
+}
+
+/// <summary>The answer of <c>POST …/test</c>.</summary>
+public sealed record TestResponse(bool Success, int? StatusCode, long ResponseTimeMs, string Message);
