@@ -32,6 +32,7 @@ public static class ApiRoutes
         .. OAuthRoutes.All,
 
         .. ConnectionRoutes.All,
+        .. ConnectRoutes.All,
         .. ActivityRoutes.All,
     ];
 
