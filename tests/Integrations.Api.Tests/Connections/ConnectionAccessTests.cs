@@ -17,6 +17,9 @@ public sealed class ConnectionAccessTests(HubFixture hub) : IClassFixture<HubFix
         { "DELETE", "/v1/projects/{p}/connections/{c}", "connections:write" },
         { "GET", "/v1/projects/{p}/connections/{c}/status", "connections:read" },
         { "GET", "/v1/projects/{p}/activity", "connections:read" },
+        { "POST", "/v1/projects/{p}/connections/{c}/authorize", "connections:write" },
+        { "POST", "/v1/projects/{p}/connections/{c}/device", "connections:write" },
+        { "POST", "/v1/projects/{p}/connections/{c}/grant", "connections:write" },
     };
 
     [Theory]
