@@ -44,6 +44,9 @@ public static class ApiServiceCollectionExtensions
 
         services.TryAddSingleton<ConnectionEndpoints>();
         services.TryAddSingleton<ProxyEndpoints>();
+
+        services.TryAddSingleton<ConnectEndpoints>();
+        services.TryAddSingleton<OAuthCallbackEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
         services.AddIntegrationsJobs();
         return services;

@@ -43,6 +43,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     public Task KeyRotation([QueueTrigger("%Jobs:Queues:KeyRotation%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken) =>
         queueJobs.RunAsync(QueueJobs.KeyRotation, ToJobMessage(message), cancellationToken);
 
+    [Function("DevicePolling")]
+    public Task DevicePolling([QueueTrigger("%Jobs:Queues:DevicePolling%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken) =>
+        queueJobs.RunAsync(QueueJobs.DevicePolling, ToJobMessage(message), cancellationToken);
+
     private static QueueJobMessage ToJobMessage(QueueMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);

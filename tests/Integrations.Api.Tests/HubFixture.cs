@@ -35,6 +35,9 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
     /// <summary>The host environment the Server runs in; Development relaxes what only Development allows (e.g. http provider endpoints).</summary>
     public string Environment { get; set; } = "Production";
 
+    /// <summary>The loopback port to listen on; 0 (the default): a free one. Set it when a setting must name the address in advance (Hub:PublicBaseUrl).</summary>
+    public int Port { get; set; }
+
     /// <summary>Service changes a test class may make before the server starts (e.g. a fault injected in front of a real store).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 
@@ -49,7 +52,7 @@ public sealed class HubFixture : IAsyncLifetime, IDisposable
         }
 
         _factory = new HubFactory(settings, ConfigureServices, Environment);
-        _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, Port));
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
         // Make sure the address is a real loopback socket, not the in-memory test server.

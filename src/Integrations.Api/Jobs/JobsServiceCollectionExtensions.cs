@@ -20,6 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<CleanupOAuthStatesJob>();
         services.TryAddSingleton<KeyRotationJob>();
+        services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()
             .Validate(o => ScheduledKeyRotationJob.IsValidSchedule(o.RotationSchedule),

@@ -9,5 +9,12 @@ public static class QueueJobs
     public static QueueJob KeyRotation { get; } =
         new("KeyRotation", JobQueues.KeyRotation, typeof(KeyRotationJob), TimeSpan.FromMinutes(2), QueueRetryPolicy.Standard);
 
-    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation];
+    /// <summary>
+    /// One RFC 8628 §3.4 poll per message: a pending answer re-sends the message with the interval as its delay, so polling
+    /// survives restarts and runs on whichever instance is free. A crash retries the message (the standard policy); an expired flow ends on its next run.
+    /// </summary>
+    public static QueueJob DevicePolling { get; } =
+        new("DevicePolling", JobQueues.DevicePolling, typeof(DevicePollingJob), TimeSpan.FromSeconds(30), QueueRetryPolicy.Standard);
+
+    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation, DevicePolling];
 }

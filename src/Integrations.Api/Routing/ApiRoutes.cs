@@ -33,6 +33,8 @@ public static class ApiRoutes
 
         .. ConnectionRoutes.All,
         .. ProxyRoutes.All,
+
+        .. ConnectRoutes.All,
         .. ActivityRoutes.All,
     ];
 

@@ -12,4 +12,8 @@ public sealed class StorageQueueDispatcher(QueueServiceClient service, IJobQueue
 {
     public async Task EnqueueAsync(JobQueueDefinition queue, string message, CancellationToken cancellationToken = default) =>
         await service.GetQueueClient(names.NameOf(queue)).SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+
+    public async Task EnqueueAsync(JobQueueDefinition queue, string message, TimeSpan delay, CancellationToken cancellationToken = default) =>
+        await service.GetQueueClient(names.NameOf(queue))
+            .SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? delay : null, timeToLive: null, cancellationToken).ConfigureAwait(false);
 }

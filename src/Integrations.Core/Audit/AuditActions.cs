@@ -22,6 +22,9 @@ public static class AuditActions
     public const string ConnectionPatch = "connection.patch";
     public const string ConnectionDelete = "connection.delete";
     public const string ConnectionStatusRead = "connection.status.read";
+    public const string ConnectionAuthorize = "connection.authorize";
+    public const string ConnectionDevice = "connection.device";
+    public const string ConnectionGrant = "connection.grant";
 
     /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
     public const string ConnectionStatusChange = "connection.status.change";

@@ -48,11 +48,15 @@ public static class HubEventTypes
     /// <summary>A provider's <c>client_secret_expires_at</c> is 30, 7 or 1 days away.</summary>
     public const string ProviderClientSecretExpiring = "provider.client_secret_expiring";
 
+    /// <summary>An RFC 8628 device authorization ended without a grant (the user denied it, or its code expired).</summary>
+    public const string ConnectionDeviceAuthorizationFailed = "connection.device_authorization_failed";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
+        ConnectionDeviceAuthorizationFailed,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

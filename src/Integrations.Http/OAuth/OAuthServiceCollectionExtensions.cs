@@ -1,5 +1,6 @@
 using Integrations.Core.Connections;
 using Integrations.Core.OAuth;
+using Integrations.Core.OAuth.Flows;
 using Integrations.Core.OAuth.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddConnectionTokens();
         services.TryAddSingleton<ITokenClientResolver, ProviderTokenClientResolver>();
         services.TryAddSingleton<IConnectionStateWriter, ConnectionStateWriter>();
+        services.TryAddSingleton<ConnectFlowService>();
         services.Replace(ServiceDescriptor.Singleton<IProviderUsage, ConnectionProviderUsage>());
         services.Replace(ServiceDescriptor.Singleton<IConnectionTokenRevoker, OAuthTokenRevoker>());
         return services;

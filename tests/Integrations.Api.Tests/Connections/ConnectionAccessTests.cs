@@ -21,6 +21,9 @@ public sealed class ConnectionAccessTests(HubFixture hub) : IClassFixture<HubFix
         { "DELETE", "/v1/projects/{p}/connections/{c}/proxy", "connections:proxy" },
         { "POST", "/v1/projects/{p}/connections/{c}/test", "connections:write" },
         { "GET", "/v1/projects/{p}/activity", "connections:read" },
+        { "POST", "/v1/projects/{p}/connections/{c}/authorize", "connections:write" },
+        { "POST", "/v1/projects/{p}/connections/{c}/device", "connections:write" },
+        { "POST", "/v1/projects/{p}/connections/{c}/grant", "connections:write" },
     };
 
     [Theory]

@@ -81,7 +81,8 @@ public sealed class QueueNameSettingTests
     public void Start_FunctionsWithNameSetting_Starts()
     {
         // Arrange
-        using var provider = ServerComposition.Build(new Dictionary<string, string?> { ["Jobs:Queues:KeyRotation"] = "prod-key-rotation" },
+        using var provider = ServerComposition.Build(
+            new Dictionary<string, string?> { ["Jobs:Queues:KeyRotation"] = "prod-key-rotation", ["Jobs:Queues:DevicePolling"] = "prod-device-polling" },
             s => s.Configure<JobQueueOptions>(o => o.NameSettingsRequired = true));
 
         // Act
@@ -90,5 +91,6 @@ public sealed class QueueNameSettingTests
         // Assert
         Assert.True(options.NameSettingsRequired);
         Assert.Equal("prod-key-rotation", provider.GetRequiredService<IJobQueueNames>().NameOf(JobQueues.KeyRotation));
+        Assert.Equal("prod-device-polling", provider.GetRequiredService<IJobQueueNames>().NameOf(JobQueues.DevicePolling));
     }
 }
