@@ -43,6 +43,7 @@ public static class ApiServiceCollectionExtensions
                 "Hub:PublicBaseUrl is required: the hub's public URL as browsers reach it, e.g. https://hub.example.com (OAuth redirect URIs are {PublicBaseUrl}/v1/oauth/callback).");
 
         services.TryAddSingleton<ConnectionEndpoints>();
+        services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
         services.AddIntegrationsJobs();
         return services;

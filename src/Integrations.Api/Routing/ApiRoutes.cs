@@ -32,6 +32,7 @@ public static class ApiRoutes
         .. OAuthRoutes.All,
 
         .. ConnectionRoutes.All,
+        .. ConnectionTokenRoutes.All,
         .. ActivityRoutes.All,
     ];
 
