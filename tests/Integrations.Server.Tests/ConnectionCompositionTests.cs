@@ -26,7 +26,8 @@ public sealed class ConnectionCompositionTests
         Assert.NotNull(services.GetRequiredService<ConnectionService>());
         Assert.NotNull(services.GetRequiredService<ConnectionStateChanges>());
         Assert.NotNull(services.GetRequiredService<CredentialResolver>());
-        Assert.IsType<NoTokenRevoker>(services.GetRequiredService<IConnectionTokenRevoker>());
+        // A deletion revokes through the token lifecycle, not the Core default that has nothing to revoke.
+        Assert.IsType<Integrations.Core.OAuth.Tokens.OAuthTokenRevoker>(services.GetRequiredService<IConnectionTokenRevoker>());
         Assert.Equal("TableEventOutbox", services.GetRequiredService<IEventOutbox>().GetType().Name);
         Assert.Equal("TableConnectionStore", services.GetRequiredService<IConnectionStore>().GetType().Name);
     }
