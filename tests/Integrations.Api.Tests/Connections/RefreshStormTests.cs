@@ -16,6 +16,7 @@ namespace Integrations.Api.Tests.Connections;
 /// Issue 8's concurrency test: 200 parallel token requests for an expired token across two Server processes on the
 /// same storage cause exactly one refresh at the authorization server, and every caller gets the new token.
 /// </summary>
+[Collection(RefreshStormGroup.Name)]
 public sealed class RefreshStormTests(ITestOutputHelper output)
 {
     private const int Callers = 200;
@@ -47,23 +48,34 @@ public sealed class RefreshStormTests(ITestOutputHelper output)
             client_authentication = "client_secret_basic", refresh_skew_seconds = 1,
         }), HttpStatusCode.Created))["id"]!;
         var connectionId = (string)(await TokenHubFixture.CreateOAuthConnectionAsync(owner, tenant, provider, "stormy"))["id"]!;
+        var warm = (string)(await TokenHubFixture.CreateOAuthConnectionAsync(owner, tenant, provider, "warm"))["id"]!;
+        await TokenHubFixture.ConnectWithPasswordAsync(setup.Services, idp, tenant.OrganizationId, projectId, warm);
         var granted = await TokenHubFixture.ConnectWithPasswordAsync(setup.Services, idp, tenant.OrganizationId, projectId, connectionId);
         // The stored token lives 2 s (real expiry, not force_refresh); the refreshed one an hour, so one refresh is enough.
         var expiresAt = TimeProvider.System.GetUtcNow().AddSeconds(2);
         idp.AccessTokenLifetime = TimeSpan.FromHours(1);
+        // The warm-up connection's token: refreshed once (an hour's life now), so warming the Servers on it sends nothing more.
+        using (var refresh = await owner.PostAsJsonAsync($"/v1/projects/{projectId}/connections/{warm}/token", new { force_refresh = true }))
+        {
+            await Json(refresh, HttpStatusCode.OK);
+        }
 
         var startServers = new[] { ServerProcess.StartAsync(settings, "Development"), ServerProcess.StartAsync(settings, "Development") };
         await using var first = await startServers[0];
         await using var second = await startServers[1];
         ServerProcess[] servers = [first, second];
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Callers, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Callers, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(120) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
         foreach (var server in servers)
         {
             await server.WaitUntilReadyAsync(http);
-            // Warm each Server (its key cache, its JIT) on a route that does not touch the token.
+            // Warm each Server (its key cache, its JIT of the token path) on the other connection: the storm's token is not touched.
             await Json(await http.GetAsync(new Uri(server.BaseAddress, $"v1/projects/{projectId}/connections/{connectionId}/status")), HttpStatusCode.OK);
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+                await Json(await http.PostAsync(new Uri(server.BaseAddress, $"v1/projects/{projectId}/connections/{warm}/token"), null), HttpStatusCode.OK)));
         }
+
+        var refreshesBefore = idp.TokenRequests("refresh_token");
 
         var wait = expiresAt - TimeProvider.System.GetUtcNow() + TimeSpan.FromMilliseconds(500);
         if (wait > TimeSpan.Zero)
@@ -71,7 +83,6 @@ public sealed class RefreshStormTests(ITestOutputHelper output)
             await Task.Delay(wait);
         }
 
-        Assert.Equal(0, idp.TokenRequests("refresh_token"));
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clock = new Stopwatch();
 
@@ -89,11 +100,11 @@ public sealed class RefreshStormTests(ITestOutputHelper output)
         // Assert
         var failed = results.Where(r => r.Status != HttpStatusCode.OK).ToList();
         Assert.True(failed.Count == 0, $"{failed.Count} callers failed, e.g. {(failed.Count > 0 ? $"{(int)failed[0].Status} {failed[0].Body}" : "")}");
-        Assert.Equal(1, idp.TokenRequests("refresh_token"));
+        Assert.Equal(refreshesBefore + 1, idp.TokenRequests("refresh_token"));
         var tokens = results.Select(r => (string)JsonNode.Parse(r.Body)!["access_token"]!).ToHashSet(StringComparer.Ordinal);
         var token = Assert.Single(tokens);
         Assert.NotEqual(granted.AccessToken, token);
-        output.WriteLine($"{Callers} callers on 2 Server processes: {idp.TokenRequests("refresh_token")} refresh at the authorization server; every caller had a token after {results.Max(r => r.Elapsed).TotalMilliseconds:F0} ms "
+        output.WriteLine($"{Callers} callers on 2 Server processes: {idp.TokenRequests("refresh_token") - refreshesBefore} refresh at the authorization server; every caller had a token after {results.Max(r => r.Elapsed).TotalMilliseconds:F0} ms "
             + $"(first answer {results.Min(r => r.Elapsed).TotalMilliseconds:F0} ms; per process, last answer: {string.Join(", ", results.GroupBy(r => r.Server).Select(g => $"{g.Max(r => r.Elapsed).TotalMilliseconds:F0} ms"))}; load average {LoadAverage()}).");
         foreach (var server in servers)
         {
@@ -119,4 +130,11 @@ public sealed class RefreshStormTests(ITestOutputHelper output)
             builder.UseEnvironment("Development");
         }
     }
+}
+
+/// <summary>The storm test runs alone: its timing means little while other test classes load the same two cores.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RefreshStormGroup
+{
+    public const string Name = "refresh storm";
 }
