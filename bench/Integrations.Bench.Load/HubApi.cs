@@ -36,9 +36,13 @@ internal sealed class HubApi(HttpClient http, Uri baseAddress)
         return created.RootElement.GetProperty("id").GetString()!;
     }
 
-    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string bearer, object body, CancellationToken cancellationToken)
+    /// <summary>POSTs <paramref name="body"/> as JSON; the answer's JSON, or an exception naming the status.</summary>
+    public Task<JsonDocument> PostAsync(string path, string bearer, object? body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, bearer, body, cancellationToken);
+
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string path, string bearer, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(baseAddress, path)) { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, new Uri(baseAddress, path)) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

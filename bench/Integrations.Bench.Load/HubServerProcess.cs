@@ -29,6 +29,9 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
 
     public string AdminKey { get; }
 
+    /// <summary>The local root key it runs with (to start another instance over the same storage).</summary>
+    public string RootKey { get; private init; } = "";
+
     /// <summary>The Server process (for CPU accounting); under <c>timeout</c> it is that process's only child.</summary>
     public int ServerProcessId => ProcessTree.Children(_process.Id, "dotnet").FirstOrDefault(_process.Id);
 
@@ -41,7 +44,8 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
     private static string ServerDll => Path.Combine(ServerOutput, "Integrations.Server.dll");
 
     public static async Task<HubServerProcess> StartAsync(
-        string storageConnectionString, string storagePrefix, TimeSpan maxLifetime, IReadOnlyDictionary<string, string> extraEnvironment, CancellationToken cancellationToken)
+        string storageConnectionString, string storagePrefix, TimeSpan maxLifetime, IReadOnlyDictionary<string, string> extraEnvironment, CancellationToken cancellationToken,
+        string? rootKey = null, string? adminKey = null)
     {
         var serverOutput = ServerOutput;
         var serverDll = ServerDll;
@@ -51,7 +55,11 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
         }
 
         // The hub's production intervals: this measures the Server as deployed, not as tests speed it up.
-        var settings = new HubTestSettings(storageConnectionString) { Prefix = storagePrefix, FastIntervals = false };
+        // A second instance over the same storage passes the first one's root and admin keys.
+        var settings = new HubTestSettings(storageConnectionString)
+        {
+            Prefix = storagePrefix, FastIntervals = false, RootKey = rootKey ?? HubTestSettings.NewRootKey(), AdminKey = adminKey ?? HubTestSettings.NewAdminKey(),
+        };
         var dotnet = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
         var timeout = OperatingSystem.IsLinux() && File.Exists("/usr/bin/timeout") ? "/usr/bin/timeout" : null;
         var start = new ProcessStartInfo(timeout ?? dotnet)
@@ -112,7 +120,7 @@ internal sealed partial class HubServerProcess : IAsyncDisposable
                 throw new InvalidOperationException("The Server exited during start:\n" + string.Join('\n', output));
             }
 
-            return new HubServerProcess(process, output, await listening.Task.ConfigureAwait(false), settings.AdminKey);
+            return new HubServerProcess(process, output, await listening.Task.ConfigureAwait(false), settings.AdminKey) { RootKey = settings.RootKey };
         }
         catch
         {

@@ -15,8 +15,14 @@ internal sealed record LoadOptions(
     IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios,
     string? ReportPath, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan JitWarmup)
 {
+    /// <summary><c>--suite secrets</c> (the default: the scenarios above) or <c>token</c> (the token endpoint and the refresh storm, <see cref="TokenBench"/>).</summary>
+    public string Suite { get; init; } = "secrets";
+
+    /// <summary><c>--storm-callers 200</c>: callers of the refresh storm (token suite), split across two Server processes.</summary>
+    public int StormCallers { get; init; } = 200;
+
     private const string Usage =
-        "Options: --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
+        "Options: --suite secrets|token --storm-callers 200 --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
 
     /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
     public static IReadOnlyList<string> AllScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal", "baseline-proxy", "hub-proxy"];
@@ -41,6 +47,8 @@ internal sealed record LoadOptions(
                 "--max-minutes" => options with { MaxRunTime = TimeSpan.FromMinutes(Bounded(value, 1, 60, "--max-minutes")) },
                 "--scenarios" => options with { Scenarios = Known(value.Split(',')) },
                 "--out" => options with { ReportPath = value },
+                "--suite" => options with { Suite = value is "secrets" or "token" ? value : throw new ArgumentException("--suite takes secrets or token.") },
+                "--storm-callers" => options with { StormCallers = Bounded(value, 2, 1000, "--storm-callers") },
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };

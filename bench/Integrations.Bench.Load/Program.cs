@@ -15,6 +15,11 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+if (options.Suite == "token")
+{
+    return await TokenBench.RunAsync(options, stop.Token);
+}
+
 const string Prefix = "bench";
 var clock = Stopwatch.StartNew();
 var loadBefore = ProcessTree.LoadAverage();

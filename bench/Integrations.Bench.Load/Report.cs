@@ -54,7 +54,7 @@ internal static class Report
         var verdicts = new List<string>();
         foreach (var callers in measurements.Select(m => m.Callers).Distinct())
         {
-            foreach (var operation in new[] { "metadata", "reveal" })
+            foreach (var operation in new[] { "metadata", "reveal", "token" })
             {
                 var hub = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "hub-" + operation);
                 var baseline = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "baseline-" + operation);

@@ -47,6 +47,7 @@ public static class ApiServiceCollectionExtensions
 
         services.TryAddSingleton<ConnectEndpoints>();
         services.TryAddSingleton<OAuthCallbackEndpoints>();
+        services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
         services.AddIntegrationsJobs();
         return services;

@@ -33,8 +33,8 @@ public static class ApiRoutes
 
         .. ConnectionRoutes.All,
         .. ProxyRoutes.All,
-
         .. ConnectRoutes.All,
+        .. ConnectionTokenRoutes.All,
         .. ActivityRoutes.All,
     ];
 

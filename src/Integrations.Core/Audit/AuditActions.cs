@@ -26,6 +26,13 @@ public static class AuditActions
     public const string ConnectionDevice = "connection.device";
     public const string ConnectionGrant = "connection.grant";
 
+    /// <summary>An access token was handed out (reveal-like: the record never holds the token).</summary>
+    public const string ConnectionToken = "connection.token";
+    public const string ConnectionRevoke = "connection.revoke";
+
+    /// <summary>Every connection of one end user revoked (each connection's own status change is recorded too).</summary>
+    public const string ConnectionRevokeEndUser = "connection.revoke_end_user";
+
     /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
     public const string ConnectionStatusChange = "connection.status.change";
 
