@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
+using Integrations.Core.Integrity;
 
 namespace Integrations.Azure.Tables;
 
@@ -21,23 +22,35 @@ namespace Integrations.Azure.Tables;
 /// range query over the project's <c>C:</c> rows (filtered by <c>EndUserId</c> on the service when asked; only this
 /// partition is read), then point reads of the page's <c>T:</c> rows. Ids and names use only characters below '~', and
 /// ':' → ';' gives the range bounds.
+/// <para>
+/// The configuration row decides where injected credentials and tokens go (base URL, type, provider, secret references,
+/// API-key placement, default headers, policy, end user), so it carries a MAC (<see cref="AuthorityRows.ConnectionKind"/>,
+/// <c>Format</c> 2) over every configuration field, with the organization and project it was read under and the id in its
+/// RowKey. A row edited, copied into another project or written without a MAC reads as absent (404) and is reported. The
+/// state row is not MAC'd: it names no destination and no credential (tokens are sealed in the vault under the connection's
+/// own name; whether the connection is enabled is the configuration's <c>Enabled</c>), so a writer who changes it changes
+/// what is shown and when a refresh is tried — nothing they could not also do by deleting rows. Name claims are not MAC'd
+/// either: nothing is found through them, they only keep names unique.
+/// </para>
 /// </summary>
-public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
+public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore
 {
+    private const int NotFound = 404;
+
     private static readonly string[] NameColumn = ["Name"];
 
     private TableClient Table => tables.Connections;
 
-    public Task<WriteOutcome> TryCreateAsync(Connection connection, CancellationToken cancellationToken = default)
+    public async Task<WriteOutcome> TryCreateAsync(Connection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var partition = Partition(connection.OrganizationId, connection.ProjectId);
-        return TableWrites.TryTransactionAsync(Table,
+        return await TableWrites.TryTransactionAsync(Table,
         [
-            new(TableTransactionActionType.Add, ToEntity(connection)),
+            new(TableTransactionActionType.Add, await ToEntityAsync(connection, cancellationToken).ConfigureAwait(false)),
             new(TableTransactionActionType.Add, NameClaim(partition, connection.Name, connection.Id)),
             new(TableTransactionActionType.Add, ToEntity(partition, connection.Id, connection.State)),
-        ], cancellationToken);
+        ], cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<Connection?> GetAsync(string organizationId, string projectId, string connectionId, CancellationToken cancellationToken = default)
@@ -47,7 +60,7 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
         var state = TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(connectionId), null, cancellationToken);
         await Task.WhenAll(config, state).ConfigureAwait(false);
         var configRow = await config.ConfigureAwait(false);
-        return configRow is null ? null : ToConnection(configRow, organizationId, projectId, await state.ConfigureAwait(false));
+        return configRow is null ? null : await VerifiedAsync(configRow, organizationId, projectId, await state.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WriteOutcome> TryUpdateAsync(Connection updated, CancellationToken cancellationToken = default)
@@ -64,15 +77,16 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
         }
 
         var storedName = stored.GetString("Name");
+        var entity = await ToEntityAsync(updated, cancellationToken).ConfigureAwait(false);
         if (string.Equals(storedName, updated.Name, StringComparison.Ordinal))
         {
-            return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.ETag), TableUpdateMode.Replace, cancellationToken))
+            return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(entity, new ETag(updated.ETag), TableUpdateMode.Replace, cancellationToken))
                 .ConfigureAwait(false);
         }
 
         return await TableWrites.TryTransactionAsync(Table,
         [
-            new(TableTransactionActionType.UpdateReplace, ToEntity(updated), new ETag(updated.ETag)),
+            new(TableTransactionActionType.UpdateReplace, entity, new ETag(updated.ETag)),
             new(TableTransactionActionType.Delete, new TableEntity(partition, NameKey(storedName)), ETag.All),
             new(TableTransactionActionType.Add, NameClaim(partition, updated.Name, updated.Id)),
         ], cancellationToken).ConfigureAwait(false);
@@ -109,22 +123,28 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"C:"} and RowKey lt {"C;"}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"C:"} and RowKey lt {"C;"} and EndUserId eq {query.EndUserId}");
 
-        // One pass: every match counts for the total, only the page's rows are kept.
-        var page = new List<TableEntity>(query.Page.PerPage);
+        // One pass: every verified match counts for the total, only the page's rows are kept. A refused row (reported) neither
+        // shows nor counts.
+        var page = new List<Connection>(query.Page.PerPage);
         long matched = 0;
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            if (await VerifiedAsync(entity, organizationId, projectId, null, cancellationToken).ConfigureAwait(false) is not { } connection)
+            {
+                continue;
+            }
+
             if (matched >= query.Page.Skip && page.Count < query.Page.PerPage)
             {
-                page.Add(entity);
+                page.Add(connection);
             }
 
             matched++;
         }
 
-        var states = await Task.WhenAll(page.Select(e =>
-            TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(e.RowKey[2..]), null, cancellationToken))).ConfigureAwait(false);
-        var items = page.Select((e, i) => ToConnection(e, organizationId, projectId, states[i])).ToList();
+        var states = await Task.WhenAll(page.Select(c =>
+            TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(c.Id), null, cancellationToken))).ConfigureAwait(false);
+        var items = page.Select((c, i) => states[i] is { } state ? c with { State = ToState(state) } : c).ToList();
         return new PagedList<Connection>(items, query.Page, matched);
     }
 
@@ -137,6 +157,46 @@ public sealed class TableConnectionStore(HubTables tables) : IConnectionStore
     private static string StateKey(string connectionId) => "T:" + connectionId;
 
     private static TableEntity NameClaim(string partition, string name, string connectionId) => new(partition, NameKey(name)) { ["ConnectionId"] = connectionId };
+
+    private async Task<TableEntity> ToEntityAsync(Connection c, CancellationToken cancellationToken)
+    {
+        var entity = ToEntity(c);
+        entity["Mac"] = await authority.SignAsync(c, cancellationToken).ConfigureAwait(false);
+        entity["Format"] = AuthorityRows.RowFormat;
+        return entity;
+    }
+
+    /// <summary>
+    /// The connection if the row's MAC covers its configuration as read — organization and project from where the row sits,
+    /// id from its RowKey; otherwise null, after reporting it.
+    /// </summary>
+    private async Task<Connection?> VerifiedAsync(TableEntity entity, string organizationId, string projectId, TableEntity? state, CancellationToken cancellationToken)
+    {
+        Connection? connection;
+        string? mac;
+        int? format;
+        try
+        {
+            connection = ToConnection(entity, organizationId, projectId, state);
+            (mac, format) = (entity.GetString("Mac"), entity.GetInt32("Format"));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or JsonException or UriFormatException or FormatException)
+        {
+            (connection, mac, format) = (null, null, null); // A column of the wrong type or form.
+        }
+
+        var reason = connection is null ? "unreadable row"
+            : mac is null || format != AuthorityRows.RowFormat ? "no MAC"
+            : !await authority.VerifyAsync(connection, mac, cancellationToken).ConfigureAwait(false) ? "MAC mismatch (altered, or copied from another project)"
+            : null;
+        if (reason is null)
+        {
+            return connection;
+        }
+
+        await authority.ReportAsync(AuthorityRows.ConnectionKind, $"{organizationId}/{projectId}/{entity.RowKey}", reason, NotFound, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
 
     private static TableEntity ToEntity(Connection c) => new(Partition(c.OrganizationId, c.ProjectId), ConfigKey(c.Id))
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Common;
+using Integrations.Core.Integrity;
 using Integrations.Core.OAuth;
 
 namespace Integrations.Azure.Tables;
@@ -15,9 +16,19 @@ namespace Integrations.Azure.Tables;
 /// project cannot share a name (the claim's Add fails). A list is one range scan of the partition's <c>P:</c> rows;
 /// get is a point read. Every write is conditional: adds fail on an existing row, replaces and deletes carry the
 /// provider row's ETag, and a rename moves the claim in the same transaction.
+/// <para>
+/// A provider row decides where the hub sends client secrets and refresh tokens, so it carries a MAC
+/// (<see cref="AuthorityRows.ProviderKind"/>, <c>Format</c> 2) over its organization and project (the partition it was read
+/// from, never a column), its id (from the RowKey) and its document byte for byte. A row edited, copied into another
+/// project or tenant, or written without a MAC is refused: it reads as absent (404) and is reported. Name claims are not
+/// MAC'd: nothing is found through them (gets, lists and the proxy go by id), they only keep names unique, so a forged
+/// claim can at worst refuse a name.
+/// </para>
 /// </summary>
-public sealed class TableProviderStore(HubTables tables) : IProviderStore
+public sealed class TableProviderStore(HubTables tables, AuthorityRows authority) : IProviderStore
 {
+    private const int NotFound = 404;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -26,21 +37,21 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
 
     private TableClient Table => tables.Providers;
 
-    public Task<WriteOutcome> TryCreateAsync(OAuthProvider provider, CancellationToken cancellationToken = default)
+    public async Task<WriteOutcome> TryCreateAsync(OAuthProvider provider, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        return TableWrites.TryTransactionAsync(Table,
+        return await TableWrites.TryTransactionAsync(Table,
         [
-            new(TableTransactionActionType.Add, ToEntity(provider)),
+            new(TableTransactionActionType.Add, await ToEntityAsync(provider, cancellationToken).ConfigureAwait(false)),
             new(TableTransactionActionType.Add, NameClaim(provider)),
-        ], cancellationToken);
+        ], cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OAuthProvider?> GetAsync(string organizationId, string projectId, string providerId, CancellationToken cancellationToken = default)
     {
         var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, Partition(organizationId, projectId), ProviderKey(providerId), null, cancellationToken)
             .ConfigureAwait(false);
-        return entity is null ? null : ToProvider(entity);
+        return entity is null ? null : await VerifiedAsync(entity, organizationId, projectId, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<WriteOutcome> TryUpdateAsync(OAuthProvider updated, CancellationToken cancellationToken = default)
@@ -72,8 +83,13 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
         long matched = 0;
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (matched >= page.Skip && items.Count < page.PerPage && ToProvider(entity) is { } provider
-                && provider.OrganizationId == organizationId && provider.ProjectId == projectId)
+            // Every row is verified, so a refused one neither shows nor counts.
+            if (await VerifiedAsync(entity, organizationId, projectId, cancellationToken).ConfigureAwait(false) is not { } provider)
+            {
+                continue;
+            }
+
+            if (matched >= page.Skip && items.Count < page.PerPage)
             {
                 items.Add(provider);
             }
@@ -92,7 +108,8 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
             return WriteOutcome.NotFound;
         }
 
-        List<TableTransactionAction> actions = [new(TableTransactionActionType.UpdateReplace, ToEntity(updated), new ETag(updated.ETag!))];
+        List<TableTransactionAction> actions =
+            [new(TableTransactionActionType.UpdateReplace, await ToEntityAsync(updated, cancellationToken).ConfigureAwait(false), new ETag(updated.ETag!))];
         var oldName = stored.GetString("Name");
         if (!string.Equals(oldName, updated.Name, StringComparison.Ordinal))
         {
@@ -119,14 +136,60 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
 
     private static TableEntity NameClaim(OAuthProvider provider) => new(Partition(provider), NameKey(provider.Name)) { ["ProviderId"] = provider.Id };
 
-    private static TableEntity ToEntity(OAuthProvider provider) => new(Partition(provider), ProviderKey(provider.Id))
+    private async Task<TableEntity> ToEntityAsync(OAuthProvider provider, CancellationToken cancellationToken)
     {
-        ["Name"] = provider.Name,
-        ["Document"] = JsonSerializer.Serialize(provider with { ETag = null }, Json),
-    };
+        var document = JsonSerializer.Serialize(provider with { ETag = null }, Json);
+        return new(Partition(provider), ProviderKey(provider.Id))
+        {
+            ["Name"] = provider.Name,
+            ["Document"] = document,
+            ["Mac"] = await authority.SignProviderAsync(provider.OrganizationId, provider.ProjectId, provider.Id, document, cancellationToken).ConfigureAwait(false),
+            ["Format"] = AuthorityRows.RowFormat,
+        };
+    }
 
-    private static OAuthProvider? ToProvider(TableEntity entity) =>
-        entity.GetString("Document") is { } document && JsonSerializer.Deserialize<OAuthProvider>(document, Json) is { } provider
-            ? provider with { ETag = entity.ETag.ToString() }
-            : null;
+    /// <summary>
+    /// The provider if the row's MAC binds its document to the organization and project it was read under and the id in its
+    /// RowKey; otherwise null, after reporting it. Those three are taken from the keys, never from the document.
+    /// </summary>
+    private async Task<OAuthProvider?> VerifiedAsync(TableEntity entity, string organizationId, string projectId, CancellationToken cancellationToken)
+    {
+        var providerId = entity.RowKey.StartsWith("P:", StringComparison.Ordinal) ? entity.RowKey[2..] : null;
+        string? document, mac;
+        int? format;
+        try
+        {
+            (document, mac, format) = (entity.GetString("Document"), entity.GetString("Mac"), entity.GetInt32("Format"));
+        }
+        catch (InvalidOperationException)
+        {
+            (document, mac, format) = (null, null, null); // A column of the wrong type.
+        }
+
+        string reason;
+        if (providerId is null || document is null)
+        {
+            reason = "unreadable row";
+        }
+        else if (mac is null || format != AuthorityRows.RowFormat)
+        {
+            reason = "no MAC";
+        }
+        else if (!await authority.VerifyProviderAsync(organizationId, projectId, providerId, document, mac, cancellationToken).ConfigureAwait(false))
+        {
+            reason = "MAC mismatch (altered, or copied from another project)";
+        }
+        else if (JsonSerializer.Deserialize<OAuthProvider>(document, Json) is { } provider)
+        {
+            return provider with { Id = providerId, OrganizationId = organizationId, ProjectId = projectId, ETag = entity.ETag.ToString() };
+        }
+        else
+        {
+            reason = "unreadable row";
+        }
+
+        await authority.ReportAsync(AuthorityRows.ProviderKind, $"{organizationId}/{projectId}/{entity.RowKey}", reason, NotFound, cancellationToken)
+            .ConfigureAwait(false);
+        return null;
+    }
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Integrations.Core.Audit;
+using Integrations.Core.Connections;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity;
 using Integrations.Core.OAuth.Flows;
@@ -43,6 +45,18 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
 
     /// <summary>The MAC domain of a project's OAuth settings row (its allowed redirect origins decide where browsers are sent).</summary>
     public const string OAuthSettingsKind = "oauthsettings/v1";
+
+    /// <summary>
+    /// The MAC domain of an OAuth provider row: its endpoints, issuer, client id, client secret and key references, client
+    /// authentication and extra parameters decide where the hub sends client secrets and refresh tokens and what it sends.
+    /// </summary>
+    public const string ProviderKind = "provider/v1";
+
+    /// <summary>
+    /// The MAC domain of a connection's configuration row: its base URL, type, provider, secret references, API-key placement,
+    /// default headers, policy and end user decide where injected credentials and tokens go.
+    /// </summary>
+    public const string ConnectionKind = "connection/v1";
 
     private const int MaxReportedIdLength = 100;
 
@@ -129,6 +143,41 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     }
 
     /// <summary>
+    /// The MAC of a provider row: its organization, project and id (from the row's keys) and its stored settings document
+    /// byte for byte. The document is the whole provider (every field, so a field added later is covered without a change
+    /// here); secrets are only named in it, never held.
+    /// </summary>
+    public async ValueTask<string> SignProviderAsync(string organizationId, string projectId, string providerId, string document, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(ProviderKind, ProviderFields(organizationId, projectId, providerId, document));
+    }
+
+    /// <summary>True when <paramref name="mac"/> binds <paramref name="document"/> to the provider row at these keys.</summary>
+    public async ValueTask<bool> VerifyProviderAsync(
+        string organizationId, string projectId, string providerId, string document, string? mac, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(ProviderKind, ProviderFields(organizationId, projectId, providerId, document), mac);
+    }
+
+    /// <summary>The MAC of a connection's configuration (<see cref="Fields(Connection)"/>).</summary>
+    public async ValueTask<string> SignAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(ConnectionKind, Fields(connection));
+    }
+
+    /// <summary>True when <paramref name="mac"/> covers the connection's configuration as it is, at its organization, project and id.</summary>
+    public async ValueTask<bool> VerifyAsync(Connection connection, string? mac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(ConnectionKind, Fields(connection), mac);
+    }
+
+    /// <summary>
     /// Records a refused row: an Error log event (id 1201) and a platform audit record. The row's own organization is not
     /// trusted (it may be what was forged), so the record goes to the platform log. Throws
     /// <see cref="AuditUnavailableException"/> when the record cannot be written: the request then fails closed.
@@ -211,6 +260,51 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
         ArgumentNullException.ThrowIfNull(settings);
         return [settings.OrganizationId, settings.ProjectId, string.Join(' ', settings.AllowedRedirectOrigins)];
     }
+
+    /// <summary>
+    /// Every field of a connection's configuration, in MAC order: all of <see cref="Connection"/> but its
+    /// <see cref="Connection.State"/> (a row of its own) and ETag. Organization, project and id are the row's keys as the
+    /// store read them. Values are in the form the table round-trips (milliseconds; maps ordered by key).
+    /// </summary>
+    public static IReadOnlyList<string?> Fields(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return
+        [
+            connection.OrganizationId,
+            connection.ProjectId,
+            connection.Id,
+            connection.Name,
+            ConnectionTypes.NameOf(connection.Type),
+            connection.ProviderId,
+            connection.Description,
+            connection.BaseUrl?.OriginalString,
+            Map(connection.DefaultHeaders),
+            ((long)connection.Timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            connection.Retries.ToString(CultureInfo.InvariantCulture),
+            connection.RetryStrategy,
+            connection.Enabled ? "1" : "0",
+            Map(connection.SecretRefs),
+            connection.ApiKey?.In.ToString(),
+            connection.ApiKey?.Name,
+            JsonSerializer.Serialize(connection.Scopes),
+            connection.EndUser?.Id,
+            connection.EndUser?.DisplayName,
+            JsonSerializer.Serialize(connection.Policy.Select(r => new object[] { r.Effect.ToString(), r.Methods, r.PathGlob })),
+            connection.TestMethod,
+            connection.TestPath,
+            connection.CreatedBy,
+            Time(connection.CreatedAt),
+            Time(connection.UpdatedAt),
+        ];
+    }
+
+    private static string?[] ProviderFields(string organizationId, string projectId, string providerId, string document) =>
+        [organizationId, projectId, providerId, document];
+
+    // A map as JSON pairs ordered by key: the same bytes whatever order or comparer the dictionary was built with.
+    private static string Map(IReadOnlyDictionary<string, string> map) =>
+        JsonSerializer.Serialize(map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new[] { p.Key, p.Value }));
 
     private static string?[] RetentionFields(string organizationId, int days) => [organizationId, days.ToString(CultureInfo.InvariantCulture)];
 
