@@ -30,6 +30,8 @@ public sealed class StartupValidationTests
     [InlineData("Hub:MaxProjectsPerOrganization", "0", "Hub:MaxProjectsPerOrganization")]
     [InlineData("Hub:ApiKeyCleanupSchedule", "nightly", "Hub:ApiKeyCleanupSchedule")]
     [InlineData("OAuth:StateCleanupSchedule", "hourly", "OAuth:StateCleanupSchedule")]
+    [InlineData("OAuth:RefreshAheadSchedule", "often", "OAuth:RefreshAheadSchedule")]
+    [InlineData("OAuth:RefreshAheadBatchSize", "0", "OAuth:RefreshAheadBatchSize")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
@@ -64,6 +66,7 @@ public sealed class StartupValidationTests
         settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
         settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
         settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
+        settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings[key] = value;

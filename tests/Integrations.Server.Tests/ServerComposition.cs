@@ -23,6 +23,7 @@ internal static class ServerComposition
             ["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *",
             ["Vault:PurgeSchedule"] = "0 45 3 * * *",
             ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
+            ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

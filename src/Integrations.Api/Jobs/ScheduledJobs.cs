@@ -17,5 +17,9 @@ public static class ScheduledJobs
     /// <summary>Deletes OAuth states (and start links) past their expiry: tables have no TTL.</summary>
     public static ScheduledJob OAuthStateCleanup { get; } = new("CleanupOAuthStates", "OAuth:StateCleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup];
+    /// <summary>Renews OAuth tokens that fall due before the next run, oldest first, bounded per run.</summary>
+    public static ScheduledJob RefreshTokensAhead { get; } = new("RefreshTokensAhead", "OAuth:RefreshAheadSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } =
+        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead];
 }

@@ -25,6 +25,12 @@ public static class AuditActions
 
     /// <summary>A connection's status moved (written by ConnectionStateChanges, whoever asked for the move).</summary>
     public const string ConnectionStatusChange = "connection.status.change";
+
+    /// <summary>The refresh-ahead job renewed (or tried to renew) a connection's token before it fell due.</summary>
+    public const string ConnectionRefreshAhead = "connection.refresh_ahead";
+
+    /// <summary>The daily health check ran a connection's test.</summary>
+    public const string ConnectionHealthCheck = "connection.health_check";
     public const string ActivityList = "activity.list";
     public const string ProviderCreate = "provider.create";
     public const string ProviderRead = "provider.read";

@@ -65,6 +65,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ConnectionStateChanges>();
         services.TryAddSingleton<ConnectionService>();
         services.TryAddSingleton<CredentialResolver>();
+        // Replaced by the outbound HTTP layer, which owns the circuit breakers.
+        services.TryAddSingleton<ICircuitStates, NoCircuitStates>();
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         return services;

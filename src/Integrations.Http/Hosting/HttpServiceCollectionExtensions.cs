@@ -39,6 +39,7 @@ public static class HttpServiceCollectionExtensions
             sp.GetRequiredService<IOptions<OutboundHttpOptions>>().Value.AllowedNetworks.Select(CidrNotation.Parse)));
         services.TryAddSingleton(sp => new SsrfGuard(sp.GetRequiredService<NetworkPolicy>(), sp.GetRequiredService<IHostResolver>()));
         services.TryAddSingleton<OutboundPipelines>();
+        services.Replace(ServiceDescriptor.Singleton<Core.Connections.ICircuitStates>(sp => sp.GetRequiredService<OutboundPipelines>()));
         services.TryAddSingleton(sp => new OutboundHttpClient(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(),
             sp.GetRequiredService<IOptions<OutboundHttpOptions>>(), sp.GetRequiredService<ILogger<OutboundHttpClient>>()));

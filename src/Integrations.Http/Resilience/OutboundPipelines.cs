@@ -22,7 +22,7 @@ namespace Integrations.Http.Resilience;
 /// so the pipelines are shared. The registry keeps a breaker per target key for the life of the process; keys are
 /// connection and endpoint ids, whose number the hub bounds.
 /// </summary>
-internal sealed class OutboundPipelines : IAsyncDisposable
+internal sealed class OutboundPipelines : IAsyncDisposable, Core.Connections.ICircuitStates
 {
     private static readonly HashSet<HttpStatusCode> RetryAfterStatuses = [HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable];
 
@@ -31,6 +31,9 @@ internal sealed class OutboundPipelines : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, ResiliencePipeline<HttpResponseMessage>> _retry;
     private readonly ResiliencePipelineRegistry<string> _targets = new();
+
+    // Target keys whose breaker is open (or half-open, probing): jobs read it to leave a failing target alone.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _open = new(StringComparer.Ordinal);
 
     public OutboundPipelines(IOptions<OutboundHttpOptions> options, TimeProvider time, ILogger<OutboundPipelines> logger)
     {
@@ -50,6 +53,9 @@ internal sealed class OutboundPipelines : IAsyncDisposable
         outcome.Result is { } response && RetryAfterStatuses.Contains(response.StatusCode) ? RetryAfter.Read(response, _time) : null;
 
     public ValueTask DisposeAsync() => _targets.DisposeAsync();
+
+    /// <summary>Whether the breaker of <paramref name="circuitKey"/> is open or half-open in this process.</summary>
+    public bool IsOpen(string circuitKey) => _open.ContainsKey(circuitKey);
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attemptNumber, ResilienceContext context)
     {
@@ -119,6 +125,7 @@ internal sealed class OutboundPipelines : IAsyncDisposable
                     && OutboundErrorClassifier.Classify(args.Outcome) is { } kind && kind.CountsAgainstTarget()),
                 OnOpened = args =>
                 {
+                    _open[targetKey] = true;
                     Log.CircuitOpened(_logger, targetKey, args.BreakDuration);
                     return default;
                 },
@@ -127,8 +134,9 @@ internal sealed class OutboundPipelines : IAsyncDisposable
                     Log.CircuitHalfOpened(_logger, targetKey);
                     return default;
                 },
-                OnClosed = _ =>
+                OnClosed = closed =>
                 {
+                    _open.TryRemove(targetKey, out var _);
                     Log.CircuitClosed(_logger, targetKey);
                     return default;
                 },

@@ -1,0 +1,12 @@
+using Integrations.Api.Jobs;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Integrations.Functions;
+
+/// <summary>The maintenance timers of OAuth connections and vault secrets (issue 8): what the Server runs as cron services.</summary>
+public sealed class MaintenanceFunctions(RefreshTokensAheadJob refreshTokensAhead)
+{
+    [Function("RefreshTokensAhead")]
+    public Task RefreshTokensAhead([TimerTrigger("%OAuth:RefreshAheadSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        refreshTokensAhead.RunAsync(cancellationToken);
+}
