@@ -32,6 +32,7 @@ public sealed class StartupValidationTests
     [InlineData("OAuth:StateCleanupSchedule", "hourly", "OAuth:StateCleanupSchedule")]
     [InlineData("OAuth:RefreshAheadSchedule", "often", "OAuth:RefreshAheadSchedule")]
     [InlineData("OAuth:RefreshAheadBatchSize", "0", "OAuth:RefreshAheadBatchSize")]
+    [InlineData("OAuth:ClientSecretExpiryCheckSchedule", "daily", "OAuth:ClientSecretExpiryCheckSchedule")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
@@ -67,6 +68,7 @@ public sealed class StartupValidationTests
         settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
         settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
         settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
+        settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings[key] = value;

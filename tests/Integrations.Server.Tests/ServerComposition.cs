@@ -24,6 +24,7 @@ internal static class ServerComposition
             ["Vault:PurgeSchedule"] = "0 45 3 * * *",
             ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
             ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
+            ["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -20,6 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<CleanupOAuthStatesJob>();
         services.TryAddSingleton<RefreshTokensAheadJob>();
+        services.TryAddSingleton<CheckClientSecretExpiryJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()

@@ -20,6 +20,9 @@ public static class ScheduledJobs
     /// <summary>Renews OAuth tokens that fall due before the next run, oldest first, bounded per run.</summary>
     public static ScheduledJob RefreshTokensAhead { get; } = new("RefreshTokensAhead", "OAuth:RefreshAheadSchedule");
 
+    /// <summary>Warns 30, 7 and 1 days before a provider's client secret expires; after, its connections move to client_secret_expired.</summary>
+    public static ScheduledJob ClientSecretExpiryCheck { get; } = new("CheckClientSecretExpiry", "OAuth:ClientSecretExpiryCheckSchedule");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
-        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead];
+        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck];
 }

@@ -84,6 +84,30 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
         return new PagedList<OAuthProvider>(items, page, matched);
     }
 
+    public async IAsyncEnumerable<OAuthProvider> ListClientSecretsExpiringAsync(
+        DateTimeOffset before, int max, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Across partitions, filtered by the service on the ClientSecretExpiresAt column (a copy of the document's field
+        // kept for this query): a daily scan of the providers table, as the retention purge scans the secrets table.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"P:"} and RowKey lt {"P;"} and ClientSecretExpiresAt lt {before}");
+        var found = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // The tenant comes from where the row sits, never from the document alone.
+            if (ToProvider(entity) is not { } provider || Partition(provider) != entity.PartitionKey)
+            {
+                continue;
+            }
+
+            if (found++ >= max)
+            {
+                yield break;
+            }
+
+            yield return provider;
+        }
+    }
+
     private async Task<WriteOutcome> RenameAwareUpdateAsync(OAuthProvider updated, CancellationToken cancellationToken)
     {
         var stored = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, Partition(updated), ProviderKey(updated.Id), ["Name"], cancellationToken).ConfigureAwait(false);
@@ -123,6 +147,8 @@ public sealed class TableProviderStore(HubTables tables) : IProviderStore
     {
         ["Name"] = provider.Name,
         ["Document"] = JsonSerializer.Serialize(provider with { ETag = null }, Json),
+        // Queryable copy for ListClientSecretsExpiringAsync; the document stays the truth.
+        ["ClientSecretExpiresAt"] = provider.ClientSecretExpiresAt,
     };
 
     private static OAuthProvider? ToProvider(TableEntity entity) =>
