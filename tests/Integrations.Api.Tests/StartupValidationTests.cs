@@ -33,6 +33,7 @@ public sealed class StartupValidationTests
     [InlineData("OAuth:RefreshAheadSchedule", "often", "OAuth:RefreshAheadSchedule")]
     [InlineData("OAuth:RefreshAheadBatchSize", "0", "OAuth:RefreshAheadBatchSize")]
     [InlineData("OAuth:ClientSecretExpiryCheckSchedule", "daily", "OAuth:ClientSecretExpiryCheckSchedule")]
+    [InlineData("Vault:ExpiryCheckSchedule", "daily", "Vault:ExpiryCheckSchedule")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
@@ -66,6 +67,7 @@ public sealed class StartupValidationTests
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
         settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
         settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
+        settings["Vault:ExpiryCheckSchedule"] = "0 0 4 * * *";
         settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
         settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";

@@ -21,6 +21,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CleanupOAuthStatesJob>();
         services.TryAddSingleton<RefreshTokensAheadJob>();
         services.TryAddSingleton<CheckClientSecretExpiryJob>();
+        services.TryAddSingleton<CheckSecretExpiryJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()

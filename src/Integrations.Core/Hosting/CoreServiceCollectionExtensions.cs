@@ -53,6 +53,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<TenancyService>();
         services.TryAddSingleton<VaultService>();
         services.TryAddSingleton<SecretRetentionPurge>();
+        services.TryAddSingleton<SecretExpiryCheck>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditChain>();
         services.TryAddSingleton<AuditRetention>();
