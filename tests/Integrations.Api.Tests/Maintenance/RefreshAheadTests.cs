@@ -23,8 +23,11 @@ public sealed class RefreshAheadTests
         // Arrange: three tokens due within the horizon (10-minute tokens), one not (a 1-hour token); two per run.
         await using var m = await MaintenanceHub.StartAsync(new Dictionary<string, string?> { ["OAuth:RefreshAheadBatchSize"] = "2" });
         var provider = await m.CreateProviderAsync();
+        // expires_in is whole seconds: 1.5 s apart keeps the due times in creation order whatever the rounding.
         var first = await m.ConnectAsync(provider, "first");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         var second = await m.ConnectAsync(provider, "second");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         var third = await m.ConnectAsync(provider, "third");
         m.Idp.AccessTokenLifetime = TimeSpan.FromHours(1);
         var later = await m.ConnectAsync(provider, "later");
