@@ -30,6 +30,10 @@ public sealed class StartupValidationTests
     [InlineData("Hub:MaxProjectsPerOrganization", "0", "Hub:MaxProjectsPerOrganization")]
     [InlineData("Hub:ApiKeyCleanupSchedule", "nightly", "Hub:ApiKeyCleanupSchedule")]
     [InlineData("OAuth:StateCleanupSchedule", "hourly", "OAuth:StateCleanupSchedule")]
+    [InlineData("OAuth:RefreshAheadSchedule", "often", "OAuth:RefreshAheadSchedule")]
+    [InlineData("OAuth:RefreshAheadBatchSize", "0", "OAuth:RefreshAheadBatchSize")]
+    [InlineData("OAuth:ClientSecretExpiryCheckSchedule", "daily", "OAuth:ClientSecretExpiryCheckSchedule")]
+    [InlineData("Vault:ExpiryCheckSchedule", "daily", "Vault:ExpiryCheckSchedule")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
@@ -63,7 +67,10 @@ public sealed class StartupValidationTests
         settings["Audit:CleanupSchedule"] = "0 30 3 * * *";
         settings["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *";
         settings["Vault:PurgeSchedule"] = "0 45 3 * * *";
+        settings["Vault:ExpiryCheckSchedule"] = "0 0 4 * * *";
         settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
+        settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
+        settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings[key] = value;

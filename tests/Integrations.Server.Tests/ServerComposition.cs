@@ -22,7 +22,10 @@ internal static class ServerComposition
             ["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *",
             ["Hub:ApiKeyCleanupSchedule"] = "0 45 3 * * *",
             ["Vault:PurgeSchedule"] = "0 45 3 * * *",
+            ["Vault:ExpiryCheckSchedule"] = "0 0 4 * * *",
             ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
+            ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
+            ["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

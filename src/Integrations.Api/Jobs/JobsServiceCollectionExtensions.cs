@@ -19,6 +19,9 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CleanupApiKeysJob>();
         services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<CleanupOAuthStatesJob>();
+        services.TryAddSingleton<RefreshTokensAheadJob>();
+        services.TryAddSingleton<CheckClientSecretExpiryJob>();
+        services.TryAddSingleton<CheckSecretExpiryJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();

@@ -17,5 +17,15 @@ public static class ScheduledJobs
     /// <summary>Deletes OAuth states (and start links) past their expiry: tables have no TTL.</summary>
     public static ScheduledJob OAuthStateCleanup { get; } = new("CleanupOAuthStates", "OAuth:StateCleanupSchedule");
 
-    public static IReadOnlyList<ScheduledJob> All { get; } = [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup];
+    /// <summary>Renews OAuth tokens that fall due before the next run, oldest first, bounded per run.</summary>
+    public static ScheduledJob RefreshTokensAhead { get; } = new("RefreshTokensAhead", "OAuth:RefreshAheadSchedule");
+
+    /// <summary>Warns 30, 7 and 1 days before a provider's client secret expires; after, its connections move to client_secret_expired.</summary>
+    public static ScheduledJob ClientSecretExpiryCheck { get; } = new("CheckClientSecretExpiry", "OAuth:ClientSecretExpiryCheckSchedule");
+
+    /// <summary>secret.expiring 30, 7 and 1 days before a secret's expires_at or rotation date, secret.expired after.</summary>
+    public static ScheduledJob SecretExpiryCheck { get; } = new("CheckSecretExpiry", "Vault:ExpiryCheckSchedule");
+
+    public static IReadOnlyList<ScheduledJob> All { get; } =
+        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck];
 }

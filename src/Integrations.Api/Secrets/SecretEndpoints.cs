@@ -32,12 +32,19 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
             return Problems.From(HubError.Invalid(SecretProblems.NameReserved, $"Names starting with '{SecretRules.HubManagedPrefix}' are the hub's own (connection tokens).", "name"));
         }
 
+        var rotateEvery = RotationPeriod.Parse(input.RotateEvery);
+        if (!rotateEvery.IsSuccess)
+        {
+            return Problems.From(rotateEvery.Error);
+        }
+
         if (!await request.BeginChangeAsync(SecretRoutes.Target(input.Name)).ConfigureAwait(false))
         {
             return ApiProblems.AuditUnavailable();
         }
 
-        var created = await vault.CreateAsync(request.Project, input.Name, new SecretInput(input.Value, input.Description, input.Tags, input.AuthType, input.Metadata),
+        var created = await vault.CreateAsync(request.Project, input.Name,
+            new SecretInput(input.Value, input.Description, input.Tags, input.AuthType, input.Metadata, input.ExpiresAt, rotateEvery.Value),
             request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!created.IsSuccess)
         {
@@ -120,7 +127,14 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         }
 
         var input = body.Value;
-        var updated = await vault.UpdateAsync(location.Value, new SecretInput(input.Value, input.Description, input.Tags, input.AuthType, input.Metadata),
+        var rotateEvery = RotationPeriod.Parse(input.RotateEvery);
+        if (!rotateEvery.IsSuccess)
+        {
+            return Problems.From(rotateEvery.Error);
+        }
+
+        var updated = await vault.UpdateAsync(location.Value,
+            new SecretInput(input.Value, input.Description, input.Tags, input.AuthType, input.Metadata, input.ExpiresAt, rotateEvery.Value),
             expected.Value, request.Caller.Id, cancellationToken).ConfigureAwait(false);
         if (!updated.IsSuccess)
         {
@@ -288,7 +302,25 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
 
                     patch = patch with { Metadata = entries };
                     break;
-                case "description" or "tags" or "auth_type" or "metadata":
+                case "expires_at" when value.ValueKind == JsonValueKind.Null:
+                    patch = patch with { SetsExpiresAt = true, ExpiresAt = null };
+                    break;
+                case "expires_at" when value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var expiresAt):
+                    patch = patch with { SetsExpiresAt = true, ExpiresAt = expiresAt };
+                    break;
+                case "rotate_every" when value.ValueKind == JsonValueKind.Null:
+                    patch = patch with { SetsRotateEvery = true, RotateEvery = null };
+                    break;
+                case "rotate_every" when value.ValueKind == JsonValueKind.String:
+                    var period = RotationPeriod.Parse(value.GetString());
+                    if (!period.IsSuccess)
+                    {
+                        return period.Error;
+                    }
+
+                    patch = patch with { SetsRotateEvery = true, RotateEvery = period.Value };
+                    break;
+                case "description" or "tags" or "auth_type" or "metadata" or "expires_at" or "rotate_every":
                     return HubError.Invalid(ApiProblems.MalformedJson, $"'{member.Name}' has the wrong type.", member.Name);
                 default:
                     // The member name is the caller's input: it is named only when it is one of ours (value, name).

@@ -31,7 +31,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
 
     public TableClient Providers { get; } = service.GetTableClient(prefix + "providers");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers];
+    /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
+    public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

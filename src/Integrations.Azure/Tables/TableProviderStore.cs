@@ -100,6 +100,31 @@ public sealed class TableProviderStore(HubTables tables, AuthorityRows authority
         return new PagedList<OAuthProvider>(items, page, matched);
     }
 
+    public async IAsyncEnumerable<OAuthProvider> ListClientSecretsExpiringAsync(
+        DateTimeOffset before, int max, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Across partitions, filtered by the service on the ClientSecretExpiresAt column (a copy of the document's field
+        // kept for this query): a daily scan of the providers table, as the retention purge scans the secrets table.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"P:"} and RowKey lt {"P;"} and ClientSecretExpiresAt lt {before}");
+        var found = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // The tenant comes from where the row sits ({org}_{project}; ids are "org_…" and "prj_…"), and the MAC binds it.
+            var split = entity.PartitionKey.IndexOf("_prj_", StringComparison.Ordinal);
+            if (split <= 0 || await VerifiedAsync(entity, entity.PartitionKey[..split], entity.PartitionKey[(split + 1)..], cancellationToken).ConfigureAwait(false) is not { } provider)
+            {
+                continue;
+            }
+
+            if (found++ >= max)
+            {
+                yield break;
+            }
+
+            yield return provider;
+        }
+    }
+
     private async Task<WriteOutcome> RenameAwareUpdateAsync(OAuthProvider updated, CancellationToken cancellationToken)
     {
         var stored = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, Partition(updated), ProviderKey(updated.Id), ["Name"], cancellationToken).ConfigureAwait(false);
@@ -145,6 +170,8 @@ public sealed class TableProviderStore(HubTables tables, AuthorityRows authority
             ["Document"] = document,
             ["Mac"] = await authority.SignProviderAsync(provider.OrganizationId, provider.ProjectId, provider.Id, document, cancellationToken).ConfigureAwait(false),
             ["Format"] = AuthorityRows.RowFormat,
+            // Queryable copy for ListClientSecretsExpiringAsync; the (MAC'd) document stays the truth.
+            ["ClientSecretExpiresAt"] = provider.ClientSecretExpiresAt,
         };
     }
 

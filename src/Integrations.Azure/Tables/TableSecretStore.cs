@@ -21,11 +21,11 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
 {
     /// <summary>What a metadata read returns: everything but the sealed value.</summary>
     private static readonly string[] MetadataColumns =
-        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "Metadata", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
+        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "Metadata", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging", "ExpiresAt", "RotateEverySeconds"];
 
     /// <summary>What a list returns and filters on: no value, no metadata map (up to 32 KiB a row).</summary>
     private static readonly string[] ListColumns =
-        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging"];
+        ["RowKey", "SecretId", "CurrentVersion", "Description", "Tags", "AuthType", "CreatedBy", "CreatedAt", "UpdatedBy", "UpdatedAt", "DeletedAt", "Purging", "ExpiresAt", "RotateEverySeconds"];
 
     private static readonly string[] KeyColumns = ["PartitionKey", "RowKey"];
 
@@ -164,6 +164,27 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             }
 
             yield return PlaceOfKeys(entity.PartitionKey, entity.RowKey);
+        }
+    }
+
+    public async IAsyncEnumerable<SecretRecord> ListWithExpiryAsync(int max, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Across partitions, a daily scan of the secret rows filtered by the service: those with an expiry or a rotation period.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"S:"} and RowKey lt {"S;"} and (ExpiresAt ge {DateTimeOffset.MinValue} or RotateEverySeconds gt {0L})");
+        var found = 0;
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: [.. ListColumns, "PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.GetDateTimeOffset("DeletedAt") is not null)
+            {
+                continue;
+            }
+
+            if (found++ >= max)
+            {
+                yield break;
+            }
+
+            yield return ToSecret(entity, PlaceOfKeys(entity.PartitionKey, entity.RowKey));
         }
     }
 
@@ -316,6 +337,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
             ["UpdatedAt"] = secret.UpdatedAt,
             ["DeletedAt"] = secret.DeletedAt,
             ["Purging"] = secret.Purging,
+            ["ExpiresAt"] = secret.ExpiresAt,
+            ["RotateEverySeconds"] = secret.RotateEvery is { } every ? (long)every.TotalSeconds : null,
         };
         if (secret.CurrentValue is not null)
         {
@@ -359,6 +382,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         {
             AuthType = AuthTypeOf(entity),
             Metadata = DecodeMetadata(entity.GetString("Metadata")),
+            ExpiresAt = entity.GetDateTimeOffset("ExpiresAt"),
+            RotateEvery = entity.GetInt64("RotateEverySeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };
     }
 }

@@ -41,6 +41,12 @@ public static class AuditActions
 
     /// <summary>A connection's test request (POST …/test).</summary>
     public const string ConnectionTest = "connection.test";
+
+    /// <summary>The refresh-ahead job renewed (or tried to renew) a connection's token before it fell due.</summary>
+    public const string ConnectionRefreshAhead = "connection.refresh_ahead";
+
+    /// <summary>The daily health check ran a connection's test.</summary>
+    public const string ConnectionHealthCheck = "connection.health_check";
     public const string ActivityList = "activity.list";
     public const string ProviderCreate = "provider.create";
     public const string ProviderRead = "provider.read";

@@ -1,6 +1,7 @@
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
+using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Connections.Usage;
 using Integrations.Core.Crypto;
 using Integrations.Core.Events;
@@ -54,6 +55,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<TenancyService>();
         services.TryAddSingleton<VaultService>();
         services.TryAddSingleton<SecretRetentionPurge>();
+        services.TryAddSingleton<SecretExpiryCheck>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<AuditChain>();
         services.TryAddSingleton<AuditRetention>();
@@ -68,6 +70,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<CredentialResolver>();
         services.AddOptionsWithValidateOnStart<ConnectionUsageOptions>().BindConfiguration(ConnectionUsageOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton<ConnectionUsage>();
+        // Replaced by the outbound HTTP layer, which owns the circuit breakers; hosts without it see every circuit closed.
+        services.TryAddSingleton<ICircuitStateReader>(new ClosedCircuitStateReader());
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         return services;

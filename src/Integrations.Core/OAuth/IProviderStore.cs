@@ -15,5 +15,11 @@ public interface IProviderStore
 
     Task<WriteOutcome> TryDeleteAsync(OAuthProvider provider, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Across every tenant: providers whose <see cref="OAuthProvider.ClientSecretExpiresAt"/> is before
+    /// <paramref name="before"/>, at most <paramref name="max"/> (for the daily expiry check, not a request path).
+    /// </summary>
+    IAsyncEnumerable<OAuthProvider> ListClientSecretsExpiringAsync(DateTimeOffset before, int max, CancellationToken cancellationToken = default);
+
     Task<PagedList<OAuthProvider>> ListAsync(string organizationId, string projectId, PageRequest page, CancellationToken cancellationToken = default);
 }

@@ -21,6 +21,8 @@ public static class ProviderServiceCollectionExtensions
         services.TryAddSingleton<ProviderMetadataCache>();
         services.TryAddSingleton<IProviderUsage, NoProviderUsage>();
         services.TryAddSingleton<ProviderService>();
+        services.AddOptionsWithValidateOnStart<ClientSecretExpiryOptions>().BindConfiguration(ClientSecretExpiryOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<ClientSecretExpiryCheck>();
         return services;
     }
 }

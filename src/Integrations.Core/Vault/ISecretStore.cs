@@ -50,6 +50,12 @@ public interface ISecretStore
     IAsyncEnumerable<SecretLocation> ListDeletedAsync(DateTimeOffset deletedBefore, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Live secrets, across every tenant, that have an <see cref="SecretRecord.ExpiresAt"/> or a
+    /// <see cref="SecretRecord.RotateEvery"/> (at most <paramref name="max"/>), without values: the expiry check's candidates.
+    /// </summary>
+    IAsyncEnumerable<SecretRecord> ListWithExpiryAsync(int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Removes the secret and all its versions for good: versions first, then the secret itself if its ETag is still
     /// <see cref="SecretRecord.ETag"/> of <paramref name="purging"/>, so an interrupted purge can simply run again.
     /// </summary>

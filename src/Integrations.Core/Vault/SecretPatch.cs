@@ -23,6 +23,16 @@ public sealed record SecretPatch
 
     public IReadOnlyDictionary<string, string?>? Metadata { get; init; }
 
+    /// <summary>True when <see cref="ExpiresAt"/> is to be written (null removes it).</summary>
+    public bool SetsExpiresAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>True when <see cref="RotateEvery"/> is to be written (null removes it).</summary>
+    public bool SetsRotateEvery { get; init; }
+
+    public TimeSpan? RotateEvery { get; init; }
+
     /// <summary>True when the patch changes nothing.</summary>
-    public bool Unchanged => !SetsDescription && Tags is null && !SetsAuthType && !ClearMetadata && Metadata is null;
+    public bool Unchanged => !SetsDescription && Tags is null && !SetsAuthType && !ClearMetadata && Metadata is null && !SetsExpiresAt && !SetsRotateEvery;
 }

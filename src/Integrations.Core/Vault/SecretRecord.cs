@@ -30,6 +30,12 @@ public sealed record SecretRecord(
     /// <summary>Free-form string keys and values (<see cref="SecretRules.ValidateMetadata"/>). Lists do not read it: it is empty there.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
 
+    /// <summary>When the credential stops working (set by its owner); the expiry check warns 30, 7 and 1 days before.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>How often it should be rotated: due at the latest version's time plus this; warned like <see cref="ExpiresAt"/>.</summary>
+    public TimeSpan? RotateEvery { get; init; }
+
     public SealContext ContextFor(int version) => ContextFor(Location, SecretId, version);
 
     /// <summary>

@@ -80,6 +80,15 @@ public static class SecretRules
     public static bool IsValidTag(string? tag) =>
         !string.IsNullOrEmpty(tag) && tag.Length <= MaxTagLength && tag.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':');
 
+    /// <summary>Shortest and longest <c>rotate_every</c>.</summary>
+    public static readonly TimeSpan MinRotateEvery = TimeSpan.FromDays(1);
+
+    public static readonly TimeSpan MaxRotateEvery = TimeSpan.FromDays(3650);
+
+    public static HubError? ValidateRotateEvery(TimeSpan? rotateEvery) => rotateEvery is null || (rotateEvery >= MinRotateEvery && rotateEvery <= MaxRotateEvery)
+        ? null
+        : HubError.Invalid(VaultErrors.InvalidRotationPeriod, "rotate_every must be an ISO 8601 duration between P1D and P3650D (e.g. \"P90D\").", "rotate_every");
+
     public static HubError? ValidateAuthType(string? authType) => authType is null || SecretAuthTypes.IsKnown(authType)
         ? null
         : HubError.Invalid(VaultErrors.InvalidAuthType, $"auth_type must be one of {string.Join(", ", SecretAuthTypes.All)}.", "auth_type");

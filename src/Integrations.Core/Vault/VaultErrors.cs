@@ -8,6 +8,9 @@ public static class VaultErrors
     public const string UpdateContention = "update-contention";
     public const string InvalidVersion = "invalid-version";
     public const string InvalidValue = "invalid-value";
+
+    /// <summary><c>rotate_every</c> is not an ISO 8601 duration between 1 day and 10 years.</summary>
+    public const string InvalidRotationPeriod = "invalid-rotation-period";
     public const string ValueTooLarge = "value-too-large";
     public const string VersionMismatch = "version-mismatch";
     public const string InvalidTags = "invalid-tags";

@@ -30,4 +30,12 @@ public sealed class VaultOptions
     /// <summary>The most secrets one run of the retention purge removes (default 500); the rest wait for the next run.</summary>
     [Range(1, 100_000)]
     public int PurgeBatchSize { get; set; } = 500;
+
+    /// <summary>NCRONTAB (six fields) of the daily secret expiry check; the Functions timer reads the same setting.</summary>
+    [Required(ErrorMessage = "Vault:ExpiryCheckSchedule is required: an NCRONTAB expression with six fields, e.g. \"0 0 4 * * *\".")]
+    public string ExpiryCheckSchedule { get; set; } = "0 0 4 * * *";
+
+    /// <summary>The most secrets one run of the expiry check looks at (default 5000).</summary>
+    [Range(1, 100_000, ErrorMessage = "Vault:ExpiryCheckBatchSize must be between 1 and 100000.")]
+    public int ExpiryCheckBatchSize { get; set; } = 5000;
 }

@@ -42,6 +42,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
         {
             AuthType = input.AuthType ?? SecretAuthTypes.Other,
             Metadata = input.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            ExpiresAt = input.ExpiresAt,
+            RotateEvery = input.RotateEvery,
         };
         var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
         return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
@@ -150,6 +152,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 Tags = input.Tags ?? current.Tags,
                 AuthType = input.AuthType ?? current.AuthType,
                 Metadata = input.Metadata ?? current.Metadata,
+                ExpiresAt = input.ExpiresAt ?? current.ExpiresAt,
+                RotateEvery = input.RotateEvery ?? current.RotateEvery,
                 UpdatedBy = actor,
                 UpdatedAt = now,
                 CurrentValue = sealedValue,
@@ -225,6 +229,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
         var invalid = (patch.SetsDescription ? SecretRules.ValidateDescription(patch.Description) : null)
             ?? SecretRules.ValidateTags(patch.Tags)
             ?? (patch.SetsAuthType ? SecretRules.ValidateAuthType(patch.AuthType) : null)
+            ?? (patch.SetsRotateEvery ? SecretRules.ValidateRotateEvery(patch.RotateEvery) : null)
             ?? ValidateMetadataPatch(patch.Metadata);
         if (invalid is not null)
         {
@@ -242,6 +247,8 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 Tags = patch.Tags ?? s.Tags,
                 AuthType = patch.SetsAuthType ? patch.AuthType ?? SecretAuthTypes.Other : s.AuthType,
                 Metadata = Merge(s.Metadata, patch),
+                ExpiresAt = patch.SetsExpiresAt ? patch.ExpiresAt : s.ExpiresAt,
+                RotateEvery = patch.SetsRotateEvery ? patch.RotateEvery : s.RotateEvery,
             }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -412,7 +419,7 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
         }
 
         return SecretRules.ValidateDescription(input.Description) ?? SecretRules.ValidateTags(input.Tags)
-            ?? SecretRules.ValidateAuthType(input.AuthType) ?? SecretRules.ValidateMetadata(input.Metadata);
+            ?? SecretRules.ValidateAuthType(input.AuthType) ?? SecretRules.ValidateMetadata(input.Metadata) ?? SecretRules.ValidateRotateEvery(input.RotateEvery);
     }
 
     private async Task<SealedSecret> SealAsync(string value, SealContext context, CancellationToken cancellationToken)

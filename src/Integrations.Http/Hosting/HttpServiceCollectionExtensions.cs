@@ -62,7 +62,7 @@ public static class HttpServiceCollectionExtensions
 
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
-        services.TryAddSingleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>()));
+        services.Replace(ServiceDescriptor.Singleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>())));
         services.AddHttpClient(ProxyTransport.ClientName)
             // The caller gets the upstream's bytes and Content-Encoding as sent; the size cap is for buffered bodies only.
             .ConfigurePrimaryHttpMessageHandler(sp => CreatePrimaryHandler(sp, DecompressionMethods.None))

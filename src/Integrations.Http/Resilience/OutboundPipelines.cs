@@ -33,6 +33,8 @@ internal sealed class OutboundPipelines : IAsyncDisposable
     private readonly ResiliencePipelineRegistry<string> _targets = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BreakerView> _breakers = new(StringComparer.Ordinal);
 
+    // Target keys whose breaker is open (or half-open, probing): jobs read it to leave a failing target alone.
+
     public OutboundPipelines(IOptions<OutboundHttpOptions> options, TimeProvider time, ILogger<OutboundPipelines> logger)
     {
         _options = options.Value;
@@ -136,7 +138,7 @@ internal sealed class OutboundPipelines : IAsyncDisposable
                     Log.CircuitHalfOpened(_logger, targetKey);
                     return default;
                 },
-                OnClosed = _ =>
+                OnClosed = closed =>
                 {
                     Log.CircuitClosed(_logger, targetKey);
                     return default;

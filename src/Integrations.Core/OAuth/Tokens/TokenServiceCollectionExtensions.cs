@@ -16,6 +16,8 @@ public static class TokenServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptionsWithValidateOnStart<TokenLifecycleOptions>().BindConfiguration(TokenLifecycleOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.RefreshPollInterval < o.RefreshWaitTimeout, "OAuth:RefreshPollInterval must be shorter than OAuth:RefreshWaitTimeout.");
+        services.AddOptionsWithValidateOnStart<RefreshAheadOptions>().BindConfiguration(RefreshAheadOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<RefreshAheadService>();
         services.TryAddSingleton<ConnectionTokenService>();
         services.TryAddSingleton<IConnectionTokenService>(sp => sp.GetRequiredService<ConnectionTokenService>());
         return services;
