@@ -22,9 +22,9 @@ public sealed record ConnectionResponse(
 }
 
 /// <summary>
-/// Everything <see cref="ConnectionState"/> holds, never a token. <see cref="Circuit"/>, <see cref="Last24h"/> and
-/// <see cref="RateLimit"/> are filled by the proxy part (its circuit breaker, call counters and the provider's
-/// <c>RateLimit-*</c> headers); until then they are absent.
+/// Everything <see cref="ConnectionState"/> holds, never a token, and what this instance saw of the connection:
+/// <see cref="Circuit"/> (its breaker), <see cref="Last24h"/> (calls and errors through the proxy) and
+/// <see cref="RateLimit"/> (the provider's last <c>RateLimit-*</c> headers).
 /// </summary>
 public sealed record ConnectionStatusResponse(
     string Id, string Status, string? StatusReason, bool Enabled, string? AuthorizedBy, AccountResponse? Account, IReadOnlyList<string> GrantedScopes,

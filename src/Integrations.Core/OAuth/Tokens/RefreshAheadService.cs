@@ -132,11 +132,11 @@ public sealed partial class RefreshAheadService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 8601, Level = LogLevel.Information,
+        [LoggerMessage(EventId = 8604, Level = LogLevel.Information,
             Message = "Refresh-ahead: {Refreshed} refreshed, {Failed} failed, {Skipped} waiting on an open circuit, {Removed} stale entries removed, of {Due} due.")]
         public static partial void Completed(ILogger logger, int refreshed, int failed, int skipped, int removed, int due);
 
-        [LoggerMessage(EventId = 8602, Level = LogLevel.Warning, Message = "Refresh-ahead could not refresh connection {ConnectionId}: {Code}.")]
+        [LoggerMessage(EventId = 8605, Level = LogLevel.Warning, Message = "Refresh-ahead could not refresh connection {ConnectionId}: {Code}.")]
         public static partial void RefreshFailed(ILogger logger, string connectionId, string code);
     }
 }
