@@ -22,7 +22,7 @@ namespace Integrations.Core.OAuth.Flows;
 public sealed partial class ConnectFlowService(
     ConnectionService connections, IConnectionStore connectionStore, IProviderStore providers, ProviderService providerService,
     IProjectOAuthSettingsStore settings, RedirectAfterPolicy redirectPolicy, OAuthStateService states, IOAuthProtocol protocol,
-    IConnectionTokenService tokens, ILogger<ConnectFlowService> logger)
+    IConnectionTokenService tokens, ITokenClientResolver clients, ILogger<ConnectFlowService> logger)
 {
     /// <summary>The RFC 8628 device grant type.</summary>
     public const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
@@ -444,22 +444,11 @@ public sealed partial class ConnectFlowService(
         return provider is null ? HubError.NotFound("provider") : provider;
     }
 
+    /// <summary>The connection's provider, endpoints and client credentials — resolved as every token request resolves them.</summary>
     private async Task<Result<(OAuthProvider Provider, ProviderEndpoints Endpoints, OAuthClientCredentials Credentials)>> ClientOfAsync(Connection connection, CancellationToken cancellationToken)
     {
-        var provider = await ProviderOfAsync(connection, cancellationToken).ConfigureAwait(false);
-        if (!provider.IsSuccess)
-        {
-            return provider.Error;
-        }
-
-        var endpoints = await providerService.ResolveEndpointsAsync(provider.Value, cancellationToken).ConfigureAwait(false);
-        if (!endpoints.IsSuccess)
-        {
-            return endpoints.Error;
-        }
-
-        var credentials = await providerService.GetClientCredentialsAsync(provider.Value, cancellationToken).ConfigureAwait(false);
-        return credentials.IsSuccess ? (provider.Value, endpoints.Value, credentials.Value) : credentials.Error;
+        var client = await clients.ResolveAsync(connection, cancellationToken).ConfigureAwait(false);
+        return client.IsSuccess ? (client.Value.Provider, client.Value.Endpoints, client.Value.Credentials) : client.Error;
     }
 
     /// <summary>
