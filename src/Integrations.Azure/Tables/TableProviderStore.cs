@@ -109,9 +109,14 @@ public sealed class TableProviderStore(HubTables tables, AuthorityRows authority
         var found = 0;
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            // The tenant comes from where the row sits ({org}_{project}; ids are "org_…" and "prj_…"), and the MAC binds it.
-            var split = entity.PartitionKey.IndexOf("_prj_", StringComparison.Ordinal);
-            if (split <= 0 || await VerifiedAsync(entity, entity.PartitionKey[..split], entity.PartitionKey[(split + 1)..], cancellationToken).ConfigureAwait(false) is not { } provider)
+            // The tenant comes from where the row sits, and the MAC binds it.
+            if (!ProjectPartition.IsWellFormed(entity.PartitionKey))
+            {
+                continue;
+            }
+
+            var (organizationId, projectId) = ProjectPartition.Split(entity.PartitionKey);
+            if (await VerifiedAsync(entity, organizationId, projectId, cancellationToken).ConfigureAwait(false) is not { } provider)
             {
                 continue;
             }

@@ -40,7 +40,6 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
 
     private const char EntrySeparator = '\u001E';
 
-    private static readonly int OrganizationIdLength = Ids.New("org").Length;
 
     private TableClient Table => tables.Secrets;
 
@@ -261,15 +260,16 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
     }
 
     /// <summary>Where a secret row sits, from its keys alone.</summary>
-    private static SecretLocation PlaceOfKeys(string partitionKey, string rowKey) =>
-        new(partitionKey[..OrganizationIdLength], partitionKey[(OrganizationIdLength + 1)..], rowKey[2..]);
+    private static SecretLocation PlaceOfKeys(string partitionKey, string rowKey)
+    {
+        var (organizationId, projectId) = ProjectPartition.Split(partitionKey);
+        return new(organizationId, projectId, rowKey[2..]);
+    }
 
     /// <summary>Where a row sits: tenant and project from its PartitionKey, name and version from its RowKey (never from its columns).</summary>
     private static (SecretLocation Location, int Version) Place(TableEntity entity)
     {
-        // PartitionKey is "{org id}_{project id}"; both ids have a fixed length (see Ids).
-        var organizationId = entity.PartitionKey[..OrganizationIdLength];
-        var projectId = entity.PartitionKey[(OrganizationIdLength + 1)..];
+        var (organizationId, projectId) = ProjectPartition.Split(entity.PartitionKey);
         if (entity.RowKey.StartsWith("S:", StringComparison.Ordinal))
         {
             return (new SecretLocation(organizationId, projectId, entity.RowKey[2..]), entity.GetInt32("CurrentVersion")!.Value);
