@@ -29,10 +29,16 @@ public static class Scopes
     /// <summary>Send requests through a connection's proxy (the credential is used, never shown).</summary>
     public const string ConnectionsProxy = "connections:proxy";
 
+    /// <summary>Read webhook sources, their stats and the events they received (with raw bodies).</summary>
+    public const string WebhooksRead = "webhooks:read";
+
+    /// <summary>Create, change and delete webhook sources and their signing secrets; replay received events.</summary>
+    public const string WebhooksWrite = "webhooks:write";
+
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, Admin];
+    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
