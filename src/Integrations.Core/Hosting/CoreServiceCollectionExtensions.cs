@@ -11,6 +11,7 @@ using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
+using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -74,6 +75,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<ICircuitStateReader>(new ClosedCircuitStateReader());
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
+        services.AddIntegrationsWebhookSchemes();
         return services;
     }
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Integrations.Core.Webhooks;
+
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>The webhook signature schemes and their registry (no storage: the Azure layer adds the stores).</summary>
+    public static IServiceCollection AddIntegrationsWebhookSchemes(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<WebhookSchemeRegistry>();
+        // One line per scheme (TryAddEnumerable: a second call adds nothing).
+        return services;
+    }
+}
