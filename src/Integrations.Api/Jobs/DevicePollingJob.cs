@@ -58,11 +58,16 @@ public sealed partial class DevicePollingJob(
 
         var message = new DevicePollMessage(connection.OrganizationId, connection.ProjectId, connection.Id, actor, flowId,
             Convert.ToBase64String(sealedCode.Bytes), (int)Math.Ceiling(authorization.Interval.TotalSeconds), expiresAt);
+        // Recording the flow supersedes an earlier one still polling: its next message sees another flow id and stops.
         if (connection.State.Status == ConnectionStatus.Pending)
         {
             await changes.ChangeStatusAsync(connection.OrganizationId, connection.ProjectId, connection.Id, ConnectionStatus.Pending,
                 string.Create(CultureInfo.InvariantCulture, $"Waiting for the user to approve the device at {authorization.VerificationUri} (device authorization, until {expiresAt:O})."),
-                Actor, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Actor, s => s with { DeviceFlowId = flowId }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await changes.UpdateStateAsync(connection.OrganizationId, connection.ProjectId, connection.Id, s => s with { DeviceFlowId = flowId }, cancellationToken).ConfigureAwait(false);
         }
 
         await SendAsync(message, TimeSpan.FromSeconds(message.IntervalSeconds), cancellationToken).ConfigureAwait(false);
@@ -91,6 +96,14 @@ public sealed partial class DevicePollingJob(
         if (connection is null || connection.Type != ConnectionType.OAuth2Device || !connection.Enabled || connection.State.Status == ConnectionStatus.Disabled)
         {
             Log.Abandoned(logger, poll.ConnectionId, poll.FlowId);
+            return QueueJobOutcome.Completed;
+        }
+
+        if (connection.State.DeviceFlowId is { } current && !string.Equals(current, poll.FlowId, StringComparison.Ordinal))
+        {
+            // A later POST …/device started another flow: this one's user code is no longer the one the user was shown.
+            // (A state without a flow id predates the field: its poll goes on.)
+            Log.Superseded(logger, poll.ConnectionId, poll.FlowId);
             return QueueJobOutcome.Completed;
         }
 
@@ -202,5 +215,8 @@ public sealed partial class DevicePollingJob(
 
         [LoggerMessage(EventId = 8474, Level = LogLevel.Information, Message = "Device authorization {FlowId} for connection {ConnectionId} abandoned: the connection is gone or disabled.")]
         public static partial void Abandoned(ILogger logger, string connectionId, string flowId);
+
+        [LoggerMessage(EventId = 8475, Level = LogLevel.Information, Message = "Device authorization {FlowId} for connection {ConnectionId} stopped: a later device authorization superseded it.")]
+        public static partial void Superseded(ILogger logger, string connectionId, string flowId);
     }
 }

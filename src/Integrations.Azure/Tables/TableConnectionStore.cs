@@ -240,6 +240,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
         ["LastTestedAt"] = s.LastTestedAt,
         ["LastError"] = s.LastError,
         ["ApiDeprecationSeenAt"] = s.ApiDeprecationSeenAt,
+        ["DeviceFlowId"] = s.DeviceFlowId,
     };
 
     /// <summary>Tenant and project come from where the row sits (its PartitionKey, given by the caller), the id from its RowKey — never from columns.</summary>
@@ -303,6 +304,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
             LastTestedAt = s.GetDateTimeOffset("LastTestedAt"),
             LastError = s.GetString("LastError"),
             ApiDeprecationSeenAt = s.GetDateTimeOffset("ApiDeprecationSeenAt"),
+            DeviceFlowId = s.GetString("DeviceFlowId"),
             ETag = s.ETag.ToString(),
         };
     }

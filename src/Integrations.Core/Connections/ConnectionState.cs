@@ -42,5 +42,11 @@ public sealed record ConnectionState
     /// </summary>
     public DateTimeOffset? ApiDeprecationSeenAt { get; init; }
 
+    /// <summary>
+    /// The device authorization flow (RFC 8628) the hub is polling for, if any: starting a new one supersedes it, and a
+    /// poll for any other flow stops without asking the provider.
+    /// </summary>
+    public string? DeviceFlowId { get; init; }
+
     public string? ETag { get; init; }
 }

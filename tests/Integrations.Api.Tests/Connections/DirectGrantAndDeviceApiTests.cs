@@ -181,6 +181,27 @@ public sealed class DirectGrantAndDeviceApiTests(ConnectFlowFixture f) : IClassF
         await f.AssertNothingStoredAsync(tenant, connectionId);
     }
 
+    [Fact]
+    public async Task Device_SecondStart_SupersedesTheFirstFlowWhosePollerStops()
+    {
+        var (tenant, connectionId) = await ConnectionAsync("oauth2_device");
+        using var client = f.Hub.Client(tenant.OwnerKey);
+        var first = await Json(await client.PostAsync(Path(tenant, connectionId, "device"), null), HttpStatusCode.OK);
+        var second = await Json(await client.PostAsync(Path(tenant, connectionId, "device"), null), HttpStatusCode.OK);
+        var interval = TimeSpan.FromSeconds((int)first["interval"]!);
+
+        // Were the first flow still polled, its next poll would get access_denied and end the flow with an event.
+        await f.Idp.DenyDeviceAsync((string)first["user_code"]!);
+        var polls = f.Idp.TokenRequests(DeviceGrant);
+        await Until(() => Task.FromResult(f.Idp.TokenRequests(DeviceGrant) >= polls + 2), "two more polls");
+        await Task.Delay(interval);
+
+        var activity = await Json(await client.GetAsync($"/v1/projects/{tenant.ProjectId}/activity?type={HubEventTypes.ConnectionDeviceAuthorizationFailed}"), HttpStatusCode.OK);
+        Assert.Empty(activity["data"]!.AsArray());
+        await f.Idp.ApproveDeviceAsync((string)second["user_code"]!);
+        await Until(async () => (string?)(await f.StatusAsync(tenant, connectionId))["status"] == "active", "the second flow to connect");
+    }
+
     private async Task<(Tenant Tenant, string ConnectionId)> ConnectionAsync(string type)
     {
         var tenant = await f.TenantAsync();
