@@ -91,7 +91,7 @@ public sealed class HmacScheme : IWebhookScheme
         }
         else
         {
-            using var payload = SignedPayload.Create(timestamp, hmac.Separator, default, body);
+            using var payload = SignedPayload.Create(timestamp, hmac.Separator, default, default, body);
             keyId = SchemeSupport.FindMatchingUtf8Key(keys, shape.Algorithm, payload.Span, candidate[..macLength], macLength);
         }
 

@@ -323,7 +323,7 @@ internal enum JsonLookup
 }
 
 /// <summary>
-/// A signed payload of the form <c>{part1}{part2}{part3}{body}</c> built once into a pooled buffer, so each key's HMAC is one
+/// A signed payload of the form <c>{part1}{part2}{part3}{part4}{body}</c> built once into a pooled buffer, so each key's HMAC is one
 /// one-shot call over contiguous bytes. The prefix parts are header values as received (never re-formatted).
 /// </summary>
 internal ref struct SignedPayload
@@ -338,14 +338,15 @@ internal ref struct SignedPayload
 
     public ReadOnlySpan<byte> Span { get; }
 
-    public static SignedPayload Create(ReadOnlySpan<char> part1, ReadOnlySpan<char> part2, ReadOnlySpan<char> part3, ReadOnlySpan<byte> body)
+    public static SignedPayload Create(ReadOnlySpan<char> part1, ReadOnlySpan<char> part2, ReadOnlySpan<char> part3, ReadOnlySpan<char> part4, ReadOnlySpan<byte> body)
     {
-        var prefixLength = Encoding.UTF8.GetByteCount(part1) + Encoding.UTF8.GetByteCount(part2) + Encoding.UTF8.GetByteCount(part3);
+        var prefixLength = Encoding.UTF8.GetByteCount(part1) + Encoding.UTF8.GetByteCount(part2) + Encoding.UTF8.GetByteCount(part3) + Encoding.UTF8.GetByteCount(part4);
         var rented = ArrayPool<byte>.Shared.Rent(prefixLength + body.Length);
         var span = rented.AsSpan();
         var at = Encoding.UTF8.GetBytes(part1, span);
         at += Encoding.UTF8.GetBytes(part2, span[at..]);
         at += Encoding.UTF8.GetBytes(part3, span[at..]);
+        at += Encoding.UTF8.GetBytes(part4, span[at..]);
         body.CopyTo(span[at..]);
         return new SignedPayload(rented, at + body.Length);
     }

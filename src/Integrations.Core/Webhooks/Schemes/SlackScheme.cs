@@ -59,7 +59,7 @@ public sealed class SlackScheme : IWebhookScheme
         }
 
         string? keyId;
-        using (var payload = SignedPayload.Create(Version + ":", timestamp, ":", request.Body.Span))
+        using (var payload = SignedPayload.Create(Version, ":", timestamp, ":", request.Body.Span))
         {
             keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload.Span, candidate, MacLength);
         }

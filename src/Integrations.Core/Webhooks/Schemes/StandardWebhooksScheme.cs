@@ -99,7 +99,7 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
 
         string? keyId = null;
         var usableKeys = 0;
-        using (var payload = SignedPayload.Create(id, ".", timestamp, request.Body.Span))
+        using (var payload = SignedPayload.Create(id, ".", timestamp, ".", request.Body.Span))
         {
             Span<byte> keyBytes = stackalloc byte[MaxKeyLength];
             foreach (var key in keys)

@@ -89,7 +89,7 @@ public sealed class StripeScheme : IWebhookScheme
         }
 
         string? keyId;
-        using (var payload = SignedPayload.Create(timestamp, ".", default, request.Body.Span))
+        using (var payload = SignedPayload.Create(timestamp, ".", default, default, request.Body.Span))
         {
             keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload.Span, candidates[..(decoded * MacLength)], MacLength);
         }
