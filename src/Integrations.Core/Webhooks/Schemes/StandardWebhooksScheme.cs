@@ -102,21 +102,26 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
         using (var payload = SignedPayload.Create(id, ".", timestamp, ".", request.Body.Span))
         {
             Span<byte> keyBytes = stackalloc byte[MaxKeyLength];
-            foreach (var key in keys)
+            try
             {
-                if (!TryDecodeSecret(key.Value, keyBytes, out var keyLength))
+                foreach (var key in keys)
                 {
-                    continue;
-                }
+                    if (!TryDecodeSecret(key.Value, keyBytes, out var keyLength))
+                    {
+                        continue;
+                    }
 
-                usableKeys++;
-                var matched = SchemeSupport.MacMatches(HashAlgorithmName.SHA256, keyBytes[..keyLength], payload.Span, candidates[..(decoded * MacLength)], MacLength);
-                CryptographicOperations.ZeroMemory(keyBytes);
-                if (matched)
-                {
-                    keyId = key.Id;
-                    break;
+                    usableKeys++;
+                    if (SchemeSupport.MacMatches(HashAlgorithmName.SHA256, keyBytes[..keyLength], payload.Span, candidates[..(decoded * MacLength)], MacLength))
+                    {
+                        keyId = key.Id;
+                        break;
+                    }
                 }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(keyBytes);
             }
         }
 
