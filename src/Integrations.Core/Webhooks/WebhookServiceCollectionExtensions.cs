@@ -1,3 +1,4 @@
+using Integrations.Core.Webhooks.Schemes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,6 +12,14 @@ public static class WebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WebhookSchemeRegistry>();
         // One line per scheme (TryAddEnumerable: a second call adds nothing).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, StripeScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, StandardWebhooksScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, GitHubScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, SlackScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, AsanaScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ShopifyScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, LinearScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HmacScheme>());
         return services;
     }
 }

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+
+namespace Integrations.Core.Webhooks.Schemes;
+
+// https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
+/// <summary>
+/// Shopify: <c>X-Shopify-Hmac-Sha256</c> is the base64 HMAC-SHA256 of the body keyed with the app's client secret as UTF-8.
+/// Shopify signs no timestamp (<c>X-Shopify-Triggered-At</c> is not signed), so the tolerance does not apply. The event id is
+/// <c>X-Shopify-Webhook-Id</c> (falling back to <c>X-Shopify-Event-Id</c>); the type is <c>X-Shopify-Topic</c>
+/// (e.g. <c>orders/create</c>, <c>app/uninstalled</c>).
+/// </summary>
+public sealed class ShopifyScheme : IWebhookScheme
+{
+    public const string SignatureHeader = "X-Shopify-Hmac-Sha256";
+    public const string WebhookIdHeader = "X-Shopify-Webhook-Id";
+    public const string EventIdHeader = "X-Shopify-Event-Id";
+    public const string TopicHeader = "X-Shopify-Topic";
+
+    private const int MacLength = 32;
+
+    public string Name => WebhookSchemes.Shopify;
+
+    public bool Recognizes(WebhookHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.Contains(SignatureHeader);
+    }
+
+    public WebhookVerification Verify(WebhookRequest request, IReadOnlyList<WebhookSigningKey> keys, WebhookSourceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        var headers = request.Headers;
+        if (!headers.TryGetSingle(SignatureHeader, out var signature, out var refusal) ||
+            !SchemeSupport.TryGetOptional(headers, WebhookIdHeader, out var webhookId, out refusal) ||
+            !SchemeSupport.TryGetOptional(headers, EventIdHeader, out var eventId, out refusal) ||
+            !SchemeSupport.TryGetOptional(headers, TopicHeader, out var topic, out refusal))
+        {
+            return refusal!;
+        }
+
+        Span<byte> candidate = stackalloc byte[MacLength + 3];
+        if (!SchemeSupport.TryDecodeBase64(signature, candidate, out var written) || written != MacLength)
+        {
+            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 HMAC-SHA256.");
+        }
+
+        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, request.Body.Span, candidate[..MacLength], MacLength);
+        return keyId is null
+            ? SchemeSupport.NoMatch(SignatureHeader, keys.Count)
+            : WebhookVerification.Verified(webhookId ?? eventId, topic, keyId);
+    }
+}
