@@ -1,3 +1,4 @@
+using Integrations.Core.Webhooks.Schemes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,6 +12,14 @@ public static class WebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WebhookSchemeRegistry>();
         // One line per scheme (TryAddEnumerable: a second call adds nothing).
+
+        // i9-schemes-b: twilio, hubspot, zoom, mailgun, sendgrid, discord.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, TwilioScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HubSpotScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ZoomScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, MailgunScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, SendGridScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, DiscordScheme>());
         return services;
     }
 }
