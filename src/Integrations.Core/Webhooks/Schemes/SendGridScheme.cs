@@ -19,7 +19,18 @@ public sealed class SendGridScheme : IWebhookScheme
 {
     public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
-    private const string P256Oid = "1.2.840.10045.3.1.7";
+
+    /// <summary>
+    /// The DER of a P-256 SubjectPublicKeyInfo up to its 65-byte uncompressed point (id-ecPublicKey, prime256v1): checked
+    /// byte for byte, so no other curve or algorithm is imported and no parameters need exporting to tell.
+    /// </summary>
+    private static ReadOnlySpan<byte> P256SpkiPrefix =>
+    [
+        0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08,
+        0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+    ];
+
+    private const int P256SpkiSize = 91;
 
     /// <summary>A DER ECDSA P-256 signature is at most 72 bytes; anything far larger is not one.</summary>
     private const int MaxSignatureSize = 80;
@@ -96,7 +107,7 @@ public sealed class SendGridScheme : IWebhookScheme
         }
 
         var der = SchemeEncoding.TryDecodeBase64(base64.ToString());
-        if (der is null)
+        if (der is null || der.Length != P256SpkiSize || !der.AsSpan().StartsWith(P256SpkiPrefix))
         {
             return null;
         }
@@ -105,7 +116,7 @@ public sealed class SendGridScheme : IWebhookScheme
         try
         {
             ecdsa.ImportSubjectPublicKeyInfo(der, out var read);
-            if (read == der.Length && ecdsa.ExportParameters(false).Curve.Oid?.Value == P256Oid)
+            if (read == der.Length)
             {
                 return ecdsa;
             }

@@ -83,19 +83,22 @@ public sealed class TwilioScheme : IWebhookScheme
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The body is neither form-encoded nor covered by a {BodyHashParameter} query parameter.");
         }
 
-        var payloads = UrlForms(url).Select(u => Encoding.UTF8.GetBytes(u + parameters)).ToArray();
+        // The URL without its port first (how it is configured, nearly always what Twilio signs), with it only if needed.
+        var urls = UrlForms(url);
+        var payloads = new byte[urls.Length][];
         Span<byte> mac = stackalloc byte[Sha1Size];
         foreach (var key in keys)
         {
             var secret = Encoding.UTF8.GetBytes(key.Value);
-            foreach (var payload in payloads)
+            for (var i = 0; i < urls.Length; i++)
             {
+                var payload = payloads[i] ??= Encoding.UTF8.GetBytes(urls[i] + parameters);
 #pragma warning disable CA5350 // Twilio's scheme is HMAC-SHA1: the provider's choice, not ours.
                 HMACSHA1.HashData(secret, payload, mac);
 #pragma warning restore CA5350
                 if (SchemeEncoding.FixedTimeEquals(mac, signature))
                 {
-                    return WebhookVerification.Verified(EventId(request, payloads[0]), EventType(form), key.Id);
+                    return WebhookVerification.Verified(EventId(request, payload), EventType(form), key.Id);
                 }
             }
         }
@@ -169,9 +172,9 @@ public sealed class TwilioScheme : IWebhookScheme
             return tokens[0];
         }
 
-        // Without the header: the signed content itself, which Twilio repeats byte for byte on a retry.
-        var hash = SHA256.HashData([.. signedPayload, .. request.Body.Span]);
-        return "sha256_" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+        // Without the header: the signed content itself (URL + form parameters, or URL with the body's bodySHA256), which
+        // Twilio repeats byte for byte on a retry.
+        return "sha256_" + SchemeEncoding.Sha256Hex(signedPayload)[..32];
     }
 
     private static string? EventType(List<KeyValuePair<string, string>> form)
