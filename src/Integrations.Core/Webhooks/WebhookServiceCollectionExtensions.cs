@@ -20,6 +20,15 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ShopifyScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, LinearScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HmacScheme>());
+
+
+        // i9-schemes-b: twilio, hubspot, zoom, mailgun, sendgrid, discord.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, TwilioScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HubSpotScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ZoomScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, MailgunScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, SendGridScheme>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, DiscordScheme>());
         return services;
     }
 }

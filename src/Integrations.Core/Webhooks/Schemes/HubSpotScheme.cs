@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Integrations.Core.Webhooks.Schemes;
+
+// Follows https://developers.hubspot.com/docs/apps/developer-platform/build-apps/authentication/request-validation (v3).
+/// <summary>
+/// HubSpot v3: <c>X-HubSpot-Signature-v3</c> = base64 HMAC-SHA256, keyed with the app's client secret, over the UTF-8 of
+/// method + URI + body + <c>X-HubSpot-Request-Timestamp</c> (Unix milliseconds, as sent). The URI is the full public URL
+/// with the twelve percent-encodings the documentation lists decoded (<c>%3A</c> <c>%2F</c> <c>%3F</c> <c>%40</c> <c>%21</c>
+/// <c>%24</c> <c>%27</c> <c>%28</c> <c>%29</c> <c>%2A</c> <c>%2C</c> <c>%3B</c>) and every other one left as it is. HubSpot
+/// says to refuse timestamps older than 5 minutes; the source's tolerance (default 300 s) is applied both ways.
+/// </summary>
+/// <remarks>
+/// The body is a JSON array of up to 100 events. Event id: the single event's <c>eventId</c>, or for a batch a hash of its
+/// <c>eventId</c>s (HubSpot's retries change <c>attemptNumber</c>, so the body itself is no id). Event type: the first
+/// event's <c>subscriptionType</c>.
+/// </remarks>
+public sealed class HubSpotScheme : IWebhookScheme
+{
+    public const string SignatureHeader = "X-HubSpot-Signature-v3";
+    public const string TimestampHeader = "X-HubSpot-Request-Timestamp";
+
+    public string Name => WebhookSchemes.HubSpot;
+
+    public bool Recognizes(WebhookHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers.Contains(SignatureHeader);
+    }
+
+    public WebhookVerification Verify(WebhookRequest request, IReadOnlyList<WebhookSigningKey> keys, WebhookSourceSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!request.Headers.TryGetSingle(SignatureHeader, out var signatureText, out var refusal)
+            || !request.Headers.TryGetSingle(TimestampHeader, out var timestampText, out refusal))
+        {
+            return refusal!;
+        }
+
+        if (!SchemeEncoding.TryParseTimestamp(TimestampHeader, timestampText, out var timestamp, out refusal))
+        {
+            return refusal!;
+        }
+
+        var signature = SchemeEncoding.TryDecodeBase64(signatureText.Trim());
+        if (signature is null || signature.Length != SHA256.HashSizeInBytes)
+        {
+            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 HMAC-SHA256.");
+        }
+
+        var prefix = Encoding.UTF8.GetBytes(request.Method + DecodeUri(request.PublicUrl));
+        var suffix = Encoding.UTF8.GetBytes(timestampText);
+        Span<byte> mac = stackalloc byte[SHA256.HashSizeInBytes];
+        foreach (var key in keys)
+        {
+            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key.Value));
+            hmac.AppendData(prefix);
+            hmac.AppendData(request.Body.Span);
+            hmac.AppendData(suffix);
+            hmac.GetHashAndReset(mac);
+            if (SchemeEncoding.FixedTimeEquals(mac, signature))
+            {
+                return SchemeEncoding.CheckTolerance(TimestampHeader, timestamp, 1000, request.ReceivedAt, settings.ToleranceSeconds)
+                    ?? Identify(request.Body, key.Id);
+            }
+        }
+
+        return keys.Count == 0
+            ? SchemeEncoding.NoKeys()
+            : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active secret produced the {SignatureHeader} signature for this method, URI, body and timestamp.");
+    }
+
+    /// <summary>The documented decoding of the request URI: exactly these twelve escapes (either hex case), nothing else.</summary>
+    internal static string DecodeUri(string uri)
+    {
+        if (!uri.Contains('%', StringComparison.Ordinal))
+        {
+            return uri;
+        }
+
+        var builder = new StringBuilder(uri.Length);
+        for (var i = 0; i < uri.Length; i++)
+        {
+            if (uri[i] == '%' && i + 2 < uri.Length && Decoded(uri[i + 1], uri[i + 2]) is { } c)
+            {
+                builder.Append(c);
+                i += 2;
+            }
+            else
+            {
+                builder.Append(uri[i]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static char? Decoded(char high, char low) => (high, char.ToUpperInvariant(low)) switch
+    {
+        ('3', 'A') => ':',
+        ('2', 'F') => '/',
+        ('3', 'F') => '?',
+        ('4', '0') => '@',
+        ('2', '1') => '!',
+        ('2', '4') => '$',
+        ('2', '7') => '\'',
+        ('2', '8') => '(',
+        ('2', '9') => ')',
+        ('2', 'A') => '*',
+        ('2', 'C') => ',',
+        ('3', 'B') => ';',
+        _ => null,
+    };
+
+    private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string keyId)
+    {
+        using var json = SchemeEncoding.TryParseJson(body, out _);
+        if (json is null)
+        {
+            // Verified but not JSON (a CRM card or workflow request can be): the body is the only identity it has.
+            return WebhookVerification.Verified("sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32], null, keyId);
+        }
+
+        var root = json.RootElement;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            var ids = new List<string>();
+            string? type = null;
+            foreach (var item in root.EnumerateArray())
+            {
+                type ??= SchemeEncoding.GetText(item, "subscriptionType");
+                if (SchemeEncoding.GetText(item, "eventId") is { } id)
+                {
+                    ids.Add(id);
+                }
+            }
+
+            return WebhookVerification.Verified(SchemeEncoding.BatchId(ids) ?? "sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32], type, keyId);
+        }
+
+        return WebhookVerification.Verified(
+            SchemeEncoding.GetText(root, "eventId") ?? "sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32],
+            SchemeEncoding.GetText(root, "subscriptionType"),
+            keyId);
+    }
+}
