@@ -20,9 +20,6 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ShopifyScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, LinearScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HmacScheme>());
-
-
-        // i9-schemes-b: twilio, hubspot, zoom, mailgun, sendgrid, discord.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, TwilioScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, HubSpotScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, ZoomScheme>());
