@@ -199,6 +199,53 @@ public sealed class ConsentRevocationApiTests(ConnectFlowFixture f) : IClassFixt
         Assert.Equal("active", (string?)(await f.StatusAsync(other, theirs))["status"]);
     }
 
+    [Fact]
+    public async Task GitHubInstallationDeleted_ConnectionAuthorizedDuringThatInstallation_Revoked()
+    {
+        // A GitHub App asking for authorization during installation gets ?code=…&installation_id=… on its callback: the hub keeps
+        // the installation id with the grant. The provider is the OpenIddict server with the github template's id (set in the
+        // store: the API fixes a template's endpoints to GitHub's own).
+        var tenant = await f.TenantAsync();
+        var providerId = await f.ProviderAsync(tenant);
+        var providers = f.Hub.Services.GetRequiredService<IProviderStore>();
+        var stored = (await providers.GetAsync(tenant.OrganizationId, tenant.ProjectId, providerId))!;
+        Assert.Equal(WriteOutcome.Written, await providers.TryUpdateAsync(stored with { TemplateId = "github" }));
+        var connectionId = await f.ConnectionAsync(tenant, providerId, "oauth2_authorization_code", "openid", "profile", "email", "api");
+        var other = await f.ConnectionAsync(tenant, providerId, "oauth2_authorization_code", "openid", "profile", "email", "api");
+        var installation = (Convert.ToInt64(TestRandom.Hex(3), 16) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await ConnectThroughCallbackAsync(tenant, connectionId, "&installation_id=" + installation + "&setup_action=install");
+        await ConnectThroughCallbackAsync(tenant, other, "&installation_id=not%20an%20id");
+
+        await HandleAsync(tenant, WebhookSchemes.GitHub, $$$"""
+            {"action":"deleted","installation":{"id":{{{installation}}},"account":{"login":"octocat","id":1,"type":"User"},"app_id":1,"target_type":"User"},
+             "sender":{"login":"octocat","id":1}}
+            """, eventType: "installation");
+
+        var status = await f.StatusAsync(tenant, connectionId);
+        Assert.Equal(("revoked", installation), ((string?)status["status"], (string?)status["external_ids"]![ProviderAccountIds.InstallationId]));
+        Assert.Equal(OpenIddictTestServer.UserSubject, (string?)status["external_ids"]![ProviderAccountIds.UserId]);
+        var untouched = await f.StatusAsync(tenant, other);
+        Assert.Equal("active", (string?)untouched["status"]);
+        Assert.Null(untouched["external_ids"]![ProviderAccountIds.InstallationId]);
+    }
+
+    private async Task ConnectThroughCallbackAsync(Tenant tenant, string connectionId, string extraQuery)
+    {
+        using var client = f.Hub.Client(tenant.OwnerKey);
+        var flow = await Json(await client.PostAsJsonAsync($"/v1/projects/{tenant.ProjectId}/connections/{connectionId}/authorize", new { redirect_after = (string?)null }),
+            HttpStatusCode.OK);
+        using var browser = ConnectFlowFixture.Browser();
+        using (var start = await browser.GetAsync(new Uri((string)flow["start_url"]!)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        }
+
+        var callback = await f.Idp.AuthorizeAsync(new Uri((string)flow["authorization_url"]!));
+        using var done = await browser.GetAsync(new Uri(callback.AbsoluteUri + extraQuery));
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("active", (string?)(await f.StatusAsync(tenant, connectionId))["status"]);
+    }
+
     private static string NewTeam() => "T" + TestRandom.Hex(8).ToUpperInvariant();
 
     private static string SlackAppUninstalled(string team) => $$$"""
@@ -253,10 +300,10 @@ public sealed class ConsentRevocationApiTests(ConnectFlowFixture f) : IClassFixt
     }
 
     /// <summary>What the ingress does once an event is verified, stored and enqueued: every registered handler gets it.</summary>
-    private async Task HandleAsync(Tenant tenant, string scheme, string body, DateTimeOffset? receivedAt = null)
+    private async Task HandleAsync(Tenant tenant, string scheme, string body, DateTimeOffset? receivedAt = null, string? eventType = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var webhookEvent = new WebhookEvent("whe_" + TestRandom.Hex(8), tenant.OrganizationId, tenant.ProjectId, SourceId, scheme, "delivery-" + TestRandom.Hex(6), null,
+        var webhookEvent = new WebhookEvent("whe_" + TestRandom.Hex(8), tenant.OrganizationId, tenant.ProjectId, SourceId, scheme, "delivery-" + TestRandom.Hex(6), eventType,
             receivedAt ?? TimeProvider.System.GetUtcNow(), new Dictionary<string, string>(), bytes.Length);
         var handlers = f.Hub.Services.GetServices<IReceivedWebhookHandler>().ToList();
         Assert.Contains(handlers, h => h is ConsentRevocationHandler);
