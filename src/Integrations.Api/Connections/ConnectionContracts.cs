@@ -24,19 +24,21 @@ public sealed record ConnectionResponse(
 /// <summary>
 /// Everything <see cref="ConnectionState"/> holds, never a token, and what this instance saw of the connection:
 /// <see cref="Circuit"/> (its breaker), <see cref="Last24h"/> (calls and errors through the proxy) and
-/// <see cref="RateLimit"/> (the provider's last <c>RateLimit-*</c> headers).
+/// <see cref="RateLimit"/> (the provider's last <c>RateLimit-*</c> headers). <see cref="ExternalIds"/> (<c>external_ids</c>): the
+/// provider-side ids the grant revealed (Slack <c>team_id</c>, Stripe <c>stripe_user_id</c> …), which consent-revocation webhooks match.
 /// </summary>
 public sealed record ConnectionStatusResponse(
     string Id, string Status, string? StatusReason, bool Enabled, string? AuthorizedBy, AccountResponse? Account, IReadOnlyList<string> GrantedScopes,
     DateTimeOffset? ExpiresAt, DateTimeOffset? LastRefreshedAt, DateTimeOffset? NextRefreshAt, DateTimeOffset? LastUsedAt, DateTimeOffset? LastTestedAt,
-    string? LastError, CircuitResponse? Circuit = null, CallCountsResponse? Last24h = null, RateLimitResponse? RateLimit = null)
+    string? LastError, CircuitResponse? Circuit = null, CallCountsResponse? Last24h = null, RateLimitResponse? RateLimit = null,
+    IReadOnlyDictionary<string, string>? ExternalIds = null)
 {
     public static ConnectionStatusResponse From(Connection c)
     {
         var s = c.State;
         return new(c.Id, ConnectionStatuses.NameOf(s.Status), s.StatusReason, c.Enabled, s.AuthorizedBy,
             s.Account is { } a ? new AccountResponse(a.Subject, a.Email, a.Name) : null, s.GrantedScopes, s.ExpiresAt, s.LastRefreshedAt, s.NextRefreshAt,
-            s.LastUsedAt, s.LastTestedAt, s.LastError);
+            s.LastUsedAt, s.LastTestedAt, s.LastError, ExternalIds: s.ExternalIds);
     }
 }
 

@@ -1,5 +1,6 @@
 using Integrations.Api.Pipeline;
 using Integrations.Core.Common;
+using Integrations.Core.OAuth;
 using Integrations.Core.OAuth.Flows;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,9 @@ public sealed class OAuthCallbackEndpoints(OAuthStateService states, ConnectFlow
                 ConnectFlowErrors.ProviderError, error, Single(query["error_description"]));
         }
 
-        var done = await flows.CompleteAuthorizationAsync(consumed, Single(query["code"]), cancellationToken).ConfigureAwait(false);
+        // Provider-side ids some providers put on the callback (GitHub Apps: installation_id), kept with the grant.
+        var ids = ProviderAccountIds.CallbackParameters.ToDictionary(name => name, name => Single(query[name]), StringComparer.Ordinal);
+        var done = await flows.CompleteAuthorizationAsync(consumed, Single(query["code"]), ids, cancellationToken).ConfigureAwait(false);
         if (!done.IsSuccess)
         {
             return OAuthPage.Failure(done.Error.Kind == ErrorKind.Unavailable ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest,

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
 using Integrations.Core.Integrity;
+using Integrations.Core.OAuth;
 
 namespace Integrations.Azure.Tables;
 
@@ -15,7 +16,9 @@ namespace Integrations.Azure.Tables;
 /// <item>RowKey <c>N:{name}</c>: the claim on the name, holding the id. Created with the configuration in one
 /// transaction and moved with it on a rename, so a name is unique per project without a query.</item>
 /// <item>RowKey <c>T:{connection id}</c>: the state (status, token timing, last error …), with an ETag of its own, so a
-/// token refresh writing the state never conflicts with a user editing the configuration, nor the reverse.</item>
+/// token refresh writing the state never conflicts with a user editing the configuration, nor the reverse. Each provider-side
+/// id of the state (<see cref="ConnectionState.ExternalIds"/>) is a column <c>X_{key}</c> of its own, so a consent revocation
+/// finds the connections naming an id with one query of the project's partition (<see cref="TableConnectionAccountLookup"/>).</item>
 /// </list>
 /// Queries: get = two point reads (<c>C:</c> and <c>T:</c>) issued together — one round trip of latency, and cheaper for
 /// the service than a partition query with an OR on RowKey, which it may answer by scanning the partition; list = one
@@ -36,6 +39,8 @@ namespace Integrations.Azure.Tables;
 public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore
 {
     private const int NotFound = 404;
+
+    private const string ExternalIdPrefix = "X_";
 
     private static readonly string[] NameColumn = ["Name"];
 
@@ -154,7 +159,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
 
     private static string NameKey(string name) => "N:" + name;
 
-    private static string StateKey(string connectionId) => "T:" + connectionId;
+    internal static string StateKey(string connectionId) => "T:" + connectionId;
 
     private static TableEntity NameClaim(string partition, string name, string connectionId) => new(partition, NameKey(name)) { ["ConnectionId"] = connectionId };
 
@@ -224,7 +229,29 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
         ["UpdatedAt"] = c.UpdatedAt,
     };
 
-    private static TableEntity ToEntity(string partition, string connectionId, ConnectionState s) => new(partition, StateKey(connectionId))
+    /// <summary>
+    /// The state row's column for external id <paramref name="key"/> (<see cref="ConnectionState.ExternalIds"/>): one column per id,
+    /// so <see cref="TableConnectionAccountLookup"/> can ask the service for the project's state rows holding a given id.
+    /// </summary>
+    internal static string ExternalIdColumn(string key) =>
+        ProviderAccountIds.IsKey(key) ? ExternalIdPrefix + key : throw new ArgumentException("Not an external id key.", nameof(key));
+
+    private static TableEntity ToEntity(string partition, string connectionId, ConnectionState s)
+    {
+        var entity = ToStateEntity(partition, connectionId, s);
+        foreach (var (key, value) in s.ExternalIds)
+        {
+            // Keys come from ProviderAccountIds' table; a key that is not one cannot be a column name and is not stored.
+            if (ProviderAccountIds.IsKey(key) && ProviderAccountIds.IsId(value))
+            {
+                entity[ExternalIdPrefix + key] = value;
+            }
+        }
+
+        return entity;
+    }
+
+    private static TableEntity ToStateEntity(string partition, string connectionId, ConnectionState s) => new(partition, StateKey(connectionId))
     {
         ["Status"] = ConnectionStatuses.NameOf(s.Status),
         ["StatusReason"] = s.StatusReason,
@@ -305,6 +332,9 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
             LastError = s.GetString("LastError"),
             ApiDeprecationSeenAt = s.GetDateTimeOffset("ApiDeprecationSeenAt"),
             DeviceFlowId = s.GetString("DeviceFlowId"),
+
+            ExternalIds = s.Keys.Where(k => k.StartsWith(ExternalIdPrefix, StringComparison.Ordinal) && s[k] is string)
+                .ToDictionary(k => k[ExternalIdPrefix.Length..], k => (string)s[k], StringComparer.Ordinal),
             ETag = s.ETag.ToString(),
         };
     }

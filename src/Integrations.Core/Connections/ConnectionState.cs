@@ -18,6 +18,13 @@ public sealed record ConnectionState
 
     public ConnectedAccount? Account { get; init; }
 
+    /// <summary>
+    /// The provider's own ids for what the connection is connected to — e.g. Slack <c>team_id</c> and <c>user_id</c>, Stripe
+    /// <c>stripe_user_id</c>, GitHub <c>installation_id</c> — captured at grant time by <see cref="OAuth.ProviderAccountIds"/>.
+    /// Consent-revocation webhooks find the connections they name through them. Not secrets, but tenant data.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExternalIds { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The scopes the provider actually granted.</summary>
     public IReadOnlyList<string> GrantedScopes { get; init; } = [];
 

@@ -12,6 +12,7 @@ using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
 using Integrations.Core.Webhooks;
+using Integrations.Core.Webhooks.Consent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -76,6 +77,7 @@ public static class CoreServiceCollectionExtensions
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         services.AddIntegrationsWebhookSchemes();
+        services.AddIntegrationsConsentRevocation();
         return services;
     }
 }

@@ -243,6 +243,18 @@ internal sealed class OAuthProtocol(OutboundHttpClient http, IdTokenValidator id
             {
                 extra[member.Name] = member.Value.ToString();
             }
+            else if (!KnownMembers.Contains(member.Name) && !MayBeCredential(member.Name) && member.Value.ValueKind == JsonValueKind.Object)
+            {
+                // One level of nesting, as parent.child: Slack's oauth.v2.access names the workspace and user only inside
+                // "team": {"id"}, "enterprise": {"id"} and "authed_user": {"id", "access_token", …} (credential members stay out).
+                foreach (var child in member.Value.EnumerateObject())
+                {
+                    if (!MayBeCredential(child.Name) && child.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                    {
+                        extra[member.Name + "." + child.Name] = child.Value.ToString();
+                    }
+                }
+            }
         }
 
         return TokenResult.Success(new TokenResponse(accessToken, tokenType, expiresIn, String(json, "refresh_token"), scope, String(json, "id_token"))

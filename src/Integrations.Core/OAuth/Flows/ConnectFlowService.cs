@@ -122,7 +122,12 @@ public sealed partial class ConnectFlowService(
     /// same redirect_uri), validates the id token against the state's nonce when the provider is OpenID Connect, reads userinfo
     /// when it has one, and stores the grant as the caller who started the flow.
     /// </summary>
-    public async Task<Result<ConnectionState>> CompleteAuthorizationAsync(ConsumedOAuthState consumed, string? code, CancellationToken cancellationToken = default)
+    /// <param name="callbackParameters">
+    /// The callback's other query parameters a grant keeps as provider-side ids (<see cref="ProviderAccountIds.CallbackParameters"/>,
+    /// e.g. GitHub's <c>installation_id</c>); anything else is ignored.
+    /// </param>
+    public async Task<Result<ConnectionState>> CompleteAuthorizationAsync(
+        ConsumedOAuthState consumed, string? code, IReadOnlyDictionary<string, string?>? callbackParameters = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(consumed);
         var state = consumed.State;
@@ -172,7 +177,8 @@ public sealed partial class ConnectFlowService(
             return account.Error;
         }
 
-        return await tokens.StoreGrantAsync(connection, result.Response, account.Value, state.ActorId, cancellationToken).ConfigureAwait(false);
+        return await tokens.StoreGrantAsync(connection, WithCallbackParameters(result.Response, callbackParameters), account.Value, state.ActorId, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -316,6 +322,31 @@ public sealed partial class ConnectFlowService(
         }
 
         return requested.Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// The callback parameters that name provider-side ids, added to the response's extra members under
+    /// <see cref="ProviderAccountIds.CallbackPrefix"/> so the grant keeps them. They come from the user's browser, not the provider:
+    /// GitHub warns that installation_id can be spoofed, so it only ever narrows which connections a revocation names.
+    /// </summary>
+    private static TokenResponse WithCallbackParameters(TokenResponse response, IReadOnlyDictionary<string, string?>? callbackParameters)
+    {
+        if (callbackParameters is null)
+        {
+            return response;
+        }
+
+        Dictionary<string, string>? extra = null;
+        foreach (var name in ProviderAccountIds.CallbackParameters)
+        {
+            if (callbackParameters.GetValueOrDefault(name) is { } value && ProviderAccountIds.IsId(value))
+            {
+                extra ??= new Dictionary<string, string>(response.Extra, StringComparer.Ordinal);
+                extra[ProviderAccountIds.CallbackPrefix + name] = value;
+            }
+        }
+
+        return extra is null ? response : response with { Extra = extra };
     }
 
     private static Uri BuildAuthorizationUrl(Uri endpoint, OAuthProvider provider, IReadOnlyList<string> scopes, AuthorizationRequestValues values)

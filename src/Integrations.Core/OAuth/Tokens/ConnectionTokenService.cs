@@ -154,6 +154,7 @@ public sealed partial class ConnectionTokenService(
             StatusReason = reason,
             AuthorizedBy = actor,
             Account = account ?? s.Account,
+            ExternalIds = ProviderAccountIds.Capture(client.Value.Provider.TemplateId, response, account ?? s.Account, s.ExternalIds),
             GrantedScopes = set.Scopes,
             ExpiresAt = set.ExpiresAt,
             NextRefreshAt = set.RefreshAt,
