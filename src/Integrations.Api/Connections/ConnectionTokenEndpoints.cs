@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Integrations.Api.Connections;
 
 /// <summary>
-/// The token routes of a connection. The token route reads the connection fresh (one point read: its status decides
-/// whether a token may be handed out, so a disable or a revocation takes effect on the next request) and asks the token
-/// service, whose hot path is one vault point read; the pipeline adds the audit record. Revocation goes through the
+/// The token routes of a connection. The token route takes the connection and its token from this instance's
+/// <see cref="ConnectionCache"/> when it holds them (its status decides whether a token may be handed out: a disable or a
+/// revocation on this instance empties the entry, so it takes effect on the next request; made on another instance, within
+/// <see cref="ConnectionCacheOptions.CacheDuration"/>), else reads them; the pipeline adds the audit record. Revocation goes through the
 /// token service too, which records each connection's status change.
 /// </summary>
 public sealed partial class ConnectionTokenEndpoints(ConnectionService connections, IConnectionTokenService tokens, ILogger<ConnectionTokenEndpoints> logger)
@@ -34,7 +35,7 @@ public sealed partial class ConnectionTokenEndpoints(ConnectionService connectio
             return Problems.From(body.Error);
         }
 
-        var connection = await connections.GetAsync(request.Project, Id(request), cancellationToken).ConfigureAwait(false);
+        var connection = await connections.GetForUseAsync(request.Project, Id(request), cancellationToken).ConfigureAwait(false);
         if (!connection.IsSuccess)
         {
             return Problems.From(connection.Error);

@@ -21,7 +21,7 @@ namespace Integrations.Api.Connections;
 /// </summary>
 public sealed partial class ProxyEndpoints(
     ConnectionService connections, CredentialResolver credentials, IConnectionTokenService tokens, IProxyTransport transport, ConnectionStateChanges states,
-    ConnectionUsage usage, EventWriter events, TimeProvider time, ILogger<ProxyEndpoints> logger)
+    ConnectionUsage usage, EventWriter events, TimeProvider time, ILogger<ProxyEndpoints> logger, ConnectionCache cache)
 {
     /// <summary>How many attempts the upstream call took (the first, retries, and a 401 retry after a refresh).</summary>
     public const string AttemptsHeader = "X-Hub-Attempts";
@@ -36,7 +36,8 @@ public sealed partial class ProxyEndpoints(
     public async Task<IResult> ProxyAsync(HubRequest request, CancellationToken cancellationToken)
     {
         var id = request.Values.Required(ConnectionRoutes.IdParameter);
-        var found = await connections.GetAsync(request.Project, id, cancellationToken).ConfigureAwait(false);
+        // From this instance's cache when it holds the connection (see ConnectionCache for what invalidates it).
+        var found = await connections.GetForUseAsync(request.Project, id, cancellationToken).ConfigureAwait(false);
         if (!found.IsSuccess)
         {
             return Problems.From(found.Error);
@@ -103,6 +104,12 @@ public sealed partial class ProxyEndpoints(
 
         var response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
         request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
+        if (response.HasResponse && response.StatusCode == StatusCodes.Status401Unauthorized && useCredential && !ConnectionTypes.IsOAuth(connection.Type))
+        {
+            // The upstream refused the static credential: perhaps its secret changed on another instance. The next call reads it again.
+            cache.EvictCredential(connection);
+        }
+
         await AccountAsync(connection, response).ConfigureAwait(false);
         if (!response.HasResponse)
         {
@@ -223,13 +230,19 @@ public sealed partial class ProxyEndpoints(
     {
         if (!ConnectionTypes.IsOAuth(connection.Type))
         {
-            var resolved = await credentials.ResolveAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (!resolved.IsSuccess)
+            if (!cache.TryGetCredential(connection, out var c))
             {
-                return resolved.Error;
+                var epoch = cache.Epoch;
+                var resolved = await credentials.ResolveAsync(connection, cancellationToken).ConfigureAwait(false);
+                if (!resolved.IsSuccess)
+                {
+                    return resolved.Error;
+                }
+
+                c = resolved.Value;
+                cache.SetCredential(connection, c, epoch);
             }
 
-            var c = resolved.Value;
             // A static credential is what it is: a 401 is returned as it is (no refresh callback).
             return c.Target == CredentialTarget.Header
                 ? new Outbound(target, [KeyValuePair.Create(c.Name, c.Value)], null)

@@ -20,7 +20,8 @@ namespace Integrations.Core.Connections;
 /// </remarks>
 public sealed class ConnectionService(
     IConnectionStore store, VaultService vault, ConnectionStateChanges states, EventWriter events, IConnectionTokenRevoker revoker, TimeProvider time,
-    IProviderStore? providers = null, IRetryStrategyCatalog? strategies = null, IHostEnvironment? environment = null)
+    IProviderStore? providers = null, IRetryStrategyCatalog? strategies = null, IHostEnvironment? environment = null,
+    ConnectionCache? cache = null)
 {
     /// <summary>Connection ids are <c>con_…</c> (<see cref="Ids"/>).</summary>
     public const string IdPrefix = "con";
@@ -88,6 +89,35 @@ public sealed class ConnectionService(
         return await LoadAsync(project, connectionId, cancellationToken).ConfigureAwait(false) is { } connection ? connection : HubError.NotFound("connection");
     }
 
+    /// <summary>
+    /// The connection for a call that uses it (the proxy, the token route): from this instance's <see cref="ConnectionCache"/>
+    /// when it holds a live entry, else read and cached. Changes on this instance are seen at once; changes made on another
+    /// instance within <see cref="ConnectionCacheOptions.CacheDuration"/>. Routes that show or change a connection use
+    /// <see cref="GetAsync"/>, which always reads.
+    /// </summary>
+    public async Task<Result<Connection>> GetForUseAsync(Project project, string? connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        if (cache is not { Enabled: true } || connectionId is null)
+        {
+            return await GetAsync(project, connectionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (cache.TryGetConnection(project.OrganizationId, project.Id, connectionId, out var cached))
+        {
+            return cached;
+        }
+
+        var epoch = cache.Epoch;
+        if (await LoadAsync(project, connectionId, cancellationToken).ConfigureAwait(false) is not { } connection)
+        {
+            return HubError.NotFound("connection");
+        }
+
+        cache.SetConnection(connection, epoch);
+        return connection;
+    }
+
     /// <summary>A page of the project's connections, in id order, optionally only those of one end user.</summary>
     public async Task<Result<PagedList<Connection>>> ListAsync(Project project, ConnectionQuery query, CancellationToken cancellationToken = default)
     {
@@ -142,7 +172,7 @@ public sealed class ConnectionService(
                 return error;
             }
 
-            switch (await store.TryUpdateAsync(applied.Value, cancellationToken).ConfigureAwait(false))
+            switch (await WrittenAsync(applied.Value, store.TryUpdateAsync(applied.Value, cancellationToken)).ConfigureAwait(false))
             {
                 case WriteOutcome.Written:
                     if (applied.Value.Enabled != current.Enabled)
@@ -202,7 +232,7 @@ public sealed class ConnectionService(
                 revoked = true;
             }
 
-            switch (await store.TryDeleteAsync(current, cancellationToken).ConfigureAwait(false))
+            switch (await WrittenAsync(current, store.TryDeleteAsync(current, cancellationToken)).ConfigureAwait(false))
             {
                 case WriteOutcome.Written:
                     var data = Data(current);
@@ -263,6 +293,19 @@ public sealed class ConnectionService(
         }
 
         return null;
+    }
+
+    /// <summary>Awaits a configuration write, then forgets this instance's cached copy (whatever the outcome: a failed write may have landed).</summary>
+    private async Task<WriteOutcome> WrittenAsync(Connection connection, Task<WriteOutcome> write)
+    {
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            cache?.Invalidate(connection.OrganizationId, connection.ProjectId, connection.Id);
+        }
     }
 
     private async Task<Connection?> LoadAsync(Project project, string? connectionId, CancellationToken cancellationToken) =>

@@ -16,7 +16,8 @@ namespace Integrations.Core.Connections;
 /// its event is missing (the audit log still has the attempt). The reverse — an event for a change that did not
 /// happen — cannot occur, as the event is written only after the state.
 /// </remarks>
-public sealed partial class ConnectionStateChanges(IConnectionStore store, EventWriter events, AuditLog audit, TimeProvider time, ILogger<ConnectionStateChanges> logger)
+public sealed partial class ConnectionStateChanges(IConnectionStore store, EventWriter events, AuditLog audit, TimeProvider time, ILogger<ConnectionStateChanges> logger,
+    ConnectionCache? cache = null)
 {
     public const int MaxReasonLength = 1024;
 
@@ -51,7 +52,7 @@ public sealed partial class ConnectionStateChanges(IConnectionStore store, Event
             if (from == to)
             {
                 // Not a transition: the details only, as UpdateStateAsync would.
-                switch (await store.TryUpdateStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
+                switch (await WriteStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
                 {
                     case WriteOutcome.Written:
                         return await FinishAsync(attempted, next, organizationId, projectId, target, actor, requestId).ConfigureAwait(false);
@@ -75,7 +76,7 @@ public sealed partial class ConnectionStateChanges(IConnectionStore store, Event
                 attempted = true;
             }
 
-            switch (await store.TryUpdateStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
+            switch (await WriteStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
             {
                 case WriteOutcome.Written:
                     var data = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -134,7 +135,7 @@ public sealed partial class ConnectionStateChanges(IConnectionStore store, Event
             }
 
             next = next with { StatusReason = Bound(next.StatusReason), LastError = Bound(next.LastError) };
-            switch (await store.TryUpdateStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
+            switch (await WriteStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false))
             {
                 case WriteOutcome.Written:
                     return next;
@@ -146,6 +147,22 @@ public sealed partial class ConnectionStateChanges(IConnectionStore store, Event
         }
 
         return HubError.Conflict(ConnectionErrors.ConnectionContention, "The connection's state is being changed by many callers at once; retry.");
+    }
+
+    /// <summary>
+    /// Writes the state row, then forgets this instance's cached copy of the connection (whatever the outcome: a write
+    /// that failed may still have landed), so a disable, revoke or needs_reauth is seen by the next call here.
+    /// </summary>
+    private async Task<WriteOutcome> WriteStateAsync(string organizationId, string projectId, string connectionId, ConnectionState next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.TryUpdateStateAsync(organizationId, projectId, connectionId, next, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            cache?.Invalidate(organizationId, projectId, connectionId);
+        }
     }
 
     private async Task<Connection?> LoadAsync(string organizationId, string projectId, string connectionId, CancellationToken cancellationToken) =>

@@ -72,6 +72,9 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<CredentialResolver>();
         services.AddOptionsWithValidateOnStart<ConnectionUsageOptions>().BindConfiguration(ConnectionUsageOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton<ConnectionUsage>();
+        services.AddOptionsWithValidateOnStart<ConnectionCacheOptions>().BindConfiguration(ConnectionCacheOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<SecretChanges>();
+        services.TryAddSingleton<ConnectionCache>();
         // Replaced by the outbound HTTP layer, which owns the circuit breakers; hosts without it see every circuit closed.
         services.TryAddSingleton<ICircuitStateReader>(new ClosedCircuitStateReader());
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.

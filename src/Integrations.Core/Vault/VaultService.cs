@@ -11,7 +11,8 @@ namespace Integrations.Core.Vault;
 /// The vault: secrets by name within a project, every value sealed with its own data key, every change a new
 /// version. Expected failures come back as <see cref="HubError"/> values.
 /// </summary>
-public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, TimeProvider time, IRandomSource random, IOptions<VaultOptions> options)
+public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, TimeProvider time, IRandomSource random, IOptions<VaultOptions> options,
+    SecretChanges? changes = null)
 {
     private const int MaxUpdateAttempts = 32;
 
@@ -46,7 +47,9 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             RotateEvery = input.RotateEvery,
         };
         var first = new SecretVersionRecord(location, 1, sealedValue, actor, now);
-        return await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
+        var created = await store.TryCreateAsync(secret, first, cancellationToken).ConfigureAwait(false);
+        changes?.Changed(location);
+        return created == WriteOutcome.Written
             ? secret
             : HubError.Conflict(VaultErrors.SecretExists, $"The project already has a secret named '{name}' (a deleted one keeps its name until it is purged).");
     }
@@ -158,7 +161,9 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 UpdatedAt = now,
                 CurrentValue = sealedValue,
             };
-            switch (await store.TryAddVersionAsync(updated, new SecretVersionRecord(location, number, sealedValue, actor, now), cancellationToken).ConfigureAwait(false))
+            var added = await store.TryAddVersionAsync(updated, new SecretVersionRecord(location, number, sealedValue, actor, now), cancellationToken).ConfigureAwait(false);
+            changes?.Changed(location);
+            switch (added)
             {
                 case WriteOutcome.Written:
                     return updated;
@@ -307,7 +312,9 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
                 return HubError.NotFound("secret");
             }
 
-            if (await store.PurgeAsync(marked, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+            var purged = await store.PurgeAsync(marked, cancellationToken).ConfigureAwait(false);
+            changes?.Changed(location);
+            if (purged == WriteOutcome.Written)
             {
                 return marked;
             }
@@ -335,7 +342,9 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
             }
 
             var updated = change(current, now) with { UpdatedBy = actor, UpdatedAt = now };
-            switch (await store.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
+            var written = await store.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false);
+            changes?.Changed(location);
+            switch (written)
             {
                 case WriteOutcome.Written:
                     return updated;

@@ -99,7 +99,8 @@ public sealed class RefreshStormTests(ITestOutputHelper output)
 
         // Assert
         var failed = results.Where(r => r.Status != HttpStatusCode.OK).ToList();
-        Assert.True(failed.Count == 0, $"{failed.Count} callers failed, e.g. {(failed.Count > 0 ? $"{(int)failed[0].Status} {failed[0].Body}" : "")}");
+        Assert.True(failed.Count == 0, $"{failed.Count} callers failed, e.g. {(failed.Count > 0 ? $"{(int)failed[0].Status} {failed[0].Body}" : "")}; the Servers logged:\n"
+            + string.Join('\n', servers.SelectMany(s => s.Output.Split('\n')).Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Contains("Exception", StringComparison.Ordinal)).Take(40)));
         Assert.Equal(refreshesBefore + 1, idp.TokenRequests("refresh_token"));
         var tokens = results.Select(r => (string)JsonNode.Parse(r.Body)!["access_token"]!).ToHashSet(StringComparer.Ordinal);
         var token = Assert.Single(tokens);

@@ -28,7 +28,8 @@ public sealed partial class ConnectionTokenService(
     TimeProvider time,
     IRandomSource random,
     IOptions<TokenLifecycleOptions> options,
-    ILogger<ConnectionTokenService> logger) : IConnectionTokenService
+    ILogger<ConnectionTokenService> logger,
+    ConnectionCache? cache = null) : IConnectionTokenService
 {
     /// <summary>Who the vault and the connection's state name for changes the hub makes on its own (refreshes).</summary>
     public const string Actor = "system:token-lifecycle";
@@ -58,6 +59,14 @@ public sealed partial class ConnectionTokenService(
             return refused;
         }
 
+        // The hottest path: a token this instance read moments ago, still outside its refresh skew. Every write of the
+        // token secret on this instance (refresh, grant, revocation) and every state change empties the entry.
+        if (!forceRefresh && cache is not null && cache.TryGetToken(connection, out var cached))
+        {
+            return cached;
+        }
+
+        var epoch = cache?.Epoch ?? 0;
         var read = await ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         if (!read.IsSuccess)
         {
@@ -83,7 +92,9 @@ public sealed partial class ConnectionTokenService(
         // The hot path: one point read, and the token is outside its skew.
         if (stored is not null && !forceRefresh && stored.Set.IsFreshAt(now))
         {
-            return stored.Set.ToAccessToken();
+            var token = stored.Set.ToAccessToken();
+            cache?.SetToken(connection, token, stored.Set.RefreshAt, epoch);
+            return token;
         }
 
         return await RefreshIfNeededAsync(connection, stored, forceRefresh, now, cancellationToken).ConfigureAwait(false);
@@ -94,6 +105,8 @@ public sealed partial class ConnectionTokenService(
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(rejectedAccessToken);
+        // The upstream refused this token: no call on this instance gets it from the cache again.
+        cache?.EvictToken(connection);
         if (Refuse(connection) is { } refused)
         {
             return refused;
