@@ -75,6 +75,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();
+        services.TryAddSingleton<Core.Counters.ICounterStore, TableCounterStore>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));
