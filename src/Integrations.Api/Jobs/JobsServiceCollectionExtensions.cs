@@ -24,6 +24,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CheckClientSecretExpiryJob>();
         services.TryAddSingleton<CheckSecretExpiryJob>();
         services.TryAddSingleton<CleanupCountersJob>();
+        services.TryAddSingleton<CheckConnectionHealthJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();

@@ -16,7 +16,8 @@ namespace Integrations.Azure.Tables;
 /// hour" is one range read, and each instance owns its rows — a flush replaces them with its absolute totals, with no
 /// ETag and no contention between instances. Columns: <c>c_{name}</c> (Int64) per count, <c>t_{name}</c> (DateTimeOffset)
 /// per time-valued counter. The retention cleanup reads across partitions for RowKeys below the cut-off hour (keys only)
-/// and deletes them in per-partition batches.
+/// and deletes them in per-partition batches. <see cref="TableWindowLimiter"/> keeps its rows (<c>limit|{name}</c>) in
+/// the same partitions.
 /// </summary>
 public sealed class TableCounterStore(HubTables tables) : ICounterStore
 {
@@ -24,6 +25,9 @@ public sealed class TableCounterStore(HubTables tables) : ICounterStore
     private const string LatestPrefix = "t_";
     private const string HourFormat = "yyyyMMddHH";
     private const int MaxKeyLength = 1024;
+
+    /// <summary>Above every hour row (digits, then '|'), below the limiter's rows.</summary>
+    private const string HourRowsEnd = ":";
     private static readonly string[] KeyColumns = ["PartitionKey", "RowKey"];
 
     private TableClient Table => tables.Counters;
@@ -47,7 +51,7 @@ public sealed class TableCounterStore(HubTables tables) : ICounterStore
 
     public async IAsyncEnumerable<CounterRow> ReadAsync(CounterKey key, DateTimeOffset fromHour, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey ge {HourKey(fromHour)}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(key)} and RowKey ge {HourKey(fromHour)} and RowKey lt {HourRowsEnd}");
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (ToRow(key, entity) is { } row)
@@ -59,8 +63,9 @@ public sealed class TableCounterStore(HubTables tables) : ICounterStore
 
     public async Task<int> DeleteBeforeAsync(DateTimeOffset beforeHour, CancellationToken cancellationToken = default)
     {
-        // Across partitions, filtered by the service: hour keys sort as times, so older rows have smaller RowKeys.
-        var filter = TableClient.CreateQueryFilter($"RowKey lt {HourKey(beforeHour)}");
+        // Across partitions, filtered by the service: hour keys sort as times, so older rows have smaller RowKeys. The
+        // limiter's rows (TableWindowLimiter, RowKey "limit|…") go when unwritten as long.
+        var filter = TableClient.CreateQueryFilter($"RowKey lt {HourKey(beforeHour)} or (RowKey ge {"limit|"} and RowKey lt {"limit}"} and Timestamp lt {beforeHour})");
         var deleted = 0;
         var batch = new List<TableEntity>();
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
