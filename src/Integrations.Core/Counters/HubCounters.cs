@@ -18,7 +18,9 @@ namespace Integrations.Core.Counters;
 /// <see cref="CounterOptions.MaxBufferedKeys"/> buffers: beyond it a recording for a new (key, hour) is dropped and an
 /// early flush asked for, which frees past hours' buffers; keys already buffered keep counting.
 /// </remarks>
-public sealed partial class HubCounters : IHubCounters, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The flush gate is a SemaphoreSlim whose wait handle is never used (nothing to release); disposing it with the container broke the shutdown flush still in flight.")]
+public sealed partial class HubCounters : IHubCounters
 {
     public const int MaxNameLength = 64;
 
@@ -171,8 +173,6 @@ public sealed partial class HubCounters : IHubCounters, IDisposable
             _flushing.Release();
         }
     }
-
-    public void Dispose() => _flushing.Dispose();
 
     /// <summary>The start (UTC) of the hour containing <paramref name="time"/>.</summary>
     public static DateTimeOffset HourStartOf(DateTimeOffset time) => HourStart(HourOf(time));

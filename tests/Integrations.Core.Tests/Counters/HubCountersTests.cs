@@ -16,7 +16,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task ReadAsync_UnflushedIncrements_AreSeenByTheSameInstance()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls");
         counters.Increment(Key, "calls", 4);
         counters.Increment(Key, "errors");
@@ -33,7 +33,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task FlushAsync_WritesAbsoluteTotalsPerHour_AndReadDoesNotCountThemTwice()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls", 3);
         await counters.FlushAsync();
         counters.Increment(Key, "calls", 2);
@@ -53,7 +53,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task FlushAsync_NothingChanged_WritesNothing()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls");
         await counters.FlushAsync();
 
@@ -66,7 +66,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task Increment_AcrossHourRollover_CountsInEachHourAndReleasesThePastOneOnceFlushed()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls", 2);
         _time.Advance(TimeSpan.FromHours(1));
         counters.Increment(Key, "calls", 7);
@@ -85,12 +85,12 @@ public sealed class HubCountersTests
     [Fact]
     public async Task RecordLatest_OlderValueAfterNewer_KeepsTheNewest()
     {
-        using var counters = Create();
+        var counters = Create();
         var newer = _time.GetUtcNow();
         counters.RecordLatest(Key, "last_accepted_at", newer);
         counters.RecordLatest(Key, "last_accepted_at", newer - TimeSpan.FromMinutes(5));
         await counters.FlushAsync();
-        using var second = Create();
+        var second = Create();
         second.RecordLatest(Key, "last_accepted_at", newer - TimeSpan.FromMinutes(1));
 
         var totals = await second.ReadAsync(Key, _time.GetUtcNow());
@@ -102,8 +102,8 @@ public sealed class HubCountersTests
     [Fact]
     public async Task ReadAsync_TwoInstances_SumsTheirRows()
     {
-        using var first = Create();
-        using var second = Create();
+        var first = Create();
+        var second = Create();
         first.Increment(Key, "calls", 10);
         second.Increment(Key, "calls", 5);
         await first.FlushAsync();
@@ -121,7 +121,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task FlushAsync_StorageFails_KeepsTheTotalsAndWritesThemNextTime()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls", 3);
         _store.FailWrites = true;
 
@@ -138,7 +138,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task FlushAsync_PastHourFailedToWrite_StaysBufferedUntilWritten()
     {
-        using var counters = Create();
+        var counters = Create();
         counters.Increment(Key, "calls", 3);
         _time.Advance(TimeSpan.FromHours(1));
         _store.FailWrites = true;
@@ -156,7 +156,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task Increment_BufferFull_DropsNewKeysKeepsExistingOnesAndAsksForAFlush()
     {
-        using var counters = Create(maxKeys: 100);
+        var counters = Create(maxKeys: 100);
         for (var i = 0; i < 100; i++)
         {
             counters.Increment(Key with { Subject = "conn_" + i }, "calls");
@@ -176,7 +176,7 @@ public sealed class HubCountersTests
     [Fact]
     public async Task Increment_ConcurrentCallersAndFlushes_LosesNothing()
     {
-        using var counters = Create();
+        var counters = Create();
         using var stop = new CancellationTokenSource();
         var flushing = Task.Run(async () =>
         {
@@ -207,7 +207,7 @@ public sealed class HubCountersTests
     [InlineData("c_x|y")]
     public void Increment_InvalidName_Throws(string name)
     {
-        using var counters = Create();
+        var counters = Create();
 
         Assert.Throws<ArgumentException>(() => counters.Increment(Key, name));
     }
@@ -215,7 +215,7 @@ public sealed class HubCountersTests
     [Fact]
     public void Increment_NegativeDelta_Throws()
     {
-        using var counters = Create();
+        var counters = Create();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => counters.Increment(Key, "calls", -1));
     }
