@@ -11,6 +11,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Core.Connections.Health;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,7 @@ public static class ApiServiceCollectionExtensions
 
         services.TryAddSingleton<ConnectionEndpoints>();
         services.TryAddSingleton<ProxyEndpoints>();
+        services.AddConnectionHealth();
 
         services.TryAddSingleton<ConnectEndpoints>();
         services.TryAddSingleton<OAuthCallbackEndpoints>();

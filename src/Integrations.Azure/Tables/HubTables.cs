@@ -34,7 +34,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
     public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue];
+    /// <summary>Durable counters, one row per (key, hour, instance) (<see cref="TableCounterStore"/>).</summary>
+    public TableClient Counters { get; } = service.GetTableClient(prefix + "counters");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, Counters];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

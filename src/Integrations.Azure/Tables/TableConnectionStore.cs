@@ -36,13 +36,15 @@ namespace Integrations.Azure.Tables;
 /// either: nothing is found through them, they only keep names unique.
 /// </para>
 /// </summary>
-public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore
+public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore, IConnectionScan
 {
     private const int NotFound = 404;
 
     private const string ExternalIdPrefix = "X_";
 
     private static readonly string[] NameColumn = ["Name"];
+
+    private static readonly string[] KeyColumns = ["PartitionKey", "RowKey"];
 
     private TableClient Table => tables.Connections;
 
@@ -151,6 +153,24 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
             TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, StateKey(c.Id), null, cancellationToken))).ConfigureAwait(false);
         var items = page.Select((c, i) => states[i] is { } state ? c with { State = ToState(state) } : c).ToList();
         return new PagedList<Connection>(items, query.Page, matched);
+    }
+
+    /// <summary>
+    /// A scan across partitions of the configuration rows with <c>Enabled</c> true, filtered by the service and paged by it
+    /// (keys only). A daily job's read, like the provider store's expiry scan. The column is a hint: the caller reads each
+    /// connection through <see cref="GetAsync"/>, which verifies its MAC (an edited <c>Enabled</c> makes it absent).
+    /// </summary>
+    public async IAsyncEnumerable<ConnectionLocation> ListEnabledAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"C:"} and RowKey lt {"C;"} and Enabled eq {true}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ProjectPartition.IsWellFormed(entity.PartitionKey))
+            {
+                var (organizationId, projectId) = ProjectPartition.Split(entity.PartitionKey);
+                yield return new ConnectionLocation(organizationId, projectId, entity.RowKey[2..]);
+            }
+        }
     }
 
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
@@ -265,6 +285,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
         ["NextRefreshAt"] = s.NextRefreshAt,
         ["LastUsedAt"] = s.LastUsedAt,
         ["LastTestedAt"] = s.LastTestedAt,
+        ["LastTestSucceeded"] = s.LastTestSucceeded,
         ["LastError"] = s.LastError,
         ["ApiDeprecationSeenAt"] = s.ApiDeprecationSeenAt,
         ["DeviceFlowId"] = s.DeviceFlowId,
@@ -329,6 +350,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
             NextRefreshAt = s.GetDateTimeOffset("NextRefreshAt"),
             LastUsedAt = s.GetDateTimeOffset("LastUsedAt"),
             LastTestedAt = s.GetDateTimeOffset("LastTestedAt"),
+            LastTestSucceeded = s.GetBoolean("LastTestSucceeded"),
             LastError = s.GetString("LastError"),
             ApiDeprecationSeenAt = s.GetDateTimeOffset("ApiDeprecationSeenAt"),
             DeviceFlowId = s.GetString("DeviceFlowId"),
