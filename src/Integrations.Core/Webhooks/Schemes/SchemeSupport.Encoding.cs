@@ -4,6 +4,8 @@ using System.Text;
 
 namespace Integrations.Core.Webhooks.Schemes;
 
+// Decoding writes into a buffer the caller sized for what it expects (a MAC, a signature, a key; usually on the stack), so a
+// wrong length is a false return, never an exception or an allocation. Form bodies (Twilio, Mailgun) are parsed here too.
 internal static partial class SchemeSupport
 {
     /// <summary>Decodes exactly <c>destination.Length</c> bytes of hex (either case); false for any other length or character.</summary>

@@ -46,7 +46,7 @@ internal static partial class SchemeSupport
             toleranceSeconds,
             what);
 
-    /// <summary><see cref="CheckTolerance"/> for a time in Unix milliseconds (Linear's <c>webhookTimestamp</c>).</summary>
+    /// <summary><see cref="CheckTolerance"/> for a time in Unix milliseconds (Linear's <c>webhookTimestamp</c>, HubSpot's timestamp header).</summary>
     public static WebhookVerification? CheckToleranceMilliseconds(long signedUnixMilliseconds, DateTimeOffset receivedAt, int toleranceSeconds, string what)
     {
         var now = receivedAt.ToUnixTimeMilliseconds();
