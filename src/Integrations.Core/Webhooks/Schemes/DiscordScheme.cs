@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using NSec.Cryptography;
 
@@ -43,27 +42,23 @@ public sealed class DiscordScheme : IWebhookScheme
             return refusal!;
         }
 
-        if (!SchemeEncoding.TryParseTimestamp(TimestampHeader, timestampText, out var timestamp, out refusal))
+        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
         {
             return refusal!;
         }
 
-        var signature = SchemeEncoding.TryDecodeHex(signatureText.Trim());
-        if (signature is null || signature.Length != SignatureSize)
+        Span<byte> signature = stackalloc byte[SignatureSize];
+        if (!SchemeSupport.TryDecodeHex(signatureText.AsSpan().Trim(), signature))
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a hex Ed25519 signature.");
         }
 
-        var prefix = Encoding.UTF8.GetBytes(timestampText);
-        var payload = new byte[prefix.Length + request.Body.Length];
-        prefix.CopyTo(payload, 0);
-        request.Body.Span.CopyTo(payload.AsSpan(prefix.Length));
-
+        using var payload = SignedPayload.Create(timestampText, default, default, default, request.Body.Span);
+        Span<byte> raw = stackalloc byte[PublicKeySize];
         var unusableKeys = 0;
         foreach (var key in keys)
         {
-            var raw = SchemeEncoding.TryDecodeHex(key.Value.Trim());
-            if (raw is null || raw.Length != PublicKeySize
+            if (!SchemeSupport.TryDecodeHex(key.Value.AsSpan().Trim(), raw)
                 || !PublicKey.TryImport(SignatureAlgorithm.Ed25519, raw, KeyBlobFormat.RawPublicKey, out var publicKey)
                 || publicKey is null)
             {
@@ -71,14 +66,14 @@ public sealed class DiscordScheme : IWebhookScheme
                 continue;
             }
 
-            if (SignatureAlgorithm.Ed25519.Verify(publicKey, payload, signature))
+            if (SignatureAlgorithm.Ed25519.Verify(publicKey, payload.Span, signature))
             {
-                return SchemeEncoding.CheckTolerance(TimestampHeader, timestamp, 1, request.ReceivedAt, settings.ToleranceSeconds)
+                return SchemeSupport.CheckTolerance(timestamp, request.ReceivedAt, settings.ToleranceSeconds, $"{TimestampHeader} header")
                     ?? Identify(request.Body, key.Id);
             }
         }
 
-        return keys.Count == 0 ? SchemeEncoding.NoKeys()
+        return keys.Count == 0 ? SchemeSupport.NoKeys()
             : unusableKeys == keys.Count
                 ? WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source's Discord public key is not a hex Ed25519 public key (64 hex digits).")
                 : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active public key verifies the {SignatureHeader} signature for this timestamp and body.");
@@ -86,14 +81,14 @@ public sealed class DiscordScheme : IWebhookScheme
 
     private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string keyId)
     {
-        using var json = SchemeEncoding.TryParseJson(body, out var refusal);
+        using var json = SchemeSupport.TryParseJson(body, out var refusal);
         if (json is null)
         {
             return refusal!;
         }
 
         var root = json.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || SchemeEncoding.GetText(root, "type") is not { } type)
+        if (root.ValueKind != JsonValueKind.Object || SchemeSupport.ReadJsonText(root, "type") is not { } type)
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body has no type field.");
         }
@@ -103,7 +98,7 @@ public sealed class DiscordScheme : IWebhookScheme
         {
             return type == "0"
                 ? WebhookVerification.Answer(new WebhookChallenge("text/plain", string.Empty), keyId)
-                : WebhookVerification.Verified("sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32], SchemeEncoding.GetText(root, "event", "type"), keyId);
+                : WebhookVerification.Verified("sha256_" + SchemeSupport.Sha256Hex(body.Span)[..32], SchemeSupport.ReadJsonText(root, "event", "type"), keyId);
         }
 
         if (type == "1")
@@ -111,7 +106,7 @@ public sealed class DiscordScheme : IWebhookScheme
             return WebhookVerification.Answer(new WebhookChallenge("application/json", """{"type":1}"""), keyId);
         }
 
-        return SchemeEncoding.GetText(root, "id") is { } id
+        return SchemeSupport.ReadJsonText(root, "id") is { } id
             ? WebhookVerification.Verified(id, type, keyId)
             : WebhookVerification.Refuse(WebhookRefusal.Malformed, "The interaction has no id.");
     }

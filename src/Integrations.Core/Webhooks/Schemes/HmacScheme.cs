@@ -50,7 +50,7 @@ public sealed class HmacScheme : IWebhookScheme
 
             if (!SchemeSupport.TryParseUnixTime(timestamp, out signedAt))
             {
-                return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {hmac.TimestampHeader} header is not a Unix time in seconds.");
+                return SchemeSupport.NotAUnixTime($"{hmac.TimestampHeader} header");
             }
         }
 

@@ -21,6 +21,7 @@ public sealed class HubSpotScheme : IWebhookScheme
 {
     public const string SignatureHeader = "X-HubSpot-Signature-v3";
     public const string TimestampHeader = "X-HubSpot-Request-Timestamp";
+    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.HubSpot;
 
@@ -41,37 +42,26 @@ public sealed class HubSpotScheme : IWebhookScheme
             return refusal!;
         }
 
-        if (!SchemeEncoding.TryParseTimestamp(TimestampHeader, timestampText, out var timestamp, out refusal))
+        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "milliseconds", out var timestamp, out refusal))
         {
             return refusal!;
         }
 
-        var signature = SchemeEncoding.TryDecodeBase64(signatureText.Trim());
-        if (signature is null || signature.Length != SHA256.HashSizeInBytes)
+        Span<byte> signature = stackalloc byte[MacLength + 3];
+        if (!SchemeSupport.TryDecodeBase64(signatureText.AsSpan().Trim(), signature, out var written) || written != MacLength)
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 HMAC-SHA256.");
         }
 
-        var prefix = Encoding.UTF8.GetBytes(request.Method + DecodeUri(request.PublicUrl));
-        var suffix = Encoding.UTF8.GetBytes(timestampText);
-        Span<byte> mac = stackalloc byte[SHA256.HashSizeInBytes];
-        foreach (var key in keys)
+        using var payload = SignedPayload.Create(request.Method, DecodeUri(request.PublicUrl), default, default, request.Body.Span, timestampText);
+        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload.Span, signature[..MacLength], MacLength);
+        if (keyId is null)
         {
-            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key.Value));
-            hmac.AppendData(prefix);
-            hmac.AppendData(request.Body.Span);
-            hmac.AppendData(suffix);
-            hmac.GetHashAndReset(mac);
-            if (SchemeEncoding.FixedTimeEquals(mac, signature))
-            {
-                return SchemeEncoding.CheckTolerance(TimestampHeader, timestamp, 1000, request.ReceivedAt, settings.ToleranceSeconds)
-                    ?? Identify(request.Body, key.Id);
-            }
+            return SchemeSupport.NoMatch(SignatureHeader, keys.Count, "this method, URI, body and timestamp");
         }
 
-        return keys.Count == 0
-            ? SchemeEncoding.NoKeys()
-            : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active secret produced the {SignatureHeader} signature for this method, URI, body and timestamp.");
+        return SchemeSupport.CheckToleranceMilliseconds(timestamp, request.ReceivedAt, settings.ToleranceSeconds, $"{TimestampHeader} header")
+            ?? Identify(request.Body, keyId);
     }
 
     /// <summary>The documented decoding of the request URI: exactly these twelve escapes (either hex case), nothing else.</summary>
@@ -118,11 +108,11 @@ public sealed class HubSpotScheme : IWebhookScheme
 
     private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string keyId)
     {
-        using var json = SchemeEncoding.TryParseJson(body, out _);
+        using var json = SchemeSupport.TryParseJson(body, out _);
         if (json is null)
         {
             // Verified but not JSON (a CRM card or workflow request can be): the body is the only identity it has.
-            return WebhookVerification.Verified("sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32], null, keyId);
+            return WebhookVerification.Verified("sha256_" + SchemeSupport.Sha256Hex(body.Span)[..32], null, keyId);
         }
 
         var root = json.RootElement;
@@ -132,19 +122,19 @@ public sealed class HubSpotScheme : IWebhookScheme
             string? type = null;
             foreach (var item in root.EnumerateArray())
             {
-                type ??= SchemeEncoding.GetText(item, "subscriptionType");
-                if (SchemeEncoding.GetText(item, "eventId") is { } id)
+                type ??= SchemeSupport.ReadJsonText(item, "subscriptionType");
+                if (SchemeSupport.ReadJsonText(item, "eventId") is { } id)
                 {
                     ids.Add(id);
                 }
             }
 
-            return WebhookVerification.Verified(SchemeEncoding.BatchId(ids) ?? "sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32], type, keyId);
+            return WebhookVerification.Verified(SchemeSupport.BatchId(ids) ?? "sha256_" + SchemeSupport.Sha256Hex(body.Span)[..32], type, keyId);
         }
 
         return WebhookVerification.Verified(
-            SchemeEncoding.GetText(root, "eventId") ?? "sha256_" + SchemeEncoding.Sha256Hex(body.Span)[..32],
-            SchemeEncoding.GetText(root, "subscriptionType"),
+            SchemeSupport.ReadJsonText(root, "eventId") ?? "sha256_" + SchemeSupport.Sha256Hex(body.Span)[..32],
+            SchemeSupport.ReadJsonText(root, "subscriptionType"),
             keyId);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Integrations.Core.Webhooks.Schemes;
 
@@ -19,6 +18,11 @@ namespace Integrations.Core.Webhooks.Schemes;
 /// </remarks>
 public sealed class MailgunScheme : IWebhookScheme
 {
+    private const int MacLength = 32;
+
+    /// <summary>The signature and the parent signature: the most a Mailgun body carries.</summary>
+    private const int MaxSignatures = 2;
+
     public string Name => WebhookSchemes.Mailgun;
 
     public bool Recognizes(WebhookHeaders headers)
@@ -32,73 +36,71 @@ public sealed class MailgunScheme : IWebhookScheme
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(settings);
-        var fields = SchemeEncoding.HasMediaType(request.Headers, "application/x-www-form-urlencoded") ? FromForm(request.Body) : FromJson(request.Body);
+        var fields = SchemeSupport.HasMediaType(request.Headers, "application/x-www-form-urlencoded") ? FromForm(request.Body) : FromJson(request.Body);
         if (fields.Refusal is not null)
         {
             return fields.Refusal;
         }
 
-        if (!SchemeEncoding.TryParseTimestamp("signature timestamp", fields.Timestamp!, out var timestamp, out var refusal))
+        if (!SchemeSupport.TryParseUnixTime(fields.Timestamp, "body's signature timestamp", "seconds", out var timestamp, out var refusal))
         {
             return refusal!;
         }
 
-        var signatures = fields.Signatures.Select(s => SchemeEncoding.TryDecodeHex(s)).ToArray();
-        if (signatures.Any(s => s is null || s.Length != SHA256.HashSizeInBytes))
+        // The signature and, for a subaccount's event, the parent signature: laid end to end as MAC candidates.
+        Span<byte> candidates = stackalloc byte[MaxSignatures * MacLength];
+        var count = 0;
+        foreach (var signature in fields.Signatures)
         {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body's signature is not a hex HMAC-SHA256.");
-        }
-
-        var payload = Encoding.UTF8.GetBytes(fields.Timestamp + fields.Token);
-        Span<byte> mac = stackalloc byte[SHA256.HashSizeInBytes];
-        foreach (var key in keys)
-        {
-            HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.Value), payload, mac);
-            foreach (var signature in signatures)
+            if (count == MaxSignatures || !SchemeSupport.TryDecodeHex(signature, candidates.Slice(count * MacLength, MacLength)))
             {
-                if (SchemeEncoding.FixedTimeEquals(mac, signature))
-                {
-                    return SchemeEncoding.CheckTolerance("signature timestamp", timestamp, 1, request.ReceivedAt, settings.ToleranceSeconds)
-                        ?? WebhookVerification.Verified(fields.EventId ?? fields.Token!, fields.EventType, key.Id);
-                }
+                return WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body's signature is not a hex HMAC-SHA256.");
             }
+
+            count++;
         }
 
-        return keys.Count == 0
-            ? SchemeEncoding.NoKeys()
-            : WebhookVerification.Refuse(WebhookRefusal.BadSignature, "No active signing key produced the body's signature for its timestamp and token.");
+        using var payload = SignedPayload.Create(fields.Timestamp, fields.Token, default, default, default);
+        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload.Span, candidates[..(count * MacLength)], MacLength);
+        if (keyId is null)
+        {
+            return SchemeSupport.NoMatch("the body", keys.Count, "its timestamp and token");
+        }
+
+        return SchemeSupport.CheckTolerance(timestamp, request.ReceivedAt, settings.ToleranceSeconds, "body's signature timestamp")
+            ?? WebhookVerification.Verified(fields.EventId ?? fields.Token!, fields.EventType, keyId);
     }
 
     private static Fields FromJson(ReadOnlyMemory<byte> body)
     {
-        using var json = SchemeEncoding.TryParseJson(body, out var refusal);
+        using var json = SchemeSupport.TryParseJson(body, out var refusal);
         if (json is null)
         {
             return new(refusal);
         }
 
         var root = json.RootElement;
-        var timestamp = SchemeEncoding.GetText(root, "signature", "timestamp");
-        var token = SchemeEncoding.GetText(root, "signature", "token");
-        var signature = SchemeEncoding.GetText(root, "signature", "signature");
+        var timestamp = SchemeSupport.ReadJsonText(root, "signature", "timestamp");
+        var token = SchemeSupport.ReadJsonText(root, "signature", "token");
+        var signature = SchemeSupport.ReadJsonText(root, "signature", "signature");
         if (timestamp is null || token is null || signature is null)
         {
             return new(WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body has no signature object with timestamp, token and signature."));
         }
 
         List<string> signatures = [signature];
-        if (SchemeEncoding.GetText(root, "signature", "parent-signature") is { } parent)
+        if (SchemeSupport.ReadJsonText(root, "signature", "parent-signature") is { } parent)
         {
             signatures.Add(parent);
         }
 
         return new(null, timestamp, token, signatures,
-            SchemeEncoding.GetText(root, "event-data", "id"), SchemeEncoding.GetText(root, "event-data", "event"));
+            SchemeSupport.ReadJsonText(root, "event-data", "id"), SchemeSupport.ReadJsonText(root, "event-data", "event"));
     }
 
     private static Fields FromForm(ReadOnlyMemory<byte> body)
     {
-        var form = SchemeEncoding.ParseForm(body.Span);
+        var form = SchemeSupport.ParseForm(body.Span);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in (string[])["timestamp", "token", "signature"])
         {

@@ -1,17 +1,16 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace Integrations.Core.Webhooks.Schemes;
 
 /// <summary>
-/// The small pieces every HMAC scheme shares: strict Unix-time parsing and the two-sided tolerance check, hex/base64
-/// decoding that never throws, HMAC into stack buffers with a constant-time comparison, and reading one JSON value from the
-/// raw body without building a DOM. Nothing here throws for bad input and nothing puts a secret or a signature into a reason.
+/// The small pieces every webhook scheme shares, one way each: strict Unix-time parsing and the two-sided tolerance check
+/// (<c>SchemeSupport.Timestamps.cs</c>), hex/base64/form decoding that never throws (<c>SchemeSupport.Encoding.cs</c>), HMAC into
+/// stack buffers with a constant-time comparison and the common refusals (here), and reading JSON values from the raw body
+/// (<c>SchemeSupport.Json.cs</c>). Nothing here throws for bad input and nothing puts a secret or a signature into a reason.
 /// </summary>
-internal static class SchemeSupport
+internal static partial class SchemeSupport
 {
     /// <summary>At most this many signatures are taken from one header (a roll sends two or three; more is an attack on CPU).</summary>
     public const int MaxSignatures = 32;
@@ -20,51 +19,6 @@ internal static class SchemeSupport
     public const int MaxMacLength = 64;
 
     private const int StackKeyLength = 256;
-
-    /// <summary>A Unix time as the provider wrote it: ASCII digits only (no sign, no spaces, no decimals), fitting in an Int64.</summary>
-    public static bool TryParseUnixTime(ReadOnlySpan<char> text, out long value) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-
-    /// <summary>
-    /// The refusal for a signed time more than <paramref name="toleranceSeconds"/> away from the receive time, in either
-    /// direction (a future time is as suspect as an old one: it would outlive the idempotency window); null when inside.
-    /// </summary>
-    public static WebhookVerification? CheckTolerance(long signedUnixSeconds, DateTimeOffset receivedAt, int toleranceSeconds, string what) =>
-        CheckToleranceMilliseconds(
-            signedUnixSeconds > long.MaxValue / 1000 ? long.MaxValue : signedUnixSeconds * 1000,
-            receivedAt,
-            toleranceSeconds,
-            what);
-
-    /// <summary><see cref="CheckTolerance"/> for a time in Unix milliseconds (Linear's <c>webhookTimestamp</c>).</summary>
-    public static WebhookVerification? CheckToleranceMilliseconds(long signedUnixMilliseconds, DateTimeOffset receivedAt, int toleranceSeconds, string what)
-    {
-        var now = receivedAt.ToUnixTimeMilliseconds();
-        var tolerance = Math.Max(0L, toleranceSeconds) * 1000L;
-
-        // Both operands are non-negative, so neither subtraction can overflow.
-        if (signedUnixMilliseconds < 0 || now - signedUnixMilliseconds > tolerance)
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Stale, $"The {what} is more than {toleranceSeconds} seconds older than the receive time.");
-        }
-
-        if (signedUnixMilliseconds - now > tolerance)
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Stale, $"The {what} is more than {toleranceSeconds} seconds ahead of the receive time.");
-        }
-
-        return null;
-    }
-
-    /// <summary>Decodes exactly <c>destination.Length</c> bytes of hex (either case); false for any other length or character.</summary>
-    public static bool TryDecodeHex(ReadOnlySpan<char> text, Span<byte> destination) =>
-        text.Length == destination.Length * 2 &&
-        Convert.FromHexString(text, destination, out _, out var written) == OperationStatus.Done &&
-        written == destination.Length;
-
-    /// <summary>Decodes standard base64 (with padding); false instead of an exception for anything else.</summary>
-    public static bool TryDecodeBase64(ReadOnlySpan<char> text, Span<byte> destination, out int written) =>
-        Convert.TryFromBase64Chars(text, destination, out written);
 
     /// <summary>
     /// Whether HMAC(<paramref name="key"/>, <paramref name="message"/>) equals one of the <paramref name="macLength"/>-byte
@@ -165,166 +119,29 @@ internal static class SchemeSupport
         return true;
     }
 
-    /// <summary>The refusal when no key matched: names the header, never a value.</summary>
-    public static WebhookVerification NoMatch(string header, int keyCount) =>
-        WebhookVerification.Refuse(
-            WebhookRefusal.BadSignature,
-            keyCount == 0
-                ? "The source has no active signing secret."
-                : $"No active signing secret of the source produced the signature in {header}.");
+    /// <summary>The refusal when the source has no active key at all (a retired secret is filtered out before the scheme).</summary>
+    public static WebhookVerification NoKeys() =>
+        WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source has no active signing secret.");
 
     /// <summary>
-    /// Reads the value at <paramref name="pointer"/> (RFC 6901, e.g. <c>/id</c> or <c>/event/type</c>) in the raw JSON body
-    /// as a string: a JSON string as its text, a JSON number as its literal; null when the body is not JSON, the pointer
-    /// finds nothing, or the value is of another kind.
+    /// The refusal when no key matched: names where the signature was (a header, or "the body"), never a value;
+    /// <paramref name="signedOver"/> optionally says what the signature covers (e.g. "this URL and body") to help whoever
+    /// configures the source find a mismatch.
     /// </summary>
-    public static string? ReadJsonText(ReadOnlySpan<byte> json, string pointer)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
-            if (!MoveTo(ref reader, pointer))
-            {
-                return null;
-            }
-
-            return reader.TokenType switch
-            {
-                JsonTokenType.String => reader.GetString(),
-                JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                _ => null,
-            };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Reads an integer JSON number at <paramref name="pointer"/>: found and parsed, found but not an Int64, or absent.</summary>
-    public static JsonLookup ReadJsonInt64(ReadOnlySpan<byte> json, string pointer, out long value)
-    {
-        value = 0;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
-            if (!MoveTo(ref reader, pointer))
-            {
-                return JsonLookup.Absent;
-            }
-
-            return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value) ? JsonLookup.Found : JsonLookup.Invalid;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return JsonLookup.Absent;
-        }
-    }
-
-    /// <summary>Whether <paramref name="pointer"/> is an RFC 6901 JSON pointer that names something inside the document.</summary>
-    public static bool IsJsonPointer(string? pointer)
-    {
-        if (string.IsNullOrEmpty(pointer) || pointer[0] != '/')
-        {
-            return false;
-        }
-
-        // "~" must be followed by 0 or 1 (RFC 6901 §3).
-        for (var i = 0; i < pointer.Length; i++)
-        {
-            if (pointer[i] == '~' && (i + 1 == pointer.Length || (pointer[i + 1] != '0' && pointer[i + 1] != '1')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Walks the reader to the value at <paramref name="pointer"/>, skipping every sibling without materialising it.</summary>
-    private static bool MoveTo(ref Utf8JsonReader reader, string pointer)
-    {
-        if (!IsJsonPointer(pointer) || !reader.Read())
-        {
-            return false;
-        }
-
-        var rest = pointer.AsSpan(1);
-        while (true)
-        {
-            var slash = rest.IndexOf('/');
-            var segment = slash < 0 ? rest : rest[..slash];
-            if (!MoveToChild(ref reader, Unescape(segment)))
-            {
-                return false;
-            }
-
-            if (slash < 0)
-            {
-                return true;
-            }
-
-            rest = rest[(slash + 1)..];
-        }
-    }
-
-    private static ReadOnlySpan<char> Unescape(ReadOnlySpan<char> segment) =>
-        segment.Contains('~') ? segment.ToString().Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal) : segment;
-
-    /// <summary>From a container token, moves to its child named <paramref name="segment"/> (a property name, or an index in an array).</summary>
-    private static bool MoveToChild(ref Utf8JsonReader reader, ReadOnlySpan<char> segment)
-    {
-        if (reader.TokenType == JsonTokenType.StartObject)
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var match = reader.ValueTextEquals(segment);
-                if (!reader.Read())
-                {
-                    return false;
-                }
-
-                if (match)
-                {
-                    return true;
-                }
-
-                reader.Skip();
-            }
-
-            return false;
-        }
-
-        if (reader.TokenType == JsonTokenType.StartArray &&
-            int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) &&
-            (segment.Length == 1 || segment[0] != '0'))
-        {
-            for (var i = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; i++)
-            {
-                if (i == index)
-                {
-                    return true;
-                }
-
-                reader.Skip();
-            }
-        }
-
-        return false;
-    }
-}
-
-/// <summary>What <see cref="SchemeSupport.ReadJsonInt64"/> found.</summary>
-internal enum JsonLookup
-{
-    Absent,
-    Found,
-    Invalid,
+    public static WebhookVerification NoMatch(string where, int keyCount, string? signedOver = null) =>
+        keyCount == 0
+            ? NoKeys()
+            : WebhookVerification.Refuse(
+                WebhookRefusal.BadSignature,
+                signedOver is null
+                    ? $"No active signing secret of the source produced the signature in {where}."
+                    : $"No active signing secret of the source produced the signature in {where} for {signedOver}.");
 }
 
 /// <summary>
-/// A signed payload of the form <c>{part1}{part2}{part3}{part4}{body}</c> built once into a pooled buffer, so each key's HMAC is one
-/// one-shot call over contiguous bytes. The prefix parts are header values as received (never re-formatted).
+/// A signed payload of the form <c>{part1}{part2}{part3}{part4}{body}{suffix}</c> built once into a pooled buffer, so each key's HMAC
+/// (or signature check) is one one-shot call over contiguous bytes. The text parts are header values as received (never
+/// re-formatted); HubSpot is the one provider that signs something after the body.
 /// </summary>
 internal ref struct SignedPayload
 {
@@ -338,17 +155,21 @@ internal ref struct SignedPayload
 
     public ReadOnlySpan<byte> Span { get; }
 
-    public static SignedPayload Create(ReadOnlySpan<char> part1, ReadOnlySpan<char> part2, ReadOnlySpan<char> part3, ReadOnlySpan<char> part4, ReadOnlySpan<byte> body)
+    public static SignedPayload Create(
+        ReadOnlySpan<char> part1, ReadOnlySpan<char> part2, ReadOnlySpan<char> part3, ReadOnlySpan<char> part4, ReadOnlySpan<byte> body, ReadOnlySpan<char> suffix = default)
     {
-        var prefixLength = Encoding.UTF8.GetByteCount(part1) + Encoding.UTF8.GetByteCount(part2) + Encoding.UTF8.GetByteCount(part3) + Encoding.UTF8.GetByteCount(part4);
-        var rented = ArrayPool<byte>.Shared.Rent(prefixLength + body.Length);
+        var textLength = Encoding.UTF8.GetByteCount(part1) + Encoding.UTF8.GetByteCount(part2) + Encoding.UTF8.GetByteCount(part3) + Encoding.UTF8.GetByteCount(part4) +
+            Encoding.UTF8.GetByteCount(suffix);
+        var rented = ArrayPool<byte>.Shared.Rent(textLength + body.Length);
         var span = rented.AsSpan();
         var at = Encoding.UTF8.GetBytes(part1, span);
         at += Encoding.UTF8.GetBytes(part2, span[at..]);
         at += Encoding.UTF8.GetBytes(part3, span[at..]);
         at += Encoding.UTF8.GetBytes(part4, span[at..]);
         body.CopyTo(span[at..]);
-        return new SignedPayload(rented, at + body.Length);
+        at += body.Length;
+        at += Encoding.UTF8.GetBytes(suffix, span[at..]);
+        return new SignedPayload(rented, at);
     }
 
     public void Dispose()

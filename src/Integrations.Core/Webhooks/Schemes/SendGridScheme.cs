@@ -35,6 +35,9 @@ public sealed class SendGridScheme : IWebhookScheme
     /// <summary>A DER ECDSA P-256 signature is at most 72 bytes; anything far larger is not one.</summary>
     private const int MaxSignatureSize = 80;
 
+    /// <summary>Verification keys already imported, shared by every instance of the scheme (a public key is no secret).</summary>
+    private static readonly ImportedKeyPool ImportedKeys = new(TryImport);
+
     public string Name => WebhookSchemes.SendGrid;
 
     public bool Recognizes(WebhookHeaders headers)
@@ -54,40 +57,36 @@ public sealed class SendGridScheme : IWebhookScheme
             return refusal!;
         }
 
-        if (!SchemeEncoding.TryParseTimestamp(TimestampHeader, timestampText, out var timestamp, out refusal))
+        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
         {
             return refusal!;
         }
 
-        var signature = SchemeEncoding.TryDecodeBase64(signatureText.Trim());
-        if (signature is null || signature.Length > MaxSignatureSize)
+        Span<byte> signature = stackalloc byte[MaxSignatureSize + 3];
+        if (!SchemeSupport.TryDecodeBase64(signatureText.AsSpan().Trim(), signature, out var signatureLength) || signatureLength is 0 or > MaxSignatureSize)
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 DER ECDSA signature.");
         }
 
-        var prefix = Encoding.UTF8.GetBytes(timestampText);
-        var payload = new byte[prefix.Length + request.Body.Length];
-        prefix.CopyTo(payload, 0);
-        request.Body.Span.CopyTo(payload.AsSpan(prefix.Length));
-
+        using var payload = SignedPayload.Create(timestampText, default, default, default, request.Body.Span);
         var unusableKeys = 0;
         foreach (var key in keys)
         {
-            using var ecdsa = TryImport(key.Value);
-            if (ecdsa is null)
+            using var lease = ImportedKeys.Rent(key.Value);
+            if (lease.Key is null)
             {
                 unusableKeys++;
                 continue;
             }
 
-            if (VerifySignature(ecdsa, payload, signature))
+            if (VerifySignature(lease.Key, payload.Span, signature[..signatureLength]))
             {
-                return SchemeEncoding.CheckTolerance(TimestampHeader, timestamp, 1, request.ReceivedAt, settings.ToleranceSeconds)
+                return SchemeSupport.CheckTolerance(timestamp, request.ReceivedAt, settings.ToleranceSeconds, $"{TimestampHeader} header")
                     ?? Identify(request.Body, key.Id);
             }
         }
 
-        return keys.Count == 0 ? SchemeEncoding.NoKeys()
+        return keys.Count == 0 ? SchemeSupport.NoKeys()
             : unusableKeys == keys.Count
                 ? WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source's SendGrid verification key is not a P-256 public key (base64 SubjectPublicKeyInfo).")
                 : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active verification key verifies the {SignatureHeader} signature for this timestamp and body.");
@@ -106,8 +105,8 @@ public sealed class SendGridScheme : IWebhookScheme
             }
         }
 
-        var der = SchemeEncoding.TryDecodeBase64(base64.ToString());
-        if (der is null || der.Length != P256SpkiSize || !der.AsSpan().StartsWith(P256SpkiPrefix))
+        Span<byte> der = stackalloc byte[P256SpkiSize + 3];
+        if (!SchemeSupport.TryDecodeBase64(base64.ToString(), der, out var written) || written != P256SpkiSize || !der.StartsWith(P256SpkiPrefix))
         {
             return null;
         }
@@ -115,8 +114,8 @@ public sealed class SendGridScheme : IWebhookScheme
         var ecdsa = ECDsa.Create();
         try
         {
-            ecdsa.ImportSubjectPublicKeyInfo(der, out var read);
-            if (read == der.Length)
+            ecdsa.ImportSubjectPublicKeyInfo(der[..P256SpkiSize], out var read);
+            if (read == P256SpkiSize)
             {
                 return ecdsa;
             }
@@ -130,7 +129,7 @@ public sealed class SendGridScheme : IWebhookScheme
         return null;
     }
 
-    private static bool VerifySignature(ECDsa ecdsa, byte[] payload, byte[] signature)
+    private static bool VerifySignature(ECDsa ecdsa, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature)
     {
         try
         {
@@ -145,7 +144,7 @@ public sealed class SendGridScheme : IWebhookScheme
 
     private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string keyId)
     {
-        using var json = SchemeEncoding.TryParseJson(body, out var refusal);
+        using var json = SchemeSupport.TryParseJson(body, out var refusal);
         if (json is null)
         {
             return refusal!;
@@ -157,15 +156,15 @@ public sealed class SendGridScheme : IWebhookScheme
         {
             foreach (var item in json.RootElement.EnumerateArray())
             {
-                type ??= SchemeEncoding.GetText(item, "event");
-                if (SchemeEncoding.GetText(item, "sg_event_id") is { } id)
+                type ??= SchemeSupport.ReadJsonText(item, "event");
+                if (SchemeSupport.ReadJsonText(item, "sg_event_id") is { } id)
                 {
                     ids.Add(id);
                 }
             }
         }
 
-        return SchemeEncoding.BatchId(ids) is { } eventId
+        return SchemeSupport.BatchId(ids) is { } eventId
             ? WebhookVerification.Verified(eventId, type, keyId)
             : WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body is not an array of events with sg_event_id.");
     }

@@ -44,7 +44,7 @@ public sealed class SlackScheme : IWebhookScheme
 
         if (!SchemeSupport.TryParseUnixTime(timestamp, out var signedAt))
         {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {TimestampHeader} header is not a Unix time in seconds.");
+            return SchemeSupport.NotAUnixTime($"{TimestampHeader} header");
         }
 
         if (!signature.StartsWith(Prefix, StringComparison.Ordinal))

@@ -61,7 +61,7 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
 
         if (!SchemeSupport.TryParseUnixTime(timestamp, out var signedAt))
         {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {timestampName} header is not a Unix time in seconds.");
+            return SchemeSupport.NotAUnixTime($"{timestampName} header");
         }
 
         Span<byte> candidates = stackalloc byte[SchemeSupport.MaxSignatures * MacLength];

@@ -80,7 +80,7 @@ public sealed class StripeScheme : IWebhookScheme
 
         if (!SchemeSupport.TryParseUnixTime(timestamp, out var signedAt))
         {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The t= timestamp in the {SignatureHeader} header is not a Unix time in seconds.");
+            return SchemeSupport.NotAUnixTime($"t= timestamp in the {SignatureHeader} header");
         }
 
         if (listed == 0)

@@ -41,8 +41,8 @@ public sealed class TwilioScheme : IWebhookScheme
             return refusal!;
         }
 
-        var signature = SchemeEncoding.TryDecodeBase64(signatureText.Trim());
-        if (signature is null || signature.Length != Sha1Size)
+        Span<byte> signature = stackalloc byte[Sha1Size + 3];
+        if (!SchemeSupport.TryDecodeBase64(signatureText.AsSpan().Trim(), signature, out var written) || written != Sha1Size)
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 HMAC-SHA1.");
         }
@@ -58,19 +58,19 @@ public sealed class TwilioScheme : IWebhookScheme
         var bodyHash = QueryValue(url, BodyHashParameter);
         if (bodyHash is not null)
         {
-            var expected = SchemeEncoding.TryDecodeHex(bodyHash);
+            Span<byte> expected = stackalloc byte[SHA256.HashSizeInBytes];
             Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(request.Body.Span, actual);
-            if (expected is null || !SchemeEncoding.FixedTimeEquals(expected, actual))
+            if (!SchemeSupport.TryDecodeHex(bodyHash, expected) || !CryptographicOperations.FixedTimeEquals(expected, actual))
             {
                 return WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"The body does not match the URL's {BodyHashParameter}.");
             }
 
             parameters = string.Empty;
         }
-        else if (SchemeEncoding.HasMediaType(request.Headers, "application/x-www-form-urlencoded"))
+        else if (SchemeSupport.HasMediaType(request.Headers, "application/x-www-form-urlencoded"))
         {
-            form = SchemeEncoding.ParseForm(request.Body.Span);
+            form = SchemeSupport.ParseForm(request.Body.Span);
             parameters = SortedParameters(form);
         }
         else if (request.Body.IsEmpty)
@@ -86,26 +86,21 @@ public sealed class TwilioScheme : IWebhookScheme
         // The URL without its port first (how it is configured, nearly always what Twilio signs), with it only if needed.
         var urls = UrlForms(url);
         var payloads = new byte[urls.Length][];
-        Span<byte> mac = stackalloc byte[Sha1Size];
         foreach (var key in keys)
         {
-            var secret = Encoding.UTF8.GetBytes(key.Value);
             for (var i = 0; i < urls.Length; i++)
             {
                 var payload = payloads[i] ??= Encoding.UTF8.GetBytes(urls[i] + parameters);
-#pragma warning disable CA5350 // Twilio's scheme is HMAC-SHA1: the provider's choice, not ours.
-                HMACSHA1.HashData(secret, payload, mac);
-#pragma warning restore CA5350
-                if (SchemeEncoding.FixedTimeEquals(mac, signature))
+
+                // HMAC-SHA1 is Twilio's choice, not ours.
+                if (SchemeSupport.MacMatchesUtf8Key(HashAlgorithmName.SHA1, key.Value, payload, signature[..Sha1Size], Sha1Size))
                 {
                     return WebhookVerification.Verified(EventId(request, payload), EventType(form), key.Id);
                 }
             }
         }
 
-        return keys.Count == 0
-            ? SchemeEncoding.NoKeys()
-            : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active secret produced the {SignatureHeader} signature for this URL and body.");
+        return SchemeSupport.NoMatch(SignatureHeader, keys.Count, "this URL and body");
     }
 
     /// <summary>Names in ordinal order, each name's distinct values in ordinal order, name + value with no separator.</summary>
@@ -153,7 +148,7 @@ public sealed class TwilioScheme : IWebhookScheme
     private static string? QueryValue(Uri url, string name)
     {
         var query = url.Query.AsSpan().TrimStart('?');
-        foreach (var pair in SchemeEncoding.ParseForm(Encoding.UTF8.GetBytes(query.ToString())))
+        foreach (var pair in SchemeSupport.ParseForm(Encoding.UTF8.GetBytes(query.ToString())))
         {
             if (pair.Key == name)
             {
@@ -174,7 +169,7 @@ public sealed class TwilioScheme : IWebhookScheme
 
         // Without the header: the signed content itself (URL + form parameters, or URL with the body's bodySHA256), which
         // Twilio repeats byte for byte on a retry.
-        return "sha256_" + SchemeEncoding.Sha256Hex(signedPayload)[..32];
+        return "sha256_" + SchemeSupport.Sha256Hex(signedPayload)[..32];
     }
 
     private static string? EventType(List<KeyValuePair<string, string>> form)

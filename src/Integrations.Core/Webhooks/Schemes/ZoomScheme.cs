@@ -23,6 +23,7 @@ public sealed class ZoomScheme : IWebhookScheme
     public const string TimestampHeader = "x-zm-request-timestamp";
     public const string UrlValidationEvent = "endpoint.url_validation";
     private const string Version = "v0";
+    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.Zoom;
 
@@ -43,50 +44,41 @@ public sealed class ZoomScheme : IWebhookScheme
             return refusal!;
         }
 
-        if (!SchemeEncoding.TryParseTimestamp(TimestampHeader, timestampText, out var timestamp, out refusal))
+        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
         {
             return refusal!;
         }
 
-        var signature = signatureText.StartsWith(Version + "=", StringComparison.Ordinal)
-            ? SchemeEncoding.TryDecodeHex(signatureText.AsSpan(Version.Length + 1).Trim())
-            : null;
-        if (signature is null || signature.Length != SHA256.HashSizeInBytes)
+        Span<byte> signature = stackalloc byte[MacLength];
+        if (!signatureText.StartsWith(Version + "=", StringComparison.Ordinal)
+            || !SchemeSupport.TryDecodeHex(signatureText.AsSpan(Version.Length + 1).Trim(), signature))
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not v0= followed by a hex HMAC-SHA256.");
         }
 
-        var prefix = Encoding.UTF8.GetBytes($"{Version}:{timestampText}:");
-        Span<byte> mac = stackalloc byte[SHA256.HashSizeInBytes];
+        using var payload = SignedPayload.Create(Version, ":", timestampText, ":", request.Body.Span);
         foreach (var key in keys)
         {
-            var secret = Encoding.UTF8.GetBytes(key.Value);
-            using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-            hmac.AppendData(prefix);
-            hmac.AppendData(request.Body.Span);
-            hmac.GetHashAndReset(mac);
-            if (SchemeEncoding.FixedTimeEquals(mac, signature))
+            if (SchemeSupport.MacMatchesUtf8Key(HashAlgorithmName.SHA256, key.Value, payload.Span, signature, MacLength))
             {
-                return SchemeEncoding.CheckTolerance(TimestampHeader, timestamp, 1, request.ReceivedAt, settings.ToleranceSeconds)
-                    ?? Identify(request.Body, secret, key.Id);
+                return SchemeSupport.CheckTolerance(timestamp, request.ReceivedAt, settings.ToleranceSeconds, $"{TimestampHeader} header")
+                    ?? Identify(request.Body, key.Value, key.Id);
             }
         }
 
-        return keys.Count == 0
-            ? SchemeEncoding.NoKeys()
-            : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active secret produced the {SignatureHeader} signature for this timestamp and body.");
+        return SchemeSupport.NoMatch(SignatureHeader, keys.Count, "this timestamp and body");
     }
 
-    private static WebhookVerification Identify(ReadOnlyMemory<byte> body, byte[] secret, string keyId)
+    private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string secret, string keyId)
     {
-        using var json = SchemeEncoding.TryParseJson(body, out var refusal);
+        using var json = SchemeSupport.TryParseJson(body, out var refusal);
         if (json is null)
         {
             return refusal!;
         }
 
         var root = json.RootElement;
-        var eventType = SchemeEncoding.GetText(root, "event");
+        var eventType = SchemeSupport.ReadJsonText(root, "event");
         if (eventType is null)
         {
             return WebhookVerification.Refuse(WebhookRefusal.Malformed, "The body has no event field.");
@@ -94,18 +86,18 @@ public sealed class ZoomScheme : IWebhookScheme
 
         if (eventType == UrlValidationEvent)
         {
-            if (SchemeEncoding.GetText(root, "payload", "plainToken") is not { Length: > 0 } plainToken
+            if (SchemeSupport.ReadJsonText(root, "payload", "plainToken") is not { Length: > 0 } plainToken
                 || root.GetProperty("payload").GetProperty("plainToken").ValueKind != JsonValueKind.String)
             {
                 return WebhookVerification.Refuse(WebhookRefusal.Malformed, "The endpoint.url_validation body has no payload.plainToken string.");
             }
 
-            var encryptedToken = Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(plainToken)));
+            var encryptedToken = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(plainToken)));
             return WebhookVerification.Answer(new WebhookChallenge("application/json", ChallengeBody(plainToken, encryptedToken)), keyId);
         }
 
-        var eventTs = SchemeEncoding.GetText(root, "event_ts") ?? string.Empty;
-        var id = $"{eventType}:{eventTs}:{SchemeEncoding.Sha256Hex(body.Span)[..16]}";
+        var eventTs = SchemeSupport.ReadJsonText(root, "event_ts") ?? string.Empty;
+        var id = $"{eventType}:{eventTs}:{SchemeSupport.Sha256Hex(body.Span)[..16]}";
         return WebhookVerification.Verified(id, eventType, keyId);
     }
 

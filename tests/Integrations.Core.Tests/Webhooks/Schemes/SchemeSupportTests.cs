@@ -67,6 +67,7 @@ public sealed class SchemeSupportTests
     [InlineData("1764500000", true, 1764500000)]
     [InlineData("9223372036854775807", true, long.MaxValue)]
     [InlineData("9223372036854775808", false, 0)]
+    [InlineData("00000000000000000001", false, 0)]
     [InlineData("-1", false, 0)]
     [InlineData("+1", false, 0)]
     [InlineData(" 1", false, 0)]
@@ -80,6 +81,22 @@ public sealed class SchemeSupportTests
 
         Assert.Equal((ok, ok ? expected : 0), (parsed, ok ? value : 0));
     }
+
+    [Fact]
+    public void TryParseUnixTime_NotATime_RefusalNamesTheFieldNotTheValue()
+    {
+        var parsed = SchemeSupport.TryParseUnixTime("17645x00000", "X-Test-Timestamp header", "milliseconds", out _, out var refusal);
+
+        Assert.False(parsed);
+        Assert.Equal(WebhookRefusal.Malformed, refusal?.Refusal);
+        Assert.Contains("X-Test-Timestamp header", refusal!.Reason, StringComparison.Ordinal);
+        Assert.Contains("milliseconds", refusal.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("17645x00000", refusal.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoMatch_NoKeys_IsTheSameRefusalAsNoKeys() =>
+        Assert.Equal(SchemeSupport.NoKeys().Reason, SchemeSupport.NoMatch("X-Sig", 0, "this body").Reason);
 
     [Theory]
     [InlineData(long.MaxValue)]

@@ -203,6 +203,71 @@ public sealed class SendGridSchemeTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_ManyDeliveriesAtOnceWithOneKey_AllVerifiedAndAForgeryAmongThemRefused()
+    {
+        // The imported key is leased from a pool: concurrent verifications must each get their own instance.
+        var genuine = Signed(Body, Now);
+        var forged = Signed(Body, Now).WithBodyByteFlipped(10);
+        var keys = Keys(PublicKey);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(() => (i, _scheme.Verify(i % 8 == 0 ? forged : genuine, keys, WebhookSourceSettings.Default)))));
+
+        Assert.All(results, r => Assert.Equal(r.i % 8 == 0 ? WebhookRefusal.BadSignature : null, r.Item2.Refusal));
+    }
+
+    [Fact]
+    public void Verify_KeyRolledToAnother_OldKeyNoLongerVerifiesNewSignatures()
+    {
+        // The cache is by key text: a new key is imported on its own, and a delivery signed with it fails against the old one.
+        using var next = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.True(_scheme.Verify(Signed(Body, Now), Keys(PublicKey), WebhookSourceSettings.Default).IsVerified);
+        var nextKey = Convert.ToBase64String(next.ExportSubjectPublicKeyInfo());
+
+        Assert.Equal(WebhookRefusal.BadSignature, _scheme.Verify(Signed(Body, Now), Keys(nextKey), WebhookSourceSettings.Default).Refusal);
+    }
+
+    [Fact]
+    public void ImportedKeyPool_ReturnedLease_IsReusedAndAConcurrentLeaseIsAnotherInstance()
+    {
+        var imports = 0;
+        var pool = new ImportedKeyPool(text => { Interlocked.Increment(ref imports); return SendGridScheme.TryImport(text); });
+
+        ECDsa? first;
+        ECDsa? second;
+        using (var lease = pool.Rent(PublicKey))
+        {
+            first = lease.Key;
+            using var concurrent = pool.Rent(PublicKey);
+            second = concurrent.Key;
+        }
+
+        using var again = pool.Rent(PublicKey);
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.NotSame(first, second);
+        Assert.True(ReferenceEquals(again.Key, first) || ReferenceEquals(again.Key, second));
+        Assert.Equal(2, imports);
+    }
+
+    [Fact]
+    public void ImportedKeyPool_UnusableKey_IsNotCached()
+    {
+        var imports = 0;
+        var pool = new ImportedKeyPool(text => { Interlocked.Increment(ref imports); return SendGridScheme.TryImport(text); });
+
+        using (var lease = pool.Rent("not a key"))
+        {
+            Assert.Null(lease.Key);
+        }
+
+        using var again = pool.Rent("not a key");
+
+        Assert.Null(again.Key);
+        Assert.Equal(2, imports);
+    }
+
+    [Fact]
     public void Recognizes_EventWebhookSignatureHeader_TrueOtherwiseFalse()
     {
         Assert.True(_scheme.Recognizes(Headers((SendGridScheme.SignatureHeader, "x"))));

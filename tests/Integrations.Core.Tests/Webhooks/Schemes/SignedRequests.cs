@@ -1,10 +1,11 @@
-using System.Security.Cryptography;
-using System.Text;
 using Integrations.Core.Webhooks;
 
 namespace Integrations.Core.Tests.Webhooks.Schemes;
 
-/// <summary>Builds deliveries as a provider sends them, for the scheme tests of twilio, hubspot, zoom, mailgun, sendgrid and discord.</summary>
+/// <summary>
+/// Builds deliveries as a provider sends them, for the scheme tests of twilio, hubspot, zoom, mailgun, sendgrid and discord
+/// (requests built directly; the contract-test schemes use <see cref="Delivery"/>). The crypto helpers are <see cref="SchemeTestKit"/>'s.
+/// </summary>
 internal static class SignedRequests
 {
     public static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_790_000_000);
@@ -15,18 +16,16 @@ internal static class SignedRequests
     public static WebhookHeaders Headers(params (string Name, string Value)[] headers) =>
         new(headers.Select(h => new KeyValuePair<string, string[]>(h.Name, [h.Value])));
 
-    public static WebhookSigningKey Key(string id, string value) => new(id, value, null);
+    public static WebhookSigningKey Key(string id, string value) => SchemeTestKit.Key(id, value);
 
     public static IReadOnlyList<WebhookSigningKey> Keys(params string[] values) =>
         values.Select((v, i) => Key("k" + (i + 1), v)).ToArray();
 
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+    public static byte[] Utf8(string text) => SchemeTestKit.Utf8(text);
 
-    public static string HmacSha256Hex(string key, string payload) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Utf8(key), Utf8(payload)));
+    public static string HmacSha256Hex(string key, string payload) => SchemeTestKit.HmacSha256Hex(key, payload);
 
-    public static string HmacSha256Base64(string key, string payload) =>
-        Convert.ToBase64String(HMACSHA256.HashData(Utf8(key), Utf8(payload)));
+    public static string HmacSha256Base64(string key, string payload) => SchemeTestKit.HmacSha256Base64(Utf8(key), Utf8(payload));
 
     /// <summary>The same request with one header replaced (or added).</summary>
     public static WebhookRequest WithHeader(this WebhookRequest request, string name, string value) =>
