@@ -34,7 +34,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
     public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue];
+    /// <summary>Webhook sources and their indexes (<see cref="TableWebhookSourceStore"/>).</summary>
+    public TableClient WebhookSources { get; } = service.GetTableClient(prefix + "webhooksources");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
