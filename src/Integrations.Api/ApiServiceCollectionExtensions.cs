@@ -11,6 +11,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Webhooks;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<OAuthCallbackEndpoints>();
         services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
+        services.TryAddSingleton<WebhookSourceEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }
