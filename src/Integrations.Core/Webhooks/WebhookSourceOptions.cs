@@ -8,7 +8,7 @@ public sealed class WebhookSourceOptions
     public const string SectionName = "Webhooks";
 
     /// <summary>How many sources a project may have (default 100): bounds the project-level route's sniffing, which reads them all.</summary>
-    [Range(1, 10_000)]
+    [Range(1, 10_000, ErrorMessage = "Webhooks:MaxSourcesPerProject must be between 1 and 10000.")]
     public int MaxSourcesPerProject { get; set; } = 100;
 
     /// <summary>
