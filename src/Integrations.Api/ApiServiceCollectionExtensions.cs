@@ -12,6 +12,7 @@ using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 using Integrations.Api.Webhooks;
+using Integrations.Core.Connections.Health;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,7 @@ public static class ApiServiceCollectionExtensions
 
         services.TryAddSingleton<ConnectionEndpoints>();
         services.TryAddSingleton<ProxyEndpoints>();
+        services.AddConnectionHealth();
 
         services.TryAddSingleton<ConnectEndpoints>();
         services.TryAddSingleton<OAuthCallbackEndpoints>();

@@ -34,6 +34,13 @@ public sealed class StartupValidationTests
     [InlineData("OAuth:RefreshAheadBatchSize", "0", "OAuth:RefreshAheadBatchSize")]
     [InlineData("OAuth:ClientSecretExpiryCheckSchedule", "daily", "OAuth:ClientSecretExpiryCheckSchedule")]
     [InlineData("Vault:ExpiryCheckSchedule", "daily", "Vault:ExpiryCheckSchedule")]
+    [InlineData("Counters:CleanupSchedule", "daily", "Counters:CleanupSchedule")]
+    [InlineData("Counters:FlushInterval", "00:00:00", "Counters:FlushInterval")]
+    [InlineData("Counters:Retention", "12:00:00", "Counters:Retention")]
+    [InlineData("Counters:MaxBufferedKeys", "0", "Counters:MaxBufferedKeys")]
+    [InlineData("Connections:HealthCheckSchedule", "daily", "Connections:HealthCheckSchedule")]
+    [InlineData("Connections:HealthCheckConcurrency", "0", "Connections:HealthCheckConcurrency")]
+    [InlineData("Connections:HealthCheckTimeout", "00:00:00", "Connections:HealthCheckTimeout")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
@@ -75,6 +82,8 @@ public sealed class StartupValidationTests
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
+        settings["Counters:CleanupSchedule"] = "0 50 3 * * *";
+        settings["Connections:HealthCheckSchedule"] = "0 0 5 * * *";
         settings[key] = value;
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())

@@ -26,6 +26,8 @@ internal static class ServerComposition
             ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
             ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
             ["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *",
+            ["Counters:CleanupSchedule"] = "0 50 3 * * *",
+            ["Connections:HealthCheckSchedule"] = "0 0 5 * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -22,21 +22,21 @@ public sealed record ConnectionResponse(
 }
 
 /// <summary>
-/// Everything <see cref="ConnectionState"/> holds, never a token, and what this instance saw of the connection:
-/// <see cref="Circuit"/> (its breaker), <see cref="Last24h"/> (calls and errors through the proxy) and
+/// Everything <see cref="ConnectionState"/> holds, never a token; <see cref="Last24h"/> (calls and errors through the
+/// proxy, all instances); and what the answering instance saw of the connection: <see cref="Circuit"/> (its breaker) and
 /// <see cref="RateLimit"/> (the provider's last <c>RateLimit-*</c> headers).
 /// </summary>
 public sealed record ConnectionStatusResponse(
     string Id, string Status, string? StatusReason, bool Enabled, string? AuthorizedBy, AccountResponse? Account, IReadOnlyList<string> GrantedScopes,
     DateTimeOffset? ExpiresAt, DateTimeOffset? LastRefreshedAt, DateTimeOffset? NextRefreshAt, DateTimeOffset? LastUsedAt, DateTimeOffset? LastTestedAt,
-    string? LastError, CircuitResponse? Circuit = null, CallCountsResponse? Last24h = null, RateLimitResponse? RateLimit = null)
+    string? LastError, CircuitResponse? Circuit = null, CallCountsResponse? Last24h = null, RateLimitResponse? RateLimit = null, bool? LastTestSucceeded = null)
 {
     public static ConnectionStatusResponse From(Connection c)
     {
         var s = c.State;
         return new(c.Id, ConnectionStatuses.NameOf(s.Status), s.StatusReason, c.Enabled, s.AuthorizedBy,
             s.Account is { } a ? new AccountResponse(a.Subject, a.Email, a.Name) : null, s.GrantedScopes, s.ExpiresAt, s.LastRefreshedAt, s.NextRefreshAt,
-            s.LastUsedAt, s.LastTestedAt, s.LastError);
+            s.LastUsedAt, s.LastTestedAt, s.LastError, LastTestSucceeded: s.LastTestSucceeded);
     }
 }
 
@@ -54,10 +54,14 @@ public sealed record CircuitResponse(string State, DateTimeOffset? OpenUntil)
 }
 
 /// <summary>
-/// Calls through the proxy in the last 24 hours and how many failed (no answer, 5xx, 401, 403 or 429), counted in
-/// memory by the answering instance (<see cref="Scope"/> <c>instance</c>): since it started, at most 24 hours.
+/// Calls through the proxy in the last 24 hours (whole hours) and how many failed (no answer, 5xx, 401, 403 or 429),
+/// counted by every instance (<see cref="Scope"/> <c>all_instances</c>). Each instance writes its counts every
+/// <c>Counters:FlushInterval</c> (30 s by default), so another instance's most recent calls may be missing.
 /// </summary>
-public sealed record CallCountsResponse(long Calls, long Errors, string Scope = "instance");
+public sealed record CallCountsResponse(long Calls, long Errors, string Scope = CallCountsResponse.AllInstances)
+{
+    public const string AllInstances = "all_instances";
+}
 
 /// <summary>The provider's last rate-limit headers (<c>X-RateLimit-*</c> / <c>RateLimit-*</c>).</summary>
 public sealed record RateLimitResponse(long? Limit, long? Remaining, DateTimeOffset? ResetAt);

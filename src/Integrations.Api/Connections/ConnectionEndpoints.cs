@@ -60,7 +60,7 @@ public sealed class ConnectionEndpoints(ConnectionService connections, Connectio
 
         var id = connection.Value.Id;
         var circuit = circuits.Read(id);
-        var (calls, errors) = usage.Last24Hours(id, time.GetUtcNow());
+        var (calls, errors) = await usage.Last24HoursAsync(connection.Value, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return Responses.Json(ConnectionStatusResponse.From(connection.Value) with
         {
             Circuit = new CircuitResponse(CircuitResponse.NameOf(circuit.State), circuit.OpenUntil),

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
 using Integrations.Core.Common;
 using Integrations.Core.Connections;
+using Integrations.Core.Connections.Health;
 using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Connections.Usage;
 using Integrations.Core.Events;
@@ -20,7 +20,7 @@ namespace Integrations.Api.Connections;
 /// (SSRF guard, timeout, retries, circuit); the answer comes back as the upstream sent it, with <c>X-Hub-Attempts</c>.
 /// </summary>
 public sealed partial class ProxyEndpoints(
-    ConnectionService connections, CredentialResolver credentials, IConnectionTokenService tokens, IProxyTransport transport, ConnectionStateChanges states,
+    ConnectionService connections, OutboundCredentials credentials, ConnectionTester tester, IProxyTransport transport, ConnectionStateChanges states,
     ConnectionUsage usage, EventWriter events, TimeProvider time, ILogger<ProxyEndpoints> logger)
 {
     /// <summary>How many attempts the upstream call took (the first, retries, and a 401 retry after a refresh).</summary>
@@ -79,7 +79,9 @@ public sealed partial class ProxyEndpoints(
                 "Hub-Auth takes 'none' (send without the connection's credential) or 'connection' (the default).", AuthHeader);
         }
 
-        var credential = useCredential ? await CredentialAsync(connection, resolved.Target, cancellationToken).ConfigureAwait(false) : new Outbound(resolved.Target, [], null);
+        var credential = useCredential
+            ? await credentials.ResolveAsync(connection, resolved.Target, cancellationToken).ConfigureAwait(false)
+            : new OutboundCredential(resolved.Target, [], null);
         if (!credential.IsSuccess)
         {
             return Problems.From(credential.Error);
@@ -128,74 +130,39 @@ public sealed partial class ProxyEndpoints(
             return unusable;
         }
 
-        if (!usage.TryAcquireTest(connection.Id, time.GetUtcNow(), out var wait))
+        var slot = await usage.TryAcquireTestAsync(connection, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!slot.Taken)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            var seconds = Math.Max(1, (int)Math.Ceiling(slot.RetryAfter.TotalSeconds));
             request.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return Problems.Create(StatusCodes.Status429TooManyRequests, ProxyProblems.TestRateLimited, "Too many tests",
                 $"This connection's test ran its limit of times in the last minute; retry after {seconds} seconds.");
         }
 
-        var resolved = ProxyPath.Resolve(connection.BaseUrl!, connection.TestPath);
-        if (!resolved.IsValid)
+        var tested = await tester.TestAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!tested.IsSuccess)
         {
-            return Problems.Create(StatusCodes.Status400BadRequest, ProxyProblems.InvalidPath, "Invalid test path", resolved.Message);
+            return Problems.From(tested.Error);
         }
 
-        var credential = await CredentialAsync(connection, resolved.Target, cancellationToken).ConfigureAwait(false);
-        if (!credential.IsSuccess)
-        {
-            return Problems.From(credential.Error);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        TestResponse result;
-        await using (var response = await transport.SendAsync(new ProxyRequest
-        {
-            Method = connection.TestMethod,
-            Target = credential.Value.Target,
-            Headers = [.. connection.DefaultHeaders.Where(h => ProxyHeaders.MayConfigure(h.Key))],
-            CredentialHeaders = credential.Value.Headers,
-            CircuitKey = connection.Id,
-            RetryStrategy = connection.RetryStrategy ?? "exponential_backoff",
-            MaxAttempts = connection.Retries + 1,
-            AttemptTimeout = connection.Timeout,
-            RefreshCredentials = credential.Value.Refresh,
-        }, cancellationToken).ConfigureAwait(false))
-        {
-            var elapsed = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
-            result = response.HasResponse
-                ? new TestResponse(response.StatusCode is >= 200 and < 300, response.StatusCode, elapsed,
-                    $"The provider answered {response.StatusCode} to {connection.TestMethod} {connection.TestPath}.")
-                : new TestResponse(false, null, elapsed, "No answer: " + response.Failure.Reason + ".");
-        }
-
-        var now = time.GetUtcNow();
-        var updated = await states.UpdateStateAsync(connection.OrganizationId, connection.ProjectId, connection.Id,
-            s => s with { LastTestedAt = now, LastError = result.Success ? s.LastError : "test: " + result.Message }, CancellationToken.None).ConfigureAwait(false);
-        return updated.IsSuccess ? Responses.Json(result) : Problems.From(updated.Error);
+        var result = tested.Value;
+        request.Response.Headers[AttemptsHeader] = result.Attempts.ToString(CultureInfo.InvariantCulture);
+        return Responses.Json(new TestResponse(result.Success, result.StatusCode, result.ResponseTimeMs, result.Message));
     }
 
     /// <summary>A 409 for a connection that must not send anything (disabled, needs re-authorization, revoked), or null.</summary>
-    private static IResult? Usable(Connection connection)
+    private static IResult? Usable(Connection connection) => ConnectionTester.BlockOf(connection) switch
     {
-        if (!connection.Enabled || connection.State.Status == ConnectionStatus.Disabled)
-        {
-            return Problems.Create(StatusCodes.Status409Conflict, TokenErrors.Disabled, "Connection disabled", "The connection is disabled: enable it first. Nothing was sent.");
-        }
-
-        return connection.State.Status switch
-        {
-            ConnectionStatus.NeedsReauth => Problems.Create(StatusCodes.Status409Conflict, TokenErrors.NeedsReauth, "Connection needs re-authorization",
-                "The provider refused the connection's grant: connect it again. Nothing was sent."),
-            ConnectionStatus.Revoked => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.Revoked, "Connection revoked",
-                "The connection's tokens were revoked: connect it again. Nothing was sent."),
-            _ when connection.BaseUrl is null => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.NoBaseUrl, "No base URL",
-                "The connection has no base_url: set one to send requests through it.", "base_url"),
-            _ => null,
-        };
-    }
+        ConnectionTestBlock.Disabled => Problems.Create(StatusCodes.Status409Conflict, TokenErrors.Disabled, "Connection disabled",
+            "The connection is disabled: enable it first. Nothing was sent."),
+        ConnectionTestBlock.NeedsReauth => Problems.Create(StatusCodes.Status409Conflict, TokenErrors.NeedsReauth, "Connection needs re-authorization",
+            "The provider refused the connection's grant: connect it again. Nothing was sent."),
+        ConnectionTestBlock.Revoked => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.Revoked, "Connection revoked",
+            "The connection's tokens were revoked: connect it again. Nothing was sent."),
+        ConnectionTestBlock.NoBaseUrl => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.NoBaseUrl, "No base URL",
+            "The connection has no base_url: set one to send requests through it.", "base_url"),
+        _ => null,
+    };
 
     private static bool TryReadAuthOverride(HttpRequest request, out bool useCredential)
     {
@@ -217,49 +184,6 @@ public sealed partial class ProxyEndpoints(
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
-
-    /// <summary>The credential headers (or the target with a query credential) and, for OAuth, the one refresh after a 401.</summary>
-    private async Task<Result<Outbound>> CredentialAsync(Connection connection, Uri target, CancellationToken cancellationToken)
-    {
-        if (!ConnectionTypes.IsOAuth(connection.Type))
-        {
-            var resolved = await credentials.ResolveAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (!resolved.IsSuccess)
-            {
-                return resolved.Error;
-            }
-
-            var c = resolved.Value;
-            // A static credential is what it is: a 401 is returned as it is (no refresh callback).
-            return c.Target == CredentialTarget.Header
-                ? new Outbound(target, [KeyValuePair.Create(c.Name, c.Value)], null)
-                : new Outbound(WithQueryParameter(target, c.Name, c.Value), [], null);
-        }
-
-        var token = await tokens.GetAsync(connection, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!token.IsSuccess)
-        {
-            return token.Error;
-        }
-
-        var rejected = token.Value.Value;
-        return new Outbound(target, Authorization(token.Value), async ct =>
-        {
-            var refreshed = await tokens.RefreshAfterRejectionAsync(connection, rejected, ct).ConfigureAwait(false);
-            return refreshed.IsSuccess ? Authorization(refreshed.Value) : null;
-        });
-    }
-
-    private static IReadOnlyList<KeyValuePair<string, string>> Authorization(AccessToken token) =>
-        [KeyValuePair.Create("Authorization", (string.Equals(token.TokenType, "bearer", StringComparison.OrdinalIgnoreCase) ? "Bearer" : token.TokenType) + " " + token.Value)];
-
-    private static Uri WithQueryParameter(Uri target, string name, string value)
-    {
-        var builder = new UriBuilder(target);
-        var parameter = Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value);
-        builder.Query = builder.Query.Length <= 1 ? parameter : builder.Query[1..] + "&" + parameter;
-        return builder.Uri;
-    }
 
     private static IResult FailureProblem(HttpResponse response, ProxyFailure failure)
     {
@@ -287,7 +211,7 @@ public sealed partial class ProxyEndpoints(
     {
         var now = time.GetUtcNow();
         var status = response.HasResponse ? response.StatusCode : 0;
-        usage.RecordCall(connection.Id, !response.HasResponse || status >= 500 || status is 401 or 403 or 429, now);
+        usage.RecordCall(connection, !response.HasResponse || status >= 500 || status is 401 or 403 or 429);
         if (!response.HasResponse)
         {
             return;
@@ -332,23 +256,11 @@ public sealed partial class ProxyEndpoints(
             }
         }
 
-        if (status is 401 or 403 && usage.RecordAuthError(connection.Id, now, out var count))
+        if (status is 401 or 403 && await usage.RecordAuthErrorAsync(connection, now, CancellationToken.None).ConfigureAwait(false) is { } count)
         {
+            // The event is written (once per window across instances); the log line is this instance's.
             Log.AuthErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, count);
-            await events.AppendAsync(connection.OrganizationId, connection.ProjectId, HubEventTypes.ConnectionAuthErrorsSpike, ConnectionRoutes.Target(connection.Id),
-                new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["connection_id"] = connection.Id,
-                    ["name"] = connection.Name,
-                    ["count"] = count.ToString(CultureInfo.InvariantCulture),
-                }, CancellationToken.None).ConfigureAwait(false);
         }
-
-    }
-
-    private sealed record Outbound(Uri Target, IReadOnlyList<KeyValuePair<string, string>> Headers, ProxyCredentialRefresh? Refresh)
-    {
-        public override string ToString() => "Outbound { (redacted) }";
     }
 
     private static partial class Log

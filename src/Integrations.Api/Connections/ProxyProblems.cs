@@ -3,7 +3,7 @@ namespace Integrations.Api.Connections;
 /// <summary>Problem codes of the proxy and test routes. Each has an entry in docs/problems.md.</summary>
 public static class ProxyProblems
 {
-    public const string InvalidPath = "proxy-invalid-path";
+    public const string InvalidPath = Core.Connections.Health.ConnectionTester.InvalidPathCode;
     public const string PolicyDenied = "proxy-policy-denied";
     public const string InvalidHubAuth = "invalid-hub-auth";
     public const string NoBaseUrl = "connection-no-base-url";

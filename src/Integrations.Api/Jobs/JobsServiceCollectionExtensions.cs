@@ -1,3 +1,4 @@
+using Integrations.Core.Counters;
 using Integrations.Core.Crypto;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +23,8 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<RefreshTokensAheadJob>();
         services.TryAddSingleton<CheckClientSecretExpiryJob>();
         services.TryAddSingleton<CheckSecretExpiryJob>();
+        services.TryAddSingleton<CleanupCountersJob>();
+        services.TryAddSingleton<CheckConnectionHealthJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
@@ -33,6 +36,8 @@ public static class JobsServiceCollectionExtensions
             .Validate<IServiceProvider>((_, provider) => QueueJobs.All.All(job => provider.GetService(job.Handler) is IQueueJobHandler),
                 "Every QueueJobs entry's handler must be registered (AddIntegrationsJobs registers the hub's own).");
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, HubInitializer>());
+        // Both shells: the Functions isolated worker is a generic host and runs hosted services too.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CounterFlusher>());
         return services;
     }
 

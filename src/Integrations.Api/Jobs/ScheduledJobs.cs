@@ -26,6 +26,15 @@ public static class ScheduledJobs
     /// <summary>secret.expiring 30, 7 and 1 days before a secret's expires_at or rotation date, secret.expired after.</summary>
     public static ScheduledJob SecretExpiryCheck { get; } = new("CheckSecretExpiry", "Vault:ExpiryCheckSchedule");
 
+    /// <summary>Deletes durable counter rows older than <c>Counters:Retention</c>: tables have no TTL.</summary>
+    public static ScheduledJob CounterCleanup { get; } = new("CleanupCounters", "Counters:CleanupSchedule");
+
+    /// <summary>Runs every enabled connection's test request (seed: "synthetic tests for critical integrations daily").</summary>
+    public static ScheduledJob ConnectionHealthCheck { get; } = new("CheckConnectionHealth", "Connections:HealthCheckSchedule");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
-        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck];
+    [
+        AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
+        CounterCleanup, ConnectionHealthCheck,
+    ];
 }

@@ -74,8 +74,11 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
         services.TryAddSingleton<Core.Webhooks.IWebhookSourceStore, TableWebhookSourceStore>();
+        services.TryAddSingleton<IConnectionScan, TableConnectionStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();
+        services.TryAddSingleton<Core.Counters.ICounterStore, TableCounterStore>();
+        services.TryAddSingleton<Core.Counters.IWindowLimiter, TableWindowLimiter>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));

@@ -37,7 +37,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Webhook sources and their indexes (<see cref="TableWebhookSourceStore"/>).</summary>
     public TableClient WebhookSources { get; } = service.GetTableClient(prefix + "webhooksources");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources];
+    /// <summary>Durable counters, one row per (key, hour, instance) (<see cref="TableCounterStore"/>).</summary>
+    public TableClient Counters { get; } = service.GetTableClient(prefix + "counters");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, Counters];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

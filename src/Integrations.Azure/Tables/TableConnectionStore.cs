@@ -33,11 +33,13 @@ namespace Integrations.Azure.Tables;
 /// either: nothing is found through them, they only keep names unique.
 /// </para>
 /// </summary>
-public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore
+public sealed class TableConnectionStore(HubTables tables, AuthorityRows authority) : IConnectionStore, IConnectionScan
 {
     private const int NotFound = 404;
 
     private static readonly string[] NameColumn = ["Name"];
+
+    private static readonly string[] KeyColumns = ["PartitionKey", "RowKey"];
 
     private TableClient Table => tables.Connections;
 
@@ -148,6 +150,24 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
         return new PagedList<Connection>(items, query.Page, matched);
     }
 
+    /// <summary>
+    /// A scan across partitions of the configuration rows with <c>Enabled</c> true, filtered by the service and paged by it
+    /// (keys only). A daily job's read, like the provider store's expiry scan. The column is a hint: the caller reads each
+    /// connection through <see cref="GetAsync"/>, which verifies its MAC (an edited <c>Enabled</c> makes it absent).
+    /// </summary>
+    public async IAsyncEnumerable<ConnectionLocation> ListEnabledAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {"C:"} and RowKey lt {"C;"} and Enabled eq {true}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: KeyColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ProjectPartition.IsWellFormed(entity.PartitionKey))
+            {
+                var (organizationId, projectId) = ProjectPartition.Split(entity.PartitionKey);
+                yield return new ConnectionLocation(organizationId, projectId, entity.RowKey[2..]);
+            }
+        }
+    }
+
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
 
     private static string ConfigKey(string connectionId) => "C:" + connectionId;
@@ -238,6 +258,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
         ["NextRefreshAt"] = s.NextRefreshAt,
         ["LastUsedAt"] = s.LastUsedAt,
         ["LastTestedAt"] = s.LastTestedAt,
+        ["LastTestSucceeded"] = s.LastTestSucceeded,
         ["LastError"] = s.LastError,
         ["ApiDeprecationSeenAt"] = s.ApiDeprecationSeenAt,
     };
@@ -301,6 +322,7 @@ public sealed class TableConnectionStore(HubTables tables, AuthorityRows authori
             NextRefreshAt = s.GetDateTimeOffset("NextRefreshAt"),
             LastUsedAt = s.GetDateTimeOffset("LastUsedAt"),
             LastTestedAt = s.GetDateTimeOffset("LastTestedAt"),
+            LastTestSucceeded = s.GetBoolean("LastTestSucceeded"),
             LastError = s.GetString("LastError"),
             ApiDeprecationSeenAt = s.GetDateTimeOffset("ApiDeprecationSeenAt"),
             ETag = s.ETag.ToString(),

@@ -33,6 +33,9 @@ public sealed record ConnectionState
 
     public DateTimeOffset? LastTestedAt { get; init; }
 
+    /// <summary>Whether the last test (<c>POST …/test</c> or the daily health check) succeeded; null before the first.</summary>
+    public bool? LastTestSucceeded { get; init; }
+
     /// <summary>The last failure, described without any credential.</summary>
     public string? LastError { get; init; }
 

@@ -51,12 +51,15 @@ public static class HubEventTypes
     /// <summary>An RFC 8628 device authorization ended without a grant (the user denied it, or its code expired).</summary>
     public const string ConnectionDeviceAuthorizationFailed = "connection.device_authorization_failed";
 
+    /// <summary>The daily health check's test request failed for a connection whose previous test had passed (or that had none).</summary>
+    public const string ConnectionHealthCheckFailed = "connection.health_check_failed";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

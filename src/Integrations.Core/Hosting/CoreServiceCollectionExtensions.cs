@@ -3,6 +3,7 @@ using Integrations.Core.Common;
 using Integrations.Core.Connections;
 using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Connections.Usage;
+using Integrations.Core.Counters;
 using Integrations.Core.Crypto;
 using Integrations.Core.Events;
 using Integrations.Core.Identity;
@@ -64,6 +65,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<OAuthStateService>();
         services.TryAddSingleton<RedirectAfterPolicy>();
 
+
+        services.AddOptionsWithValidateOnStart<CounterOptions>().BindConfiguration(CounterOptions.SectionName).ValidateDataAnnotations();
+        services.TryAddSingleton<HubCounters>();
+        services.TryAddSingleton<IHubCounters>(sp => sp.GetRequiredService<HubCounters>());
+        services.TryAddSingleton<CounterCleanup>();
 
         services.TryAddSingleton<EventWriter>();
         services.TryAddSingleton<ConnectionStateChanges>();

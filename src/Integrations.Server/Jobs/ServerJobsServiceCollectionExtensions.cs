@@ -24,6 +24,8 @@ public static class ServerJobsServiceCollectionExtensions
         AddCron<RefreshTokensAheadJob>(services, ScheduledJobs.RefreshTokensAhead, (job, ct) => job.RunAsync(ct));
         AddCron<CheckClientSecretExpiryJob>(services, ScheduledJobs.ClientSecretExpiryCheck, (job, ct) => job.RunAsync(ct));
         AddCron<CheckSecretExpiryJob>(services, ScheduledJobs.SecretExpiryCheck, (job, ct) => job.RunAsync(ct));
+        AddCron<CleanupCountersJob>(services, ScheduledJobs.CounterCleanup, (job, ct) => job.RunAsync(ct));
+        AddCron<CheckConnectionHealthJob>(services, ScheduledJobs.ConnectionHealthCheck, (job, ct) => job.RunAsync(ct));
         foreach (var job in QueueJobs.All)
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueJobService>(sp, job));

@@ -264,7 +264,7 @@ public sealed class ProxyApiTests(ProxyHubFixture fixture) : IClassFixture<Proxy
         Assert.Null((string?)before["last_used_at"]);
         Assert.Equal(0, (long)before["last24h"]!["calls"]!);
         Assert.NotNull((string?)status["last_used_at"]);
-        Assert.Equal((4L, 1L, "instance"), ((long)status["last24h"]!["calls"]!, (long)status["last24h"]!["errors"]!, (string?)status["last24h"]!["scope"]));
+        Assert.Equal((4L, 1L, "all_instances"), ((long)status["last24h"]!["calls"]!, (long)status["last24h"]!["errors"]!, (string?)status["last24h"]!["scope"]));
         Assert.Equal("closed", (string?)status["circuit"]!["state"]);
         Assert.Equal((100L, 42L), ((long)status["rate_limit"]!["limit"]!, (long)status["rate_limit"]!["remaining"]!));
         Assert.NotNull((string?)status["rate_limit"]!["reset_at"]);

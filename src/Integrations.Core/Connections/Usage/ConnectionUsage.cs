@@ -1,73 +1,66 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Integrations.Core.Connections.Proxy;
+using Integrations.Core.Counters;
+using Integrations.Core.Events;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Connections.Usage;
 
 /// <summary>
-/// What this instance has seen of each connection's use through the proxy: call and error counts per hour for the
-/// last 24 hours, the upstream's last rate-limit headroom, the 401/403 rate, and the throttles that keep the hot path
-/// cheap (<c>last_used_at</c> written at most once per interval, the test endpoint's per-minute limit).
+/// A connection's use through the proxy and the test endpoint. Shared by every instance (through
+/// <see cref="IHubCounters"/> and <see cref="IWindowLimiter"/>): call and error counts per hour, the 401/403 alert, the
+/// test endpoint's limit. Per instance, in memory: the upstream's last rate-limit headroom and the throttles that keep
+/// the hot path cheap (<c>last_used_at</c> written at most once per interval, the deprecation check).
 /// </summary>
 /// <remarks>
-/// In memory, per instance, by design: counting in storage would add a write (or an ETag merge) to every proxied
-/// call, which the proxy's overhead budget (≤ 2 ms p50) cannot pay. The counts are therefore this instance's since it
-/// started, and the status endpoint says so (<c>last24h.scope = "instance"</c>). Memory is bounded by the number of
-/// connections used (a few hundred bytes each).
+/// Counting a proxied call only touches memory (<see cref="HubCounters"/> buffers and flushes every
+/// <c>Counters:FlushInterval</c>): a storage write per call is more than the proxy's overhead budget (≤ 2 ms p50). So
+/// another instance's last interval may be missing from the counts a status read shows.
 /// </remarks>
-public sealed class ConnectionUsage(IOptions<ConnectionUsageOptions> options)
+public sealed class ConnectionUsage(
+    IHubCounters counters, IWindowLimiter limiter, EventWriter events, IOptions<ConnectionUsageOptions> options, IOptions<CounterOptions> counterOptions)
 {
-    private const int Hours = 24;
+    /// <summary>Counter: calls through the proxy (per connection, <see cref="KeyOf"/>).</summary>
+    public const string Calls = "calls";
+
+    /// <summary>Counter: calls that failed (no answer, 5xx, 401, 403 or 429).</summary>
+    public const string Errors = "errors";
+
+    /// <summary>Counter of a connection's alert-window key: 401/403 answers in that window.</summary>
+    public const string AuthErrors = "auth_errors";
+
+    /// <summary>The limiter slot of <c>POST …/test</c>.</summary>
+    public const string Tests = "tests";
+
+    private static readonly TimeSpan TestWindow = TimeSpan.FromMinutes(1);
 
     private readonly ConnectionUsageOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Counts one proxied call at <paramref name="now"/>; <paramref name="failed"/> counts it as an error too.</summary>
-    public void RecordCall(string connectionId, bool failed, DateTimeOffset now)
+    /// <summary>The counter key of <paramref name="connection"/>'s calls and errors.</summary>
+    public static CounterKey KeyOf(Connection connection)
     {
-        var entry = EntryOf(connectionId);
-        var hour = now.ToUnixTimeSeconds() / 3600;
-        var slot = (int)(hour % Hours);
-        lock (entry)
-        {
-            if (entry.HourOf[slot] != hour)
-            {
-                entry.HourOf[slot] = hour;
-                entry.Calls[slot] = 0;
-                entry.Errors[slot] = 0;
-            }
+        ArgumentNullException.ThrowIfNull(connection);
+        return new(connection.OrganizationId, connection.ProjectId, connection.Id);
+    }
 
-            entry.Calls[slot]++;
-            if (failed)
-            {
-                entry.Errors[slot]++;
-            }
+    /// <summary>Counts one proxied call; <paramref name="failed"/> counts it as an error too. Memory only.</summary>
+    public void RecordCall(Connection connection, bool failed)
+    {
+        var key = KeyOf(connection);
+        counters.Increment(key, Calls);
+        if (failed)
+        {
+            counters.Increment(key, Errors);
         }
     }
 
-    /// <summary>Calls and errors in the 24 hours before <paramref name="now"/> (whole hours: the current one and the 23 before it).</summary>
-    public (long Calls, long Errors) Last24Hours(string connectionId, DateTimeOffset now)
+    /// <summary>Calls and errors, all instances, in the 24 hours before <paramref name="now"/> (whole hours: the current one and the 23 before it).</summary>
+    public async Task<(long Calls, long Errors)> Last24HoursAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!_entries.TryGetValue(connectionId, out var entry))
-        {
-            return (0, 0);
-        }
-
-        var hour = now.ToUnixTimeSeconds() / 3600;
-        long calls = 0, errors = 0;
-        lock (entry)
-        {
-            for (var i = 0; i < Hours; i++)
-            {
-                if (entry.HourOf[i] > hour - Hours && entry.HourOf[i] <= hour)
-                {
-                    calls += entry.Calls[i];
-                    errors += entry.Errors[i];
-                }
-            }
-        }
-
-        return (calls, errors);
+        var totals = await counters.ReadAsync(KeyOf(connection), now - TimeSpan.FromHours(23), cancellationToken).ConfigureAwait(false);
+        return (totals.Count(Calls), totals.Count(Errors));
     }
 
     /// <summary>Keeps the headroom the upstream's last response stated (a response without rate-limit headers keeps the previous one).</summary>
@@ -92,13 +85,29 @@ public sealed class ConnectionUsage(IOptions<ConnectionUsageOptions> options)
     }
 
     /// <summary>
-    /// Counts a 401/403; true exactly once per window, when the count reaches
-    /// <see cref="ConnectionUsageOptions.AuthErrorAlertThreshold"/>. Windows are fixed (aligned to the epoch).
+    /// Counts a 401/403 for every instance to see, and raises <c>connection.auth_errors_spike</c> when the window's count
+    /// across instances reaches <see cref="ConnectionUsageOptions.AuthErrorAlertThreshold"/>. Returns the count when this
+    /// call raised it, else null.
     /// </summary>
-    public bool RecordAuthError(string connectionId, DateTimeOffset now, out int count)
+    /// <remarks>
+    /// Windows are fixed (aligned to the epoch); each has its own counter key (<c>{connection id}.auth_errors.{window}</c>),
+    /// so its count is one partition read. This instance's own count decides without storage; the other instances' are
+    /// read at most once per <c>Counters:FlushInterval</c> (they change no faster), and only on a 401/403. The event's id
+    /// is derived from the connection and the window (<see cref="DeterministicEventIds"/>): a second instance that crosses
+    /// the threshold in the same window appends the same id, which the outbox keeps once — one alert per window.
+    /// </remarks>
+    public async Task<int?> RecordAuthErrorAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var entry = EntryOf(connectionId);
-        var window = now.ToUnixTimeMilliseconds() / (long)_options.AuthErrorAlertWindow.TotalMilliseconds;
+        ArgumentNullException.ThrowIfNull(connection);
+        var windowLength = (long)_options.AuthErrorAlertWindow.TotalMilliseconds;
+        var window = now.ToUnixTimeMilliseconds() / windowLength;
+        var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(window * windowLength);
+        var key = new CounterKey(connection.OrganizationId, connection.ProjectId, connection.Id + ".auth_errors." + window.ToString(CultureInfo.InvariantCulture));
+        counters.Increment(key, AuthErrors);
+
+        var entry = EntryOf(connection.Id);
+        long count;
+        bool read;
         lock (entry)
         {
             if (entry.AuthWindow != window)
@@ -106,45 +115,63 @@ public sealed class ConnectionUsage(IOptions<ConnectionUsageOptions> options)
                 entry.AuthWindow = window;
                 entry.AuthErrors = 0;
                 entry.AuthAlerted = false;
+                entry.AuthCheckedAt = null;
             }
 
             count = ++entry.AuthErrors;
-            if (entry.AuthAlerted || count < _options.AuthErrorAlertThreshold)
+            if (entry.AuthAlerted)
             {
-                return false;
+                return null;
+            }
+
+            read = count < _options.AuthErrorAlertThreshold
+                && (entry.AuthCheckedAt is not { } checkedAt || now - checkedAt >= counterOptions.Value.FlushInterval);
+            if (read)
+            {
+                entry.AuthCheckedAt = now;
+            }
+        }
+
+        if (read)
+        {
+            count = Math.Max(count, (await counters.ReadAsync(key, windowStart, cancellationToken).ConfigureAwait(false)).Count(AuthErrors));
+        }
+
+        if (count < _options.AuthErrorAlertThreshold)
+        {
+            return null;
+        }
+
+        lock (entry)
+        {
+            if (entry.AuthAlerted || entry.AuthWindow != window)
+            {
+                return null;
             }
 
             entry.AuthAlerted = true;
-            return true;
         }
+
+        var alert = events.Create(connection.OrganizationId, connection.ProjectId, HubEventTypes.ConnectionAuthErrorsSpike, "connection/" + connection.Id,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["connection_id"] = connection.Id,
+                ["name"] = connection.Name,
+                ["count"] = count.ToString(CultureInfo.InvariantCulture),
+                ["window_start"] = windowStart.ToString("O", CultureInfo.InvariantCulture),
+            });
+        await events.AppendAsync(DeterministicEventIds.WithIdFor(alert, HubEventTypes.ConnectionAuthErrorsSpike, connection.OrganizationId, connection.ProjectId,
+            connection.Id, window.ToString(CultureInfo.InvariantCulture), windowLength.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
+        return (int)Math.Min(count, int.MaxValue);
     }
 
     /// <summary>
     /// Takes one of the connection's test slots (<see cref="ConnectionUsageOptions.TestsPerMinute"/> in any 60 s, all
-    /// callers); false with how long until one frees when they are used up.
+    /// callers, all instances); not taken, with how long until one frees, when they are used up. A storage read and write:
+    /// the test endpoint is rare.
     /// </summary>
-    public bool TryAcquireTest(string connectionId, DateTimeOffset now, out TimeSpan retryAfter)
-    {
-        var entry = EntryOf(connectionId);
-        var window = TimeSpan.FromMinutes(1);
-        lock (entry)
-        {
-            while (entry.Tests.Count > 0 && now - entry.Tests.Peek() >= window)
-            {
-                entry.Tests.Dequeue();
-            }
-
-            if (entry.Tests.Count >= _options.TestsPerMinute)
-            {
-                retryAfter = entry.Tests.Peek() + window - now;
-                return false;
-            }
-
-            entry.Tests.Enqueue(now);
-            retryAfter = TimeSpan.Zero;
-            return true;
-        }
-    }
+    public Task<WindowTake> TryAcquireTestAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        limiter.TryTakeAsync(KeyOf(connection), Tests, _options.TestsPerMinute, TestWindow, now, cancellationToken);
 
     /// <summary>True the first time this instance handles a deprecation notice for the connection (the durable flag is on its state).</summary>
     public bool TryClaimDeprecationCheck(string connectionId)
@@ -166,23 +193,19 @@ public sealed class ConnectionUsage(IOptions<ConnectionUsageOptions> options)
 
     private sealed class Entry
     {
-        public long[] HourOf { get; } = new long[Hours];
-
-        public long[] Calls { get; } = new long[Hours];
-
-        public long[] Errors { get; } = new long[Hours];
-
         public volatile RateLimitHeadroom? Headroom;
 
         public DateTimeOffset? LastUsedWrite { get; set; }
 
         public long AuthWindow { get; set; } = -1;
 
-        public int AuthErrors { get; set; }
+        /// <summary>This instance's 401/403 count in <see cref="AuthWindow"/>.</summary>
+        public long AuthErrors { get; set; }
 
         public bool AuthAlerted { get; set; }
 
-        public Queue<DateTimeOffset> Tests { get; } = new();
+        /// <summary>When this instance last read the window's count across instances.</summary>
+        public DateTimeOffset? AuthCheckedAt { get; set; }
 
         public bool DeprecationHandled { get; set; }
     }

@@ -15,8 +15,8 @@ public sealed class ConnectionUsageOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AuthErrorAlertWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary><c>POST …/test</c> calls per connection per minute (all callers, per instance). Default 10.</summary>
-    [Range(1, 10_000)]
+    /// <summary><c>POST …/test</c> calls per connection in any 60 seconds (all callers, all instances). Default 10.</summary>
+    [Range(1, 1_000)]
     public int TestsPerMinute { get; set; } = 10;
 
     /// <summary>At most one <c>last_used_at</c> write per connection per instance in this interval. Default 1 minute.</summary>
