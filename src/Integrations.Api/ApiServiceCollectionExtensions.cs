@@ -11,6 +11,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<OAuthCallbackEndpoints>();
         services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
+        services.TryAddSingleton<WebhookSourceEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -48,6 +48,8 @@ public sealed class StartupValidationTests
     [InlineData("Hub:PublicBaseUrl", "http://hub.example.com", "Hub:PublicBaseUrl")]
     [InlineData("Hub:PublicBaseUrl", "https://hub.example.com/?x=1", "Hub:PublicBaseUrl")]
     [InlineData("OAuth:DiscoveryCacheDuration", "00:00:01", "OAuth:DiscoveryCacheDuration")]
+    [InlineData("Webhooks:MaxSourcesPerProject", "0", "Webhooks:MaxSourcesPerProject")]
+    [InlineData("Webhooks:SourceCacheDuration", "00:20:00", "Webhooks:SourceCacheDuration")]
     [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {

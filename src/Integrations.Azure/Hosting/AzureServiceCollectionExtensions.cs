@@ -74,6 +74,8 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
         services.TryAddSingleton<IConnectionAccountLookup, TableConnectionAccountLookup>();
+
+        services.TryAddSingleton<Core.Webhooks.IWebhookSourceStore, TableWebhookSourceStore>();
         services.TryAddSingleton<IConnectionScan, TableConnectionStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();

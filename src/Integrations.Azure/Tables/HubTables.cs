@@ -34,10 +34,13 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
     public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
 
+    /// <summary>Webhook sources and their indexes (<see cref="TableWebhookSourceStore"/>).</summary>
+    public TableClient WebhookSources { get; } = service.GetTableClient(prefix + "webhooksources");
+
     /// <summary>Durable counters, one row per (key, hour, instance) (<see cref="TableCounterStore"/>).</summary>
     public TableClient Counters { get; } = service.GetTableClient(prefix + "counters");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, Counters];
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, Counters];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -87,6 +87,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         services.AddIntegrationsWebhookSchemes();
         services.AddIntegrationsConsentRevocation();
+
+        services.AddIntegrationsWebhookSources();
         return services;
     }
 }
