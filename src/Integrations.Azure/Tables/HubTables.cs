@@ -34,7 +34,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
     public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue];
+    /// <summary>Inbound webhook events, each also its delivery's idempotency key (<see cref="TableWebhookEventStore"/>).</summary>
+    public TableClient WebhookEvents { get; } = service.GetTableClient(prefix + "webhookevents");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookEvents];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

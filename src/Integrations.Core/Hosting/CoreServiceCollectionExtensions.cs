@@ -76,6 +76,7 @@ public static class CoreServiceCollectionExtensions
         // Replaced (services.Replace) by the token lifecycle once connections hold tokens.
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         services.AddIntegrationsWebhookSchemes();
+        services.AddIntegrationsWebhookOptions();
         return services;
     }
 }

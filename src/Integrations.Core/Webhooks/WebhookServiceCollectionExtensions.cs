@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Webhooks;
 
@@ -11,6 +12,20 @@ public static class WebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<WebhookSchemeRegistry>();
         // One line per scheme (TryAddEnumerable: a second call adds nothing).
+        return services;
+    }
+
+    /// <summary>
+    /// The options of webhook ingress (<c>Webhooks</c>), validated at start. <see cref="WebhookIngress"/> itself is added by
+    /// the API layer, once its ports (event store, queues, source lookup, counters) are all there.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsWebhookOptions(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptionsWithValidateOnStart<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.EventRetention >= o.IdempotencyRetention,
+                "Webhooks:EventRetention must be at least Webhooks:IdempotencyRetention: a stored event is also its delivery's idempotency key.")
+            .Validate(o => o.DuplicateWait < o.ClaimLease, "Webhooks:DuplicateWait must be shorter than Webhooks:ClaimLease.");
         return services;
     }
 }
