@@ -11,7 +11,10 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Webhooks;
+using Integrations.Core.Counters;
 using Integrations.Core.Identity;
+using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -49,6 +52,13 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<OAuthCallbackEndpoints>();
         services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
+
+        // Webhook ingress. The durable counters and the sources' lookup replace these stand-ins where they are registered first.
+        services.TryAddSingleton<IHubCounters, InMemoryHubCounters>();
+        services.TryAddSingleton<IWebhookSourceLookup, UnconfiguredWebhookSourceLookup>();
+        services.TryAddSingleton<WebhookIngress>();
+        services.TryAddSingleton<WebhookIngressEndpoints>();
+        services.TryAddSingleton<WebhookEventEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -26,6 +26,7 @@ internal static class ServerComposition
             ["OAuth:StateCleanupSchedule"] = "0 */15 * * * *",
             ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
             ["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *",
+            ["Jobs:Schedules:CleanupWebhookIdempotency"] = "0 20 4 * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -26,6 +26,10 @@ public static class ScheduledJobs
     /// <summary>secret.expiring 30, 7 and 1 days before a secret's expires_at or rotation date, secret.expired after.</summary>
     public static ScheduledJob SecretExpiryCheck { get; } = new("CheckSecretExpiry", "Vault:ExpiryCheckSchedule");
 
+    /// <summary>Deletes webhook events (each also its delivery's idempotency key) past Webhooks:EventRetention: tables have no TTL.</summary>
+    public static ScheduledJob WebhookIdempotencyCleanup { get; } = new("CleanupWebhookIdempotency", "Jobs:Schedules:CleanupWebhookIdempotency");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
-        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck];
+        [AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
+            WebhookIdempotencyCleanup];
 }

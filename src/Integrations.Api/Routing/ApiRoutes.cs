@@ -9,6 +9,7 @@ using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Webhooks;
 
 namespace Integrations.Api.Routing;
 
@@ -36,6 +37,8 @@ public static class ApiRoutes
         .. ConnectRoutes.All,
         .. ConnectionTokenRoutes.All,
         .. ActivityRoutes.All,
+        .. WebhookIngressRoutes.All,
+        .. WebhookEventRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);
