@@ -53,12 +53,13 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
 
-        // Webhook ingress. The durable counters and the sources' lookup replace these stand-ins where they are registered first.
+        // Webhook ingress. The durable counters replace the in-memory stand-in where they are registered first.
         services.TryAddSingleton<IHubCounters, InMemoryHubCounters>();
-        services.TryAddSingleton<IWebhookSourceLookup, UnconfiguredWebhookSourceLookup>();
+        services.TryAddSingleton<IWebhookSourceLookup, WebhookSourceLookup>();
         services.TryAddSingleton<WebhookIngress>();
         services.TryAddSingleton<WebhookIngressEndpoints>();
         services.TryAddSingleton<WebhookEventEndpoints>();
+        services.TryAddSingleton<WebhookSourceEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -39,6 +39,7 @@ public static class ApiRoutes
         .. ActivityRoutes.All,
         .. WebhookIngressRoutes.All,
         .. WebhookEventRoutes.All,
+        .. WebhookSourceRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -29,7 +29,7 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
         var input = body.Value;
         if (input.Name is { } name && SecretRules.IsHubManaged(name))
         {
-            return Problems.From(HubError.Invalid(SecretProblems.NameReserved, $"Names starting with '{SecretRules.HubManagedPrefix}' are the hub's own (connection tokens).", "name"));
+            return Problems.From(HubError.Invalid(SecretProblems.NameReserved, $"Names starting with '{SecretRules.HubManagedPrefix}' or '{SecretRules.WebhookManagedPrefix}' are the hub's own (connection tokens, webhook signing secrets).", "name"));
         }
 
         var rotateEvery = RotationPeriod.Parse(input.RotateEvery);
@@ -256,7 +256,9 @@ public sealed class SecretEndpoints(VaultService vault, IOptions<VaultOptions> o
     }
 
     private static Result<SecretLocation> Unmanaged(SecretLocation location) => SecretRules.IsHubManaged(location.Name)
-        ? HubError.Conflict(SecretProblems.ManagedByHub, $"The secret '{location.Name}' is managed by the hub (a connection's tokens): use the connection's routes (token, revoke, delete).")
+        ? HubError.Conflict(SecretProblems.ManagedByHub, location.Name.StartsWith(SecretRules.WebhookManagedPrefix, StringComparison.Ordinal)
+            ? $"The secret '{location.Name}' is managed by the hub (a webhook source's signing secret): use the source's routes (secrets, delete)."
+            : $"The secret '{location.Name}' is managed by the hub (a connection's tokens): use the connection's routes (token, revoke, delete).")
         : location;
 
     /// <summary>A list's <c>search</c>: the start of a name, so the name rules less the ones only whole names have.</summary>

@@ -61,15 +61,25 @@ public sealed partial class WebhookIngressEndpoints(
             return Unavailable("The project's webhook sources could not be looked up.");
         }
 
-        if (sniffed.ProjectUnknown)
+        if (sniffed.Source is null)
         {
-            return SourceNotFound();
+            return Problems.Create(StatusCodes.Status400BadRequest, WebhookProblems.SourceNotMatched,
+                sniffed.Failure == WebhookSniffFailure.Ambiguous ? "Ambiguous webhook source" : "No webhook source matched",
+                sniffed.Reason ?? "No source of this project recognizes the delivery's headers.");
         }
 
-        return sniffed.Source is { Source.Enabled: true } resolved
-            ? await ReceiveAsync(request, resolved, cancellationToken).ConfigureAwait(false)
-            : Problems.Create(StatusCodes.Status400BadRequest, WebhookProblems.SourceNotMatched, "No webhook source matched",
-                sniffed.Reason ?? "No source of this project recognizes the delivery's headers.");
+        ResolvedWebhookSource? resolved;
+        try
+        {
+            resolved = await sources.ResolveAsync(sniffed.Source.Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.LookupFailed(logger, ex, request.Http.TraceIdentifier);
+            return Unavailable("The webhook source could not be looked up.");
+        }
+
+        return resolved is { Source.Enabled: true } ? await ReceiveAsync(request, resolved, cancellationToken).ConfigureAwait(false) : SourceNotFound();
     }
 
     private async Task<IResult> ReceiveAsync(HubRequest request, ResolvedWebhookSource resolved, CancellationToken cancellationToken)

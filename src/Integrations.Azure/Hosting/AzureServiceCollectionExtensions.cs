@@ -74,6 +74,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, TableAuditStore>();
         services.TryAddSingleton<IKeyRotationStore, TableKeyRotationStore>();
         services.TryAddSingleton<IConnectionStore, TableConnectionStore>();
+        services.TryAddSingleton<Core.Webhooks.IWebhookSourceStore, TableWebhookSourceStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();

@@ -37,7 +37,11 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Inbound webhook events, each also its delivery's idempotency key (<see cref="TableWebhookEventStore"/>).</summary>
     public TableClient WebhookEvents { get; } = service.GetTableClient(prefix + "webhookevents");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookEvents];
+    /// <summary>Webhook sources and their indexes (<see cref="TableWebhookSourceStore"/>).</summary>
+    public TableClient WebhookSources { get; } = service.GetTableClient(prefix + "webhooksources");
+
+    public IEnumerable<TableClient> All =>
+        [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

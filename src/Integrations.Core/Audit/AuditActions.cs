@@ -48,6 +48,15 @@ public static class AuditActions
     /// <summary>The daily health check ran a connection's test.</summary>
     public const string ConnectionHealthCheck = "connection.health_check";
     public const string ActivityList = "activity.list";
+    public const string WebhookSourceCreate = "webhook_source.create";
+    public const string WebhookSourceRead = "webhook_source.read";
+    public const string WebhookSourceList = "webhook_source.list";
+    public const string WebhookSourcePatch = "webhook_source.patch";
+    public const string WebhookSourceDelete = "webhook_source.delete";
+
+    /// <summary>A signing secret added to a webhook source (the value is never in the record).</summary>
+    public const string WebhookSourceSecretAdd = "webhook_source.secret_add";
+    public const string WebhookSourceStats = "webhook_source.stats";
     public const string ProviderCreate = "provider.create";
     public const string ProviderRead = "provider.read";
     public const string ProviderList = "provider.list";

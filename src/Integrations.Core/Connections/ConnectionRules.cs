@@ -372,7 +372,7 @@ public static class ConnectionRules
             if (SecretRules.IsHubManaged(secretName!))
             {
                 // A connection's token set injected as another connection's credential would send its refresh token to any base URL.
-                return HubError.Invalid(ConnectionErrors.InvalidSecretRefs, $"secret_refs cannot name a secret the hub manages ('{SecretRules.HubManagedPrefix}…').", field);
+                return HubError.Invalid(ConnectionErrors.InvalidSecretRefs, $"secret_refs cannot name a secret the hub manages ('{SecretRules.HubManagedPrefix}…', '{SecretRules.WebhookManagedPrefix}…').", field);
             }
 
             refs[role] = secretName!;

@@ -77,6 +77,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<IConnectionTokenRevoker, NoTokenRevoker>();
         services.AddIntegrationsWebhookSchemes();
         services.AddIntegrationsWebhookOptions();
+        services.AddIntegrationsWebhookSources();
         return services;
     }
 }

@@ -58,6 +58,12 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     /// </summary>
     public const string ConnectionKind = "connection/v1";
 
+    /// <summary>
+    /// The MAC domain of a webhook source row: its scheme, settings, keys (which vault secrets verify deliveries, and until
+    /// when) and enabled flag decide which forged deliveries would pass, so a storage writer must not be able to change any of it.
+    /// </summary>
+    public const string WebhookSourceKind = "webhook-source/v1";
+
     private const int MaxReportedIdLength = 100;
 
     /// <summary>The lookup hash of an API key from its SHA-256 digest (<see cref="ApiKeyToken.Digest"/>).</summary>
@@ -159,6 +165,21 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     {
         var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
         return authority.VerifyRowMac(ProviderKind, ProviderFields(organizationId, projectId, providerId, document), mac);
+    }
+
+    /// <summary>The MAC of a webhook source row: its organization, project and id (from the row's keys) and its stored document byte for byte.</summary>
+    public async ValueTask<string> SignWebhookSourceAsync(string organizationId, string projectId, string sourceId, string document, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(WebhookSourceKind, ProviderFields(organizationId, projectId, sourceId, document));
+    }
+
+    /// <summary>True when <paramref name="mac"/> binds <paramref name="document"/> to the webhook source row at these keys.</summary>
+    public async ValueTask<bool> VerifyWebhookSourceAsync(
+        string organizationId, string projectId, string sourceId, string document, string? mac, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(WebhookSourceKind, ProviderFields(organizationId, projectId, sourceId, document), mac);
     }
 
     /// <summary>The MAC of a connection's configuration (<see cref="Fields(Connection)"/>).</summary>

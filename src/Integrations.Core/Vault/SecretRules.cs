@@ -36,7 +36,18 @@ public static class SecretRules
     /// </summary>
     public const string HubManagedPrefix = "connection.";
 
-    public static bool IsHubManaged(string name) => name.StartsWith(HubManagedPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// Names under this prefix belong to the hub too: a webhook source's signing secrets (<c>webhook.{sourceId}.{keyId}</c>),
+    /// changed only through the source's routes, so <c>secrets:write</c> cannot swap in a secret an attacker knows and
+    /// <c>secrets:reveal</c> cannot get round <c>webhooks:write</c>.
+    /// </summary>
+    public const string WebhookManagedPrefix = "webhook.";
+
+    /// <summary>Every prefix of hub-managed names.</summary>
+    public static IReadOnlyList<string> HubManagedPrefixes { get; } = [HubManagedPrefix, WebhookManagedPrefix];
+
+    public static bool IsHubManaged(string name) =>
+        name.StartsWith(HubManagedPrefix, StringComparison.Ordinal) || name.StartsWith(WebhookManagedPrefix, StringComparison.Ordinal);
 
     public static bool IsValidName(string? name) =>
         !string.IsNullOrEmpty(name) && name.Length <= MaxNameLength && !name.AsSpan().ContainsAnyExcept(NameChars)

@@ -17,5 +17,11 @@ public interface IWebhookSourceStore
 
     Task<WriteOutcome> TryDeleteAsync(WebhookSource source, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every source of the project, found by the project id alone (the public project-level ingress route knows no tenant):
+    /// through an index, each checked against its source row. At most a project's quota of sources.
+    /// </summary>
+    Task<IReadOnlyList<WebhookSource>> ListByProjectAsync(string projectId, CancellationToken cancellationToken = default);
+
     Task<PagedList<WebhookSource>> ListAsync(string organizationId, string projectId, PageRequest page, CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,7 @@
 namespace Integrations.Core.Webhooks;
 
-/// <summary>A source found for a delivery, with its signing keys unsealed (the lookup filters nothing by time: ingress does).</summary>
+/// <summary>An enabled source and its signing keys accepted at the receive time (empty for an <c>asana</c> source before its handshake).</summary>
 public sealed record ResolvedWebhookSource(WebhookSource Source, IReadOnlyList<WebhookSigningKey> Keys)
 {
-    public override string ToString() => $"ResolvedWebhookSource {{ Source = {Source.Id}, Keys = {Keys.Count} }}";
+    public override string ToString() => $"ResolvedWebhookSource {{ Source = {Source.Id}, Scheme = {Source.Scheme}, Keys = {Keys.Count} }}";
 }
