@@ -350,7 +350,7 @@ public sealed class WebhookIngressTests : IAsyncLifetime
         public Task<ResolvedWebhookSource?> ResolveAsync(string sourceId, CancellationToken cancellationToken = default) => Task.FromResult<ResolvedWebhookSource?>(null);
 
         public Task<WebhookSniffResult> SniffAsync(string projectId, WebhookHeaders headers, CancellationToken cancellationToken = default) =>
-            Task.FromResult(WebhookSniffResult.UnknownProject);
+            Task.FromResult(WebhookSniffResult.Unknown("none"));
 
         public Task<bool> StoreHandshakeSecretAsync(WebhookSource source, string secret, CancellationToken cancellationToken = default) => Task.FromResult(false);
     }
