@@ -13,7 +13,9 @@ using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
 using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
+using Integrations.Core.Counters;
 using Integrations.Core.Identity;
+using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -52,6 +54,12 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<OAuthCallbackEndpoints>();
         services.TryAddSingleton<ConnectionTokenEndpoints>();
         services.TryAddSingleton<ActivityEndpoints>();
+
+        // Webhook ingress. The durable counters replace the in-memory stand-in where they are registered first.
+        services.TryAddSingleton<IWebhookSourceLookup, WebhookSourceLookup>();
+        services.TryAddSingleton<WebhookIngress>();
+        services.TryAddSingleton<WebhookIngressEndpoints>();
+        services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
         services.AddIntegrationsJobs();
         return services;

@@ -10,7 +10,7 @@ namespace Integrations.Functions;
 /// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
 public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, PurgeDeletedSecretsJob purgeDeletedSecrets,
-    CleanupOAuthStatesJob cleanupOAuthStates, QueueJobRunner queueJobs)
+    CleanupOAuthStatesJob cleanupOAuthStates, CleanupWebhookIdempotencyJob cleanupWebhookIdempotency, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -35,6 +35,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     [Function("CleanupOAuthStates")]
     public Task CleanupOAuthStates([TimerTrigger("%OAuth:StateCleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         cleanupOAuthStates.RunAsync(cancellationToken);
+
+    [Function("CleanupWebhookIdempotency")]
+    public Task CleanupWebhookIdempotency([TimerTrigger("%Webhooks:CleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        cleanupWebhookIdempotency.RunAsync(cancellationToken);
 
     // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
     // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the

@@ -43,6 +43,10 @@ public sealed class StartupValidationTests
     [InlineData("Connections:HealthCheckTimeout", "00:00:00", "Connections:HealthCheckTimeout")]
     [InlineData("OAuth:StateLifetime", "00:00:00", "OAuth:StateLifetime")]
     [InlineData("OAuth:StartLinkLifetime", "00:20:00", "OAuth:StartLinkLifetime")]
+    [InlineData("Webhooks:CleanupSchedule", "daily", "Webhooks:CleanupSchedule")]
+    [InlineData("Webhooks:EventRetention", "12:00:00", "Webhooks:EventRetention")]
+    [InlineData("Webhooks:MaxBodyBytes", "10", "Webhooks:MaxBodyBytes")]
+    [InlineData("Webhooks:QueuePrefix", "Web_Hooks", "Webhooks:QueuePrefix")]
     [InlineData("Hub:PublicBaseUrl", null, "Hub:PublicBaseUrl")]
     [InlineData("Hub:PublicBaseUrl", "hub.example.com", "Hub:PublicBaseUrl")]
     [InlineData("Hub:PublicBaseUrl", "http://hub.example.com", "Hub:PublicBaseUrl")]
@@ -80,6 +84,7 @@ public sealed class StartupValidationTests
         settings["OAuth:StateCleanupSchedule"] = "0 */15 * * * *";
         settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
+        settings["Webhooks:CleanupSchedule"] = "0 20 4 * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings["Counters:CleanupSchedule"] = "0 50 3 * * *";

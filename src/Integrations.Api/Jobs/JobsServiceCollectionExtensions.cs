@@ -20,6 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CleanupApiKeysJob>();
         services.TryAddSingleton<PurgeDeletedSecretsJob>();
         services.TryAddSingleton<CleanupOAuthStatesJob>();
+        services.TryAddSingleton<CleanupWebhookIdempotencyJob>();
         services.TryAddSingleton<RefreshTokensAheadJob>();
         services.TryAddSingleton<CheckClientSecretExpiryJob>();
         services.TryAddSingleton<CheckSecretExpiryJob>();

@@ -32,9 +32,12 @@ public static class ScheduledJobs
     /// <summary>Runs every enabled connection's test request (seed: "synthetic tests for critical integrations daily").</summary>
     public static ScheduledJob ConnectionHealthCheck { get; } = new("CheckConnectionHealth", "Connections:HealthCheckSchedule");
 
+    /// <summary>Deletes webhook events (each also its delivery's idempotency key) past Webhooks:EventRetention: tables have no TTL.</summary>
+    public static ScheduledJob WebhookIdempotencyCleanup { get; } = new("CleanupWebhookIdempotency", "Webhooks:CleanupSchedule");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
         AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
-        CounterCleanup, ConnectionHealthCheck,
+        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup,
     ];
 }

@@ -37,6 +37,8 @@ public static class ApiRoutes
         .. ConnectRoutes.All,
         .. ConnectionTokenRoutes.All,
         .. ActivityRoutes.All,
+        .. WebhookIngressRoutes.All,
+        .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
     ];
 

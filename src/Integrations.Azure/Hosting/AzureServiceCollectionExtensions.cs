@@ -19,6 +19,7 @@ using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
+using Integrations.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -87,6 +88,9 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IHubStorage>(sp => new AzureHubStorage(sp.GetRequiredService<HubTables>(), sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<IJobQueueNames>(), LockContainer(sp), CheckpointContainer(sp)));
         services.TryAddSingleton<IAuditCheckpointStore>(sp => new BlobAuditCheckpointStore(CheckpointContainer(sp)));
+        services.TryAddSingleton<IWebhookEventStore>(sp => new TableWebhookEventStore(sp.GetRequiredService<HubTables>(),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(TableWebhookEventStore.ContainerName(Prefix(sp)))));
+        services.TryAddSingleton<IWebhookEventPublisher, StorageWebhookEventPublisher>();
 
         services.Replace(ServiceDescriptor.Singleton<IRootKeyWrapper>(sp =>
             sp.GetRequiredService<IOptions<KeyWrappingOptions>>().Value.Provider == KeyWrappingProvider.KeyVault

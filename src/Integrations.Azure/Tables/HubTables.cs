@@ -34,13 +34,16 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>The refresh-ahead index across tenants (<see cref="TableRefreshDueIndex"/>).</summary>
     public TableClient RefreshDue { get; } = service.GetTableClient(prefix + "refreshdue");
 
+    /// <summary>Inbound webhook events, each also its delivery's idempotency key (<see cref="TableWebhookEventStore"/>).</summary>
+    public TableClient WebhookEvents { get; } = service.GetTableClient(prefix + "webhookevents");
+
     /// <summary>Webhook sources and their indexes (<see cref="TableWebhookSourceStore"/>).</summary>
     public TableClient WebhookSources { get; } = service.GetTableClient(prefix + "webhooksources");
 
     /// <summary>Durable counters, one row per (key, hour, instance) (<see cref="TableCounterStore"/>).</summary>
     public TableClient Counters { get; } = service.GetTableClient(prefix + "counters");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, Counters];
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -93,4 +93,12 @@ public static class AuditActions
 
     /// <summary>A summary of one credential's requests refused by its rate limit within a minute, with their count.</summary>
     public const string RateLimited = "ratelimit.exceeded";
+
+    /// <summary>A webhook delivery refused by its source's scheme (bad signature, stale, malformed): the reason, never the secret or signature.</summary>
+    public const string WebhookRefused = "webhook.refused";
+    public const string WebhookEventList = "webhook_event.list";
+    public const string WebhookEventRead = "webhook_event.read";
+
+    /// <summary>A stored webhook event put back on its project's queue (and its received-event handlers run again).</summary>
+    public const string WebhookEventReplay = "webhook_event.replay";
 }

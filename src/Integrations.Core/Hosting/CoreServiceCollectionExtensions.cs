@@ -88,6 +88,7 @@ public static class CoreServiceCollectionExtensions
         services.AddIntegrationsWebhookSchemes();
         services.AddIntegrationsConsentRevocation();
 
+        services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
         return services;
     }

@@ -1,6 +1,7 @@
 using Integrations.Core.Webhooks.Schemes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Webhooks;
 
@@ -26,6 +27,20 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, MailgunScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, SendGridScheme>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookScheme, DiscordScheme>());
+        return services;
+    }
+
+    /// <summary>
+    /// The options of webhook ingress (<c>Webhooks</c>), validated at start. <see cref="WebhookIngress"/> itself is added by
+    /// the API layer, once its ports (event store, queues, source lookup, counters) are all there.
+    /// </summary>
+    public static IServiceCollection AddIntegrationsWebhookOptions(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptionsWithValidateOnStart<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.EventRetention >= o.IdempotencyRetention,
+                "Webhooks:EventRetention must be at least Webhooks:IdempotencyRetention: a stored event is also its delivery's idempotency key.")
+            .Validate(o => o.DuplicateWait < o.ClaimLease, "Webhooks:DuplicateWait must be shorter than Webhooks:ClaimLease.");
         return services;
     }
 }

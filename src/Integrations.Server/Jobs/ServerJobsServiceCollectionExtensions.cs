@@ -21,6 +21,7 @@ public static class ServerJobsServiceCollectionExtensions
         AddCron<CleanupApiKeysJob>(services, ScheduledJobs.ApiKeyCleanup, (job, ct) => job.RunAsync(ct));
         AddCron<PurgeDeletedSecretsJob>(services, ScheduledJobs.SecretRetentionPurge, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupOAuthStatesJob>(services, ScheduledJobs.OAuthStateCleanup, (job, ct) => job.RunAsync(ct));
+        AddCron<CleanupWebhookIdempotencyJob>(services, ScheduledJobs.WebhookIdempotencyCleanup, (job, ct) => job.RunAsync(ct));
         AddCron<RefreshTokensAheadJob>(services, ScheduledJobs.RefreshTokensAhead, (job, ct) => job.RunAsync(ct));
         AddCron<CheckClientSecretExpiryJob>(services, ScheduledJobs.ClientSecretExpiryCheck, (job, ct) => job.RunAsync(ct));
         AddCron<CheckSecretExpiryJob>(services, ScheduledJobs.SecretExpiryCheck, (job, ct) => job.RunAsync(ct));
