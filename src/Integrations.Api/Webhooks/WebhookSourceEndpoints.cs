@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Integrations.Api.Http;
 using Integrations.Api.Pipeline;
 using Integrations.Core.Common;
@@ -98,7 +97,7 @@ public sealed class WebhookSourceEndpoints(WebhookSourceService sources, IOption
             }
         }
 
-        var patched = await sources.PatchAsync(request.Project, Id(request), current => Merge(current, body.Value), cancellationToken).ConfigureAwait(false);
+        var patched = await sources.PatchAsync(request.Project, Id(request), current => JsonMergePatch.Apply(current, body.Value, "a webhook source"), cancellationToken).ConfigureAwait(false);
         return patched.IsSuccess ? Responses.Json(WebhookSourceResponse.From(patched.Value, PublicBaseUrl)) : Problems.From(patched.Error);
     }
 
@@ -162,47 +161,4 @@ public sealed class WebhookSourceEndpoints(WebhookSourceService sources, IOption
     }
 
     private static string Id(HubRequest request) => request.Values.Required(WebhookSourceRoutes.IdParameter);
-
-    /// <summary>The current source with the merge patch applied (RFC 7396 §2), read back as an input.</summary>
-    private static Result<WebhookSourceInput> Merge(WebhookSourceInput current, JsonElement patch)
-    {
-        var document = JsonSerializer.SerializeToNode(current, ApiJson.Options) ?? new JsonObject();
-        var merged = MergePatch(document, patch);
-        try
-        {
-            return merged.Deserialize<WebhookSourceInput>(ApiJson.Options) is { } input
-                ? input
-                : HubError.Invalid(ApiProblems.MalformedJson, "The body must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
-            return HubError.Invalid(ApiProblems.MalformedJson, field is null ? "The patch does not fit a webhook source." : $"'{field}' has the wrong type.", field);
-        }
-    }
-
-    private static JsonNode? MergePatch(JsonNode? target, JsonElement patch)
-    {
-        if (patch.ValueKind != JsonValueKind.Object)
-        {
-            return JsonNode.Parse(patch.GetRawText());
-        }
-
-        var result = target as JsonObject ?? new JsonObject();
-        foreach (var member in patch.EnumerateObject())
-        {
-            if (member.Value.ValueKind == JsonValueKind.Null)
-            {
-                result.Remove(member.Name);
-            }
-            else
-            {
-                var existing = result[member.Name];
-                result.Remove(member.Name);
-                result[member.Name] = MergePatch(existing?.DeepClone(), member.Value);
-            }
-        }
-
-        return result;
-    }
 }

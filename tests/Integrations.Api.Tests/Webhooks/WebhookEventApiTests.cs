@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Integrations.Testing.Webhooks;
 using static Integrations.Api.Tests.HubFixture;
 
 namespace Integrations.Api.Tests.Webhooks;

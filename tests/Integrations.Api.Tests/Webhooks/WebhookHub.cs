@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Integrations.Azure.Queues;
 using Integrations.Core.Webhooks;
+using Integrations.Testing.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

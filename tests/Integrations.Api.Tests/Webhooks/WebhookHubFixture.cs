@@ -10,7 +10,7 @@ using static Integrations.Api.Tests.HubFixture;
 namespace Integrations.Api.Tests.Webhooks;
 
 /// <summary>
-/// The Server with every scheme name (<see cref="StubWebhookSchemes"/>) and in-memory counters the test writes, so that the
+/// The Server (every scheme registered) with in-memory counters the test writes, so that the
 /// stats route is exercised through HTTP whichever counter store the composition has (the durable one is built apart).
 /// </summary>
 public sealed class WebhookHubFixture : IAsyncLifetime
@@ -28,7 +28,6 @@ public sealed class WebhookHubFixture : IAsyncLifetime
         Hub.Settings["Hub:PublicBaseUrl"] = PublicBaseUrl;
         Hub.ConfigureServices = services =>
         {
-            StubWebhookSchemes.AddMissing(services);
             services.RemoveAll<IHubCounters>();
             services.AddSingleton<IHubCounters>(Counters);
         };

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Integrations.Azure.Queues;
+using Integrations.Testing.Webhooks;
 using static Integrations.Api.Tests.HubFixture;
 
 namespace Integrations.Api.Tests.Webhooks;

@@ -12,11 +12,7 @@ public sealed class WebhookStatsCountersTests : IAsyncLifetime, IDisposable
 {
     private readonly HubFixture _hub = new();
 
-    public async Task InitializeAsync()
-    {
-        _hub.ConfigureServices = StubWebhookSchemes.AddMissing;
-        await _hub.InitializeAsync();
-    }
+    public Task InitializeAsync() => _hub.InitializeAsync();
 
     public Task DisposeAsync() => _hub.DisposeAsync();
 

@@ -8,6 +8,7 @@ using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Counters;
 using Integrations.Core.Webhooks;
+using Integrations.Testing.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -33,11 +33,7 @@ internal sealed class WebhookTestHub : IAsyncDisposable
     public static async Task<WebhookTestHub> StartAsync(string? prefix = null, string? rootKey = null, IDictionary<string, string?>? settings = null)
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
-        var services = await HubServices.StartAsync(prefix, rootKey, settings, s =>
-        {
-            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
-            StubWebhookSchemes.AddMissing(s);
-        });
+        var services = await HubServices.StartAsync(prefix, rootKey, settings, s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(time)));
         return new WebhookTestHub(services, time);
     }
 

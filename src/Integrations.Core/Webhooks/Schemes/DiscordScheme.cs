@@ -36,13 +36,8 @@ public sealed class DiscordScheme : IWebhookScheme
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(settings);
-        if (!request.Headers.TryGetSingle(SignatureHeader, out var signatureText, out var refusal)
-            || !request.Headers.TryGetSingle(TimestampHeader, out var timestampText, out refusal))
-        {
-            return refusal!;
-        }
-
-        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
+        if (!SchemeSupport.TryGetTimestampedSignature(
+                request.Headers, SignatureHeader, TimestampHeader, "seconds", out var signatureText, out var timestampText, out var timestamp, out var refusal))
         {
             return refusal!;
         }
@@ -73,10 +68,8 @@ public sealed class DiscordScheme : IWebhookScheme
             }
         }
 
-        return keys.Count == 0 ? SchemeSupport.NoKeys()
-            : unusableKeys == keys.Count
-                ? WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source's Discord public key is not a hex Ed25519 public key (64 hex digits).")
-                : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active public key verifies the {SignatureHeader} signature for this timestamp and body.");
+        return SchemeSupport.NoVerifyingKey(
+            keys.Count, unusableKeys, "The source's Discord public key is not a hex Ed25519 public key (64 hex digits).", "public key", SignatureHeader);
     }
 
     private static WebhookVerification Identify(ReadOnlyMemory<byte> body, string keyId)

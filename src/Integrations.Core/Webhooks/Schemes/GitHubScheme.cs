@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Integrations.Core.Webhooks.Schemes;
 
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
@@ -21,7 +19,6 @@ public sealed class GitHubScheme : IWebhookScheme
     public const string EventHeader = "X-GitHub-Event";
 
     private const string Prefix = "sha256=";
-    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.GitHub;
 
@@ -45,22 +42,10 @@ public sealed class GitHubScheme : IWebhookScheme
             return refusal!;
         }
 
-        if (!signature.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header does not start with {Prefix}.");
-        }
-
-        Span<byte> candidate = stackalloc byte[MacLength];
-        if (!SchemeSupport.TryDecodeHex(signature.AsSpan(Prefix.Length), candidate))
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not {Prefix} followed by 64 hex digits.");
-        }
-
         var body = request.Body.Span;
-        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, body, candidate, MacLength);
-        if (keyId is null)
+        if (!SchemeSupport.TryMatchHmacSha256Header(SignatureHeader, signature, Prefix, MacText.Hex, body, keys, out var keyId, out refusal))
         {
-            return SchemeSupport.NoMatch(SignatureHeader, keys.Count);
+            return refusal;
         }
 
         var action = eventName is null ? null : SchemeSupport.ReadJsonText(body, "/action");

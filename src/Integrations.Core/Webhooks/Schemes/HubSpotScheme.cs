@@ -36,13 +36,8 @@ public sealed class HubSpotScheme : IWebhookScheme
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(settings);
-        if (!request.Headers.TryGetSingle(SignatureHeader, out var signatureText, out var refusal)
-            || !request.Headers.TryGetSingle(TimestampHeader, out var timestampText, out refusal))
-        {
-            return refusal!;
-        }
-
-        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "milliseconds", out var timestamp, out refusal))
+        if (!SchemeSupport.TryGetTimestampedSignature(
+                request.Headers, SignatureHeader, TimestampHeader, "milliseconds", out var signatureText, out var timestampText, out var timestamp, out var refusal))
         {
             return refusal!;
         }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Integrations.Core.Webhooks.Schemes;
 
 // https://linear.app/developers/webhooks#securing-webhooks
@@ -16,8 +14,6 @@ public sealed class LinearScheme : IWebhookScheme
     public const string DeliveryHeader = "Linear-Delivery";
     public const string EventHeader = "Linear-Event";
     public const string TimestampField = "webhookTimestamp";
-
-    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.Linear;
 
@@ -41,17 +37,10 @@ public sealed class LinearScheme : IWebhookScheme
             return refusal!;
         }
 
-        Span<byte> candidate = stackalloc byte[MacLength];
-        if (!SchemeSupport.TryDecodeHex(signature, candidate))
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not 64 hex digits.");
-        }
-
         var body = request.Body.Span;
-        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, body, candidate, MacLength);
-        if (keyId is null)
+        if (!SchemeSupport.TryMatchHmacSha256Header(SignatureHeader, signature, null, MacText.Hex, body, keys, out var keyId, out refusal))
         {
-            return SchemeSupport.NoMatch(SignatureHeader, keys.Count);
+            return refusal;
         }
 
         // Linear puts every delivery's send time in the body; without it a captured delivery could be replayed for ever.

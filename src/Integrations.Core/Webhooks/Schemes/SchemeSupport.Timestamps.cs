@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Integrations.Core.Webhooks.Schemes;
@@ -29,6 +30,28 @@ internal static partial class SchemeSupport
     {
         refusal = TryParseUnixTime(text, out value) ? null : NotAUnixTime(what, unit);
         return refusal is null;
+    }
+
+    /// <summary>
+    /// The two headers a timestamped signature comes in (HubSpot, Zoom, SendGrid, Discord): <paramref name="signatureHeader"/>
+    /// and <paramref name="timestampHeader"/> each exactly once, the timestamp a Unix time in <paramref name="unit"/>
+    /// ("seconds" or "milliseconds"). The signature is checked first, so a delivery missing both is refused for its signature.
+    /// </summary>
+    public static bool TryGetTimestampedSignature(
+        WebhookHeaders headers,
+        string signatureHeader,
+        string timestampHeader,
+        string unit,
+        [NotNullWhen(true)] out string? signature,
+        [NotNullWhen(true)] out string? timestampText,
+        out long timestamp,
+        out WebhookVerification? refusal)
+    {
+        timestamp = 0;
+        timestampText = null;
+        return headers.TryGetSingle(signatureHeader, out signature, out refusal)
+            && headers.TryGetSingle(timestampHeader, out timestampText, out refusal)
+            && TryParseUnixTime(timestampText, $"{timestampHeader} header", unit, out timestamp, out refusal);
     }
 
     /// <summary>The refusal for a timestamp that is not a Unix time (<paramref name="unit"/>: "seconds" or "milliseconds").</summary>

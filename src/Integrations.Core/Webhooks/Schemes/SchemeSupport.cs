@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -79,6 +80,60 @@ internal static partial class SchemeSupport
         return null;
     }
 
+    /// <summary>
+    /// The one-header HMAC-SHA256 check several providers share: <paramref name="signature"/> (the single value of
+    /// <paramref name="header"/>) is <paramref name="prefix"/> (if any) followed by the hex or base64 MAC of
+    /// <paramref name="payload"/>, keyed with a key's secret as UTF-8. Every key is tried. On success <paramref name="keyId"/>
+    /// is the matching key's id; otherwise <paramref name="refusal"/> says the header is malformed or that no key matched.
+    /// </summary>
+    public static bool TryMatchHmacSha256Header(
+        string header,
+        string signature,
+        string? prefix,
+        MacText text,
+        ReadOnlySpan<byte> payload,
+        IReadOnlyList<WebhookSigningKey> keys,
+        [NotNullWhen(true)] out string? keyId,
+        [NotNullWhen(false)] out WebhookVerification? refusal)
+    {
+        const int macLength = 32;
+        keyId = null;
+        refusal = null;
+        var mac = signature.AsSpan();
+        if (prefix is not null)
+        {
+            if (!signature.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                refusal = WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {header} header does not start with {prefix}.");
+                return false;
+            }
+
+            mac = mac[prefix.Length..];
+        }
+
+        // Base64 decoding may need up to two bytes beyond the MAC before it can tell the length is wrong.
+        Span<byte> candidate = stackalloc byte[macLength + 3];
+        var decoded = text == MacText.Hex
+            ? TryDecodeHex(mac, candidate[..macLength])
+            : TryDecodeBase64(mac, candidate, out var written) && written == macLength;
+        if (!decoded)
+        {
+            var expected = text == MacText.Base64 ? "a base64 HMAC-SHA256"
+                : prefix is null ? "64 hex digits" : $"{prefix} followed by 64 hex digits";
+            refusal = WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {header} header is not {expected}.");
+            return false;
+        }
+
+        keyId = FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload, candidate[..macLength], macLength);
+        if (keyId is null)
+        {
+            refusal = NoMatch(header, keys.Count);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The MAC length of <paramref name="algorithm"/> (SHA-256, SHA-512 or SHA-1).</summary>
     public static int MacLength(HashAlgorithmName algorithm) =>
         algorithm == HashAlgorithmName.SHA512 ? 64 : algorithm == HashAlgorithmName.SHA1 ? 20 : 32;
@@ -124,6 +179,16 @@ internal static partial class SchemeSupport
         WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source has no active signing secret.");
 
     /// <summary>
+    /// The refusal when no public key verified an asymmetric signature (SendGrid, Discord): the source has no key, every key
+    /// is unusable (<paramref name="unusableReason"/> says what a key must be), or none verifies for this timestamp and body.
+    /// </summary>
+    public static WebhookVerification NoVerifyingKey(int keyCount, int unusableKeys, string unusableReason, string keyNoun, string header) =>
+        keyCount == 0 ? NoKeys()
+            : unusableKeys == keyCount
+                ? WebhookVerification.Refuse(WebhookRefusal.BadSignature, unusableReason)
+                : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active {keyNoun} verifies the {header} signature for this timestamp and body.");
+
+    /// <summary>
     /// The refusal when no key matched: names where the signature was (a header, or "the body"), never a value;
     /// <paramref name="signedOver"/> optionally says what the signature covers (e.g. "this URL and body") to help whoever
     /// configures the source find a mismatch.
@@ -136,6 +201,13 @@ internal static partial class SchemeSupport
                 signedOver is null
                     ? $"No active signing secret of the source produced the signature in {where}."
                     : $"No active signing secret of the source produced the signature in {where} for {signedOver}.");
+}
+
+/// <summary>How a provider writes a MAC in its signature header.</summary>
+internal enum MacText
+{
+    Hex,
+    Base64,
 }
 
 /// <summary>

@@ -51,13 +51,8 @@ public sealed class SendGridScheme : IWebhookScheme
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(settings);
-        if (!request.Headers.TryGetSingle(SignatureHeader, out var signatureText, out var refusal)
-            || !request.Headers.TryGetSingle(TimestampHeader, out var timestampText, out refusal))
-        {
-            return refusal!;
-        }
-
-        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
+        if (!SchemeSupport.TryGetTimestampedSignature(
+                request.Headers, SignatureHeader, TimestampHeader, "seconds", out var signatureText, out var timestampText, out var timestamp, out var refusal))
         {
             return refusal!;
         }
@@ -86,10 +81,8 @@ public sealed class SendGridScheme : IWebhookScheme
             }
         }
 
-        return keys.Count == 0 ? SchemeSupport.NoKeys()
-            : unusableKeys == keys.Count
-                ? WebhookVerification.Refuse(WebhookRefusal.BadSignature, "The source's SendGrid verification key is not a P-256 public key (base64 SubjectPublicKeyInfo).")
-                : WebhookVerification.Refuse(WebhookRefusal.BadSignature, $"No active verification key verifies the {SignatureHeader} signature for this timestamp and body.");
+        return SchemeSupport.NoVerifyingKey(
+            keys.Count, unusableKeys, "The source's SendGrid verification key is not a P-256 public key (base64 SubjectPublicKeyInfo).", "verification key", SignatureHeader);
     }
 
     /// <summary>The key as SendGrid shows it (base64 SPKI, PEM armour and whitespace tolerated); null unless it is P-256.</summary>

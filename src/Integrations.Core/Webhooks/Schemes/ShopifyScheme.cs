@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Integrations.Core.Webhooks.Schemes;
 
 // https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
@@ -15,8 +13,6 @@ public sealed class ShopifyScheme : IWebhookScheme
     public const string WebhookIdHeader = "X-Shopify-Webhook-Id";
     public const string EventIdHeader = "X-Shopify-Event-Id";
     public const string TopicHeader = "X-Shopify-Topic";
-
-    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.Shopify;
 
@@ -41,15 +37,8 @@ public sealed class ShopifyScheme : IWebhookScheme
             return refusal!;
         }
 
-        Span<byte> candidate = stackalloc byte[MacLength + 3];
-        if (!SchemeSupport.TryDecodeBase64(signature, candidate, out var written) || written != MacLength)
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not a base64 HMAC-SHA256.");
-        }
-
-        var keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, request.Body.Span, candidate[..MacLength], MacLength);
-        return keyId is null
-            ? SchemeSupport.NoMatch(SignatureHeader, keys.Count)
-            : WebhookVerification.Verified(webhookId ?? eventId, topic, keyId);
+        return SchemeSupport.TryMatchHmacSha256Header(SignatureHeader, signature, null, MacText.Base64, request.Body.Span, keys, out var keyId, out refusal)
+            ? WebhookVerification.Verified(webhookId ?? eventId, topic, keyId)
+            : refusal;
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Integrations.Core.Webhooks.Schemes;
@@ -19,7 +18,6 @@ public sealed class SlackScheme : IWebhookScheme
 
     private const string Version = "v0";
     private const string Prefix = "v0=";
-    private const int MacLength = 32;
 
     public string Name => WebhookSchemes.Slack;
 
@@ -47,26 +45,13 @@ public sealed class SlackScheme : IWebhookScheme
             return SchemeSupport.NotAUnixTime($"{TimestampHeader} header");
         }
 
-        if (!signature.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header does not start with {Prefix}.");
-        }
-
-        Span<byte> candidate = stackalloc byte[MacLength];
-        if (!SchemeSupport.TryDecodeHex(signature.AsSpan(Prefix.Length), candidate))
-        {
-            return WebhookVerification.Refuse(WebhookRefusal.Malformed, $"The {SignatureHeader} header is not {Prefix} followed by 64 hex digits.");
-        }
-
         string? keyId;
         using (var payload = SignedPayload.Create(Version, ":", timestamp, ":", request.Body.Span))
         {
-            keyId = SchemeSupport.FindMatchingUtf8Key(keys, HashAlgorithmName.SHA256, payload.Span, candidate, MacLength);
-        }
-
-        if (keyId is null)
-        {
-            return SchemeSupport.NoMatch(SignatureHeader, keys.Count);
+            if (!SchemeSupport.TryMatchHmacSha256Header(SignatureHeader, signature, Prefix, MacText.Hex, payload.Span, keys, out keyId, out refusal))
+            {
+                return refusal;
+            }
         }
 
         if (SchemeSupport.CheckTolerance(signedAt, request.ReceivedAt, settings.ToleranceSeconds, $"{TimestampHeader} header") is { } stale)

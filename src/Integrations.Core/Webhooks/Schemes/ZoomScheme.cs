@@ -38,13 +38,8 @@ public sealed class ZoomScheme : IWebhookScheme
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(settings);
-        if (!request.Headers.TryGetSingle(SignatureHeader, out var signatureText, out var refusal)
-            || !request.Headers.TryGetSingle(TimestampHeader, out var timestampText, out refusal))
-        {
-            return refusal!;
-        }
-
-        if (!SchemeSupport.TryParseUnixTime(timestampText, $"{TimestampHeader} header", "seconds", out var timestamp, out refusal))
+        if (!SchemeSupport.TryGetTimestampedSignature(
+                request.Headers, SignatureHeader, TimestampHeader, "seconds", out var signatureText, out var timestampText, out var timestamp, out var refusal))
         {
             return refusal!;
         }
