@@ -172,9 +172,17 @@ public static class ConsentEvents
             $"Zoom: user {userId}{(account is null ? "" : " of account " + account)} removed the app (app_deauthorized, event {webhookEvent.ProviderEventId}).");
     }
 
-    /// <summary>The GitHub event name: the stored event type, else the <c>X-GitHub-Event</c> header kept with the event.</summary>
-    private static string? GitHubEventName(WebhookEvent webhookEvent) =>
-        webhookEvent.EventType ?? webhookEvent.Headers.FirstOrDefault(h => string.Equals(h.Key, "X-GitHub-Event", StringComparison.OrdinalIgnoreCase)).Value;
+    /// <summary>
+    /// The GitHub event name: the stored event type, else the <c>X-GitHub-Event</c> header kept with the event. The github scheme
+    /// stores <c>{X-GitHub-Event}.{action}</c> (<c>installation.deleted</c>); GitHub's event names have no dot, so the name is the
+    /// part before the first one.
+    /// </summary>
+    private static string? GitHubEventName(WebhookEvent webhookEvent)
+    {
+        var type = webhookEvent.EventType ?? webhookEvent.Headers.FirstOrDefault(h => string.Equals(h.Key, "X-GitHub-Event", StringComparison.OrdinalIgnoreCase)).Value;
+        var dot = type?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        return dot >= 0 ? type![..dot] : type;
+    }
 
     private static List<string> Ids(JsonElement parent, string name)
     {
