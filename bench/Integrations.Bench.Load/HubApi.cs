@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Integrations.Bench.Load;
 
-/// <summary>The few hub calls the benchmark needs to set itself up: an organization, a project and its secrets.</summary>
+/// <summary>The few hub calls the benchmark needs to set itself up: an organization, a project, its secrets and sources.</summary>
 internal sealed class HubApi(HttpClient http, Uri baseAddress)
 {
     public async Task<(string OrganizationId, string ApiKey)> CreateOrganizationAsync(string adminKey, CancellationToken cancellationToken)
@@ -33,6 +33,14 @@ internal sealed class HubApi(HttpClient http, Uri baseAddress)
             ["name"] = "bench-upstream", ["type"] = "bearer", ["base_url"] = baseUrl.AbsoluteUri,
             ["secret_refs"] = new Dictionary<string, string> { ["token"] = "bench-upstream-token" },
         }, cancellationToken).ConfigureAwait(false);
+        return created.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>A webhook source of scheme <c>stripe</c> with <paramref name="secret"/> as its signing secret; returns its id.</summary>
+    public async Task<string> CreateWebhookSourceAsync(string apiKey, string projectId, string secret, CancellationToken cancellationToken)
+    {
+        using var created = await SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/webhook-sources", apiKey,
+            new { name = "bench-stripe", scheme = "stripe", secret }, cancellationToken).ConfigureAwait(false);
         return created.RootElement.GetProperty("id").GetString()!;
     }
 

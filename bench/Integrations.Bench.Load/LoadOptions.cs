@@ -4,7 +4,8 @@ namespace Integrations.Bench.Load;
 
 /// <summary>
 /// What to measure: <c>--callers 1,8,32 --warmup 2 --duration 10 --secrets 200 --max-minutes 10</c>, and
-/// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached),
+/// optionally <c>--scenarios hub-metadata,...</c> (to run one longer, e.g. while a profiler is attached; the webhook pair
+/// <c>baseline-webhook,hub-webhook</c> alone defaults to 64 callers),
 /// <c>--out report.md</c> (also write the Markdown report to a file) and <c>--server-env NAME=VALUE</c>
 /// (repeatable: one more environment variable for the Server, e.g. to compare a logging setting).
 /// <c>--jit-warmup 30</c> runs all selected scenarios, unrecorded, before the first measurement, until tiered JIT
@@ -22,16 +23,21 @@ internal sealed record LoadOptions(
     public int StormCallers { get; init; } = 200;
 
     private const string Usage =
-        "Options: --suite secrets|token --storm-callers 200 --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal --out report.md --server-env NAME=VALUE";
+        "Options: --suite secrets|token --storm-callers 200 --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal,baseline-proxy,hub-proxy,baseline-webhook,hub-webhook --out report.md --server-env NAME=VALUE";
 
     /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
-    public static IReadOnlyList<string> AllScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal", "baseline-proxy", "hub-proxy"];
+    public static IReadOnlyList<string> AllScenarios { get; } =
+        ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal", "baseline-proxy", "hub-proxy", "baseline-webhook", "hub-webhook"];
 
-    /// <summary>What runs without <c>--scenarios</c>: the secret reads (the proxy pair is asked for by name).</summary>
+    /// <summary>The webhook pair alone runs at this concurrency unless <c>--callers</c> says otherwise (issue 9: 64 connections).</summary>
+    public static IReadOnlyList<int> WebhookCallers { get; } = [64];
+
+    /// <summary>What runs without <c>--scenarios</c>: the secret reads (the proxy and webhook pairs are asked for by name).</summary>
     public static IReadOnlyList<string> DefaultScenarios { get; } = ["baseline-metadata", "hub-metadata", "baseline-reveal", "hub-reveal"];
 
     public static LoadOptions Parse(string[] args)
     {
+        var callersGiven = false;
         var options = new LoadOptions([1, 8, 32], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 200, TimeSpan.FromMinutes(10), DefaultScenarios,
             null, new Dictionary<string, string>(StringComparer.Ordinal), TimeSpan.FromSeconds(30));
         for (var i = 0; i < args.Length; i++)
@@ -52,10 +58,14 @@ internal sealed record LoadOptions(
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };
+            callersGiven |= args[i] == "--callers";
             i++;
         }
 
-        return options;
+        // The webhook pair alone: at the issue's 64 connections, not at the secret reads' 1, 8, 32.
+        return !callersGiven && options.Scenarios.All(s => s.EndsWith("-webhook", StringComparison.Ordinal))
+            ? options with { Callers = WebhookCallers }
+            : options;
     }
 
     private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> environment, string assignment)

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using Integrations.Bench.Load;
 using Integrations.Testing;
 
-// Load benchmark: the hub's secret read and reveal through real HTTP against the same work done with
-// Azure.Data.Tables alone, on one Azurite, at each concurrency. Prints Markdown tables. See bench/README.md.
+// Load benchmark: the hub's secret read and reveal (and, asked for by name, the proxy and webhook ingress) through real
+// HTTP against the same storage work done with the Azure SDK alone, on one Azurite, at each concurrency. Prints Markdown
+// tables. See bench/README.md.
 var options = LoadOptions.Parse(args);
 using var stop = new CancellationTokenSource(options.MaxRunTime);
 Console.CancelKeyPress += (_, e) =>
@@ -60,9 +62,12 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Server on {serve
 var api = new HubApi(http, server.BaseAddress);
 var (organizationId, apiKey) = await api.CreateOrganizationAsync(server.AdminKey, stop.Token);
 var projectId = await api.CreateProjectAsync(apiKey, stop.Token);
-await Parallel.ForEachAsync(Enumerable.Range(0, options.Secrets), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop.Token },
+// The secrets only when a secret read is measured (the proxy and webhook pairs do not read them).
+var seeded = options.Scenarios.Any(s => s.EndsWith("-metadata", StringComparison.Ordinal) || s.EndsWith("-reveal", StringComparison.Ordinal)) ? options.Secrets : 0;
+await Parallel.ForEachAsync(Enumerable.Range(0, seeded), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop.Token },
     async (i, ct) => await api.CreateSecretAsync(apiKey, projectId, Scenarios.SecretName(i), RandomValue(256), ct));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {options.Secrets} secrets in org {organizationId}, project {projectId}; {clock.Elapsed.TotalSeconds:F1} s."));
+options = options with { Secrets = seeded };
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded {seeded} secrets in org {organizationId}, project {projectId}; {clock.Elapsed.TotalSeconds:F1} s."));
 
 var tables = new TableServiceClient(azurite.ConnectionString);
 var scenarios = new Scenarios(http, server.BaseAddress, apiKey, tables, Prefix, organizationId, projectId, options.Secrets);
@@ -70,6 +75,17 @@ await scenarios.CreateScratchTableAsync(stop.Token);
 if (upstream is not null)
 {
     scenarios.Proxy = (upstream.BaseAddress, await api.CreateProxyConnectionAsync(apiKey, projectId, new Uri(upstream.BaseAddress, "api"), stop.Token));
+}
+
+if (options.Scenarios.Any(s => s.EndsWith("-webhook", StringComparison.Ordinal)))
+{
+    // A stripe source with a secret of the bench's; the baseline's tables and queue on the same Azurite.
+    var secret = WebhookLoad.NewSecret();
+    var sourceId = await api.CreateWebhookSourceAsync(apiKey, projectId, secret, stop.Token);
+    var queues = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    scenarios.Webhook = new WebhookLoad(http, server.BaseAddress, sourceId, secret, tables, queues, Prefix, organizationId, projectId);
+    await scenarios.Webhook.CreateBaselineStorageAsync(stop.Token);
+    Console.WriteLine($"Webhook source {sourceId} (stripe) created.");
 }
 
 var runner = new LoadRunner(server.ServerProcessId, azuritePid);

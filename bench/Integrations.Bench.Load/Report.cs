@@ -8,17 +8,21 @@ internal sealed record RunContext(string ServerVersion, int Cores, string LoadBe
 
 /// <summary>
 /// The Markdown the bench prints (and writes with <c>--out</c>): every measurement, then hub/baseline ratios with a
-/// PASS/MISS verdict per target of issue 6, item 8 at <see cref="TargetCallers"/> callers.
+/// PASS/MISS verdict per target of issue 6, item 8 at <see cref="TargetCallers"/> callers (issue 9's webhook ingress at
+/// <see cref="WebhookTargetCallers"/>).
 /// </summary>
 internal static class Report
 {
     /// <summary>The concurrency the targets are judged at.</summary>
     public const int TargetCallers = 32;
 
-    /// <summary>At 32 callers the hub must reach this share of its baseline's throughput.</summary>
+    /// <summary>Issue 9 judges webhook ingress at 64 connections (same ratio targets).</summary>
+    public const int WebhookTargetCallers = 64;
+
+    /// <summary>At the target concurrency the hub must reach this share of its baseline's throughput.</summary>
     public const double ThroughputTarget = 0.8;
 
-    /// <summary>At 32 callers the hub's p99 may be at most this multiple of its baseline's.</summary>
+    /// <summary>At the target concurrency the hub's p99 may be at most this multiple of its baseline's.</summary>
     public const double P99Target = 2.0;
 
     /// <summary>At 32 callers the Server's CPU per metadata request may be at most this multiple of the bench's CPU per baseline operation.</summary>
@@ -34,7 +38,14 @@ internal static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
-            $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.JitWarmup.TotalSeconds:F0} s JIT warm-up, then {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per scenario; {context.Options.Secrets} secrets; load average before {context.LoadBefore}, after {context.LoadAfter}."));
+            $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.JitWarmup.TotalSeconds:F0} s JIT warm-up, then {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per scenario;{(context.Options.Secrets > 0 ? $" {context.Options.Secrets} secrets;" : "")} load average before {context.LoadBefore}, after {context.LoadAfter}."));
+        if (measurements.Any(m => m.Scenario.EndsWith("-webhook", StringComparison.Ordinal)))
+        {
+            text.AppendLine();
+            text.AppendLine(Invariant(
+                $"hub-webhook: POST /v1/webhooks/{{source}} of a {WebhookLoad.BodyBytes}-byte Stripe-style event (a new evt_ id each time), Stripe-Signature t=,v1= with the source's secret; only 200 with \"duplicate\":false counts. baseline-webhook: Azure SDK on the same Azurite — one idempotency AddEntity, one event AddEntity with the {WebhookLoad.BodyBytes}-byte body as a binary property, one SendMessage of a small JSON."));
+        }
+
         text.AppendLine();
         text.AppendLine("| callers | scenario | ops/s | p50 ms | p99 ms | ops | errors | CPU ms/op: Server | Azurite | bench | other |");
         text.AppendLine("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
@@ -46,15 +57,15 @@ internal static class Report
 
         text.AppendLine();
         text.AppendLine(Invariant(
-            $"Targets at {TargetCallers} callers: hub throughput >= {ThroughputTarget}x baseline; hub p99 <= {P99Target}x baseline p99; Server CPU per hub metadata request <= {CpuTarget}x the bench's CPU per baseline-metadata operation."));
+            $"Targets at {TargetCallers} callers (webhook: at {WebhookTargetCallers}): hub throughput >= {ThroughputTarget}x baseline; hub p99 <= {P99Target}x baseline p99; Server CPU per hub metadata request <= {CpuTarget}x the bench's CPU per baseline-metadata operation."));
         text.AppendLine();
         text.AppendLine(Invariant(
             $"| callers | operation | throughput hub/baseline | p99 hub/baseline | Server CPU per hub op / bench CPU per baseline op | throughput >= {ThroughputTarget}x | p99 <= {P99Target}x | Server CPU <= {CpuTarget}x |"));
         text.AppendLine("|--:|---|--:|--:|--:|---|---|---|");
-        var verdicts = new List<string>();
+        var verdicts = new List<(int Callers, string Text)>();
         foreach (var callers in measurements.Select(m => m.Callers).Distinct())
         {
-            foreach (var operation in new[] { "metadata", "reveal", "token" })
+            foreach (var operation in new[] { "metadata", "reveal", "token", "webhook" })
             {
                 var hub = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "hub-" + operation);
                 var baseline = measurements.SingleOrDefault(m => m.Callers == callers && m.Scenario == "baseline-" + operation);
@@ -74,7 +85,7 @@ internal static class Report
                 var p99 = hub.P99Ms / baseline.P99Ms;
                 // No CPU readings (not Linux): no ratio rather than a division by zero.
                 double? cpu = baseline.Cpu.BenchMs > 0 ? hub.Cpu.ServerMs / baseline.Cpu.BenchMs : null;
-                var judged = callers == TargetCallers;
+                var judged = callers == TargetCallersOf(operation);
                 var throughputVerdict = judged ? Verdict(throughput >= ThroughputTarget) : "-";
                 var p99Verdict = judged ? Verdict(p99 <= P99Target) : "-";
                 // The CPU target is set for metadata reads; a reveal's Server also decrypts, which its baseline does not.
@@ -83,8 +94,8 @@ internal static class Report
                 text.AppendLine(Invariant($"| {callers} | {operation} | {throughput:F2}x | {p99:F2}x | {cpuText} | {throughputVerdict} | {p99Verdict} | {cpuVerdict} |"));
                 if (judged)
                 {
-                    verdicts.Add(Invariant($"{operation}: throughput {throughputVerdict} ({throughput:F2}x), p99 {p99Verdict} ({p99:F2}x)")
-                        + (operation == "metadata" ? $", Server CPU {cpuVerdict} ({cpuText})" : ""));
+                    verdicts.Add((callers, Invariant($"{operation}: throughput {throughputVerdict} ({throughput:F2}x), p99 {p99Verdict} ({p99:F2}x)")
+                        + (operation == "metadata" ? $", Server CPU {cpuVerdict} ({cpuText})" : "")));
                 }
             }
         }
@@ -106,10 +117,10 @@ internal static class Report
                 $"Proxy at {callers} callers: p50 {hub.P50Ms:F2} ms through the hub vs {baseline.P50Ms:F2} ms direct, added p50 {added:F2} ms (target <= {ProxyAddedP50TargetMs} ms at {ProxyTargetCallers} callers: {verdict}); p99 {hub.P99Ms:F2} vs {baseline.P99Ms:F2} ms; Server CPU {hub.Cpu.ServerMs:F3} ms per proxied call."));
         }
 
-        if (verdicts.Count > 0)
+        foreach (var judged in verdicts.GroupBy(v => v.Callers))
         {
             text.AppendLine();
-            text.AppendLine(Invariant($"At {TargetCallers} callers — {string.Join("; ", verdicts)}."));
+            text.AppendLine(Invariant($"At {judged.Key} callers — {string.Join("; ", judged.Select(v => v.Text))}."));
         }
 
         // "other" is everything else on the machine: when it outweighs the three measured processes, the machine was
@@ -141,6 +152,8 @@ internal static class Report
 
         return text.ToString();
     }
+
+    private static int TargetCallersOf(string operation) => operation == "webhook" ? WebhookTargetCallers : TargetCallers;
 
     private static string Verdict(bool met) => met ? "PASS" : "MISS";
 

@@ -42,6 +42,8 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
         "hub-reveal" => HubReveal,
         "baseline-proxy" => BaselineProxy,
         "hub-proxy" => HubProxy,
+        "baseline-webhook" => WebhookPair.Baseline,
+        "hub-webhook" => WebhookPair.Hub,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "No such scenario."),
     };
 
@@ -54,6 +56,11 @@ internal sealed class Scenarios(HttpClient http, Uri baseAddress, string apiKey,
     /// <summary>The same GET through <c>…/connections/{id}/proxy/items/42?expand=1</c> (the hub adds the connection's bearer token).</summary>
     public Scenario HubProxy => new("hub-proxy", ct =>
         SendAsync(HttpMethod.Get, new Uri(baseAddress, $"v1/projects/{projectId}/connections/{ProxyTarget.ConnectionId}/proxy/items/42?expand=1"), _bearer, ct));
+
+    /// <summary>The stripe source and the baseline's storage, for the webhook pair (set when those scenarios run).</summary>
+    public WebhookLoad? Webhook { get; set; }
+
+    private WebhookLoad WebhookPair => Webhook ?? throw new InvalidOperationException("The webhook scenarios need Scenarios.Webhook.");
 
     private (Uri Upstream, string ConnectionId) ProxyTarget => Proxy ?? throw new InvalidOperationException("The proxy scenarios need Scenarios.Proxy.");
 
