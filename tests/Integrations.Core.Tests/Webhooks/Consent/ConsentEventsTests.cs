@@ -155,6 +155,31 @@ public sealed class ConsentEventsTests
         Assert.False(match.IsMatchedBy(Ids((ProviderAccountIds.UserId, "1"))));
     }
 
+    [Theory]
+    [InlineData("installation.deleted")]
+    [InlineData("installation")]
+    public void Read_GitHubInstallationDeleted_AsTheSchemeStoresItsType_NamesTheInstallation(string eventType)
+    {
+        // The github scheme stores "{X-GitHub-Event}.{action}"; GitHub's event names have no dot.
+        var revocation = Read(WebhookSchemes.GitHub, GitHubInstallationDeleted, eventType: eventType);
+
+        Assert.NotNull(revocation);
+        Assert.True(Assert.Single(revocation.Matches).IsMatchedBy(Ids((ProviderAccountIds.InstallationId, "2"))));
+    }
+
+    [Fact]
+    public void Read_GitHubAuthorizationRevoked_AsTheSchemeStoresItsType_NamesTheSender()
+    {
+        var revocation = Read(WebhookSchemes.GitHub, GitHubAuthorizationRevoked, eventType: "github_app_authorization.revoked");
+
+        Assert.NotNull(revocation);
+        Assert.True(Assert.Single(revocation.Matches).IsMatchedBy(Ids((ProviderAccountIds.UserId, "583231"))));
+    }
+
+    [Fact]
+    public void Read_GitHubRepositoryDeletedAsTheSchemeStoresItsType_IsNoRevocation() =>
+        Assert.Null(Read(WebhookSchemes.GitHub, GitHubInstallationDeleted, eventType: "repository.deleted"));
+
     [Fact]
     public void Read_GitHubSameBodyUnderAnotherEvent_IsNoRevocation()
     {
