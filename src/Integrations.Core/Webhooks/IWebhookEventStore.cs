@@ -4,8 +4,8 @@ namespace Integrations.Core.Webhooks;
 
 /// <summary>
 /// Stored webhook events. One row per (source, provider event id) is at once the idempotency key and the event (body
-/// included when it fits, else in a blob written first), so a first delivery costs one insert. Every state change is
-/// conditional on the row's ETag.
+/// included when it fits, else in a blob written first), so a first delivery costs one insert. Claims are conditional on
+/// the row's ETag; the enqueued mark is a write that only the first marker wins.
 /// </summary>
 public interface IWebhookEventStore
 {
