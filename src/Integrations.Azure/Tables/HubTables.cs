@@ -43,7 +43,19 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Durable counters, one row per (key, hour, instance) (<see cref="TableCounterStore"/>).</summary>
     public TableClient Counters { get; } = service.GetTableClient(prefix + "counters");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters];
+    /// <summary>Outbound webhook endpoints (TableWebhookEndpointStore).</summary>
+    public TableClient WebhookEndpoints { get; } = service.GetTableClient(prefix + "webhookendpoints");
+
+    /// <summary>Outbound messages, their list entries and idempotency keys (TableOutboundMessageStore).</summary>
+    public TableClient WebhookMessages { get; } = service.GetTableClient(prefix + "webhookmessages");
+
+    /// <summary>Outbound deliveries and their attempts (TableWebhookDeliveryStore).</summary>
+    public TableClient WebhookDeliveries { get; } = service.GetTableClient(prefix + "webhookdeliveries");
+
+    /// <summary>Direct sends and their attempts (TableOutboundSendStore).</summary>
+    public TableClient OutboundSends { get; } = service.GetTableClient(prefix + "outboundsends");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, WebhookDeliveries, OutboundSends];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -35,10 +35,16 @@ public static class Scopes
     /// <summary>Create, change and delete webhook sources and their signing secrets; replay received events.</summary>
     public const string WebhooksWrite = "webhooks:write";
 
+    /// <summary>Send messages to the project's webhook endpoints; replay messages and recover endpoints.</summary>
+    public const string MessagesWrite = "messages:write";
+
+    /// <summary>Make direct outbound calls (<c>POST …/sends</c>) to a URL or through a connection.</summary>
+    public const string SendsWrite = "sends:write";
+
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, Admin];
+    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, MessagesWrite, SendsWrite, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Integrations.Core.Webhooks;
 
-/// <summary>Inbound webhook ingress: body limit, idempotency and event retention, the project queues. Bound from <c>Webhooks</c>.</summary>
+/// <summary>
+/// Webhooks in (ingress: body limit, idempotency and event retention, the project queues) and out (endpoints, messages,
+/// delivery retries). Bound from <c>Webhooks</c> and validated at start.
+/// </summary>
 public sealed class WebhookOptions
 {
     public const string SectionName = "Webhooks";
@@ -44,4 +47,45 @@ public sealed class WebhookOptions
     /// <summary>How long a concurrent copy waits for the first one to finish enqueueing before it answers 503 (the provider retries). Default 2 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Webhooks:DuplicateWait must be between 0 and 10 seconds.")]
     public TimeSpan DuplicateWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    // ---- Outbound: endpoints, messages and deliveries ----
+
+    /// <summary>Default <see cref="RetrySchedule"/>: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (each ±20 % jitter).</summary>
+    public const string DefaultRetrySchedule = "0s,5s,5m,30m,2h,5h,10h,10h";
+
+    /// <summary>
+    /// The delay before each attempt of a delivery, comma-separated durations (<c>0s</c>, <c>5s</c>, <c>5m</c>, <c>2h</c>, or
+    /// <c>hh:mm:ss</c>); the count is the number of attempts. Each delay gets ±20 % jitter, never less than a
+    /// <c>Retry-After</c> and at least 60 s after a 429 or a timeout. Tests compress it.
+    /// </summary>
+    [Required(ErrorMessage = "Webhooks:RetrySchedule is required, e.g. \"0s,5s,5m,30m,2h,5h,10h,10h\".")]
+    public string RetrySchedule { get; set; } = DefaultRetrySchedule;
+
+    /// <summary>The largest message payload accepted (<c>POST …/messages</c>); larger is 413. Default 256 KiB.</summary>
+    [Range(1024, 1024 * 1024, ErrorMessage = "Webhooks:MaxMessageBytes must be between 1024 and 1048576 (1 MiB).")]
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long a message's idempotency key returns the first message. Default 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "30.00:00:00", ErrorMessage = "Webhooks:MessageIdempotencyRetention must be between 5 minutes and 30 days.")]
+    public TimeSpan MessageIdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long messages, deliveries and attempts are kept for listing, replay and recover. Default 30 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "400.00:00:00", ErrorMessage = "Webhooks:MessageRetention must be between 1 hour and 400 days.")]
+    public TimeSpan MessageRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>An endpoint failing for this long without a success is disabled (an event says so). Default 5 days.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00", ErrorMessage = "Webhooks:EndpointDisableAfter must be between 1 minute and 90 days.")]
+    public TimeSpan EndpointDisableAfter { get; set; } = TimeSpan.FromDays(5);
+
+    /// <summary>How long an old signing secret keeps signing after a rotation. Default 24 hours.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Webhooks:SecretRotationOverlap must be between 0 and 7 days.")]
+    public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most endpoints a project may have. Default 50.</summary>
+    [Range(1, 1000, ErrorMessage = "Webhooks:MaxEndpointsPerProject must be between 1 and 1000.")]
+    public int MaxEndpointsPerProject { get; set; } = 50;
+
+    /// <summary>How long an instance keeps a project's endpoints and their secrets in memory. Default 5 s; 0 turns it off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Webhooks:EndpointCacheDuration must be between 0 and 10 minutes.")]
+    public TimeSpan EndpointCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }
