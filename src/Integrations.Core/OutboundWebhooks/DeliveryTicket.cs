@@ -1,8 +1,25 @@
 namespace Integrations.Core.OutboundWebhooks;
 
 /// <summary>
-/// The queue message of one delivery attempt (queue <see cref="Common.JobQueues.WebhookDelivery"/>): which delivery, and
-/// which attempt it is for — the job makes attempt <see cref="Attempt"/> only if the delivery still expects it, so a stray
-/// copy of an attempt already made does nothing.
+/// The queue message of one delivery attempt (queue <see cref="Common.JobQueues.WebhookDelivery"/>). It carries what the
+/// attempt needs so that the delivery hot path reads no storage: the message's type, time and — up to
+/// <see cref="MaxInlinePayloadChars"/> — its payload (larger: null, the job reads the message). <see cref="Attempt"/> is
+/// the attempt number this ticket is for.
 /// </summary>
-public sealed record DeliveryTicket(string OrganizationId, string ProjectId, string MessageId, string EndpointId, int Attempt);
+/// <param name="Payload">The message's JSON payload as text, or null when it is too large to ride along.</param>
+public sealed record DeliveryTicket(
+    string OrganizationId,
+    string ProjectId,
+    string MessageId,
+    string EndpointId,
+    int Attempt,
+    string EventType,
+    DateTimeOffset MessageCreatedAt,
+    string? Payload)
+{
+    /// <summary>Payloads up to this many characters ride in the ticket (a Storage Queue message holds 64 KiB, base64-encoded by the SDK).</summary>
+    public const int MaxInlinePayloadChars = 32 * 1024;
+
+    /// <summary>Names the delivery only: the payload never prints.</summary>
+    public override string ToString() => $"DeliveryTicket {{ Message = {MessageId}, Endpoint = {EndpointId}, Attempt = {Attempt} }}";
+}

@@ -2,17 +2,19 @@ using Integrations.Core.Common;
 
 namespace Integrations.Core.OutboundWebhooks;
 
-/// <summary>Stored outbound messages, newest first per project, and their idempotency keys.</summary>
+/// <summary>Stored outbound messages, newest first per project, with their idempotency keys.</summary>
 public interface IOutboundMessageStore
 {
     /// <summary>
-    /// Stores <paramref name="message"/>; when its idempotency key (or its id) is already taken by a message within the
-    /// retention, returns that first message with <c>Added = false</c> instead.
+    /// Stores <paramref name="message"/> and its <paramref name="deliveries"/> (state <see cref="DeliveryState.Pending"/>)
+    /// in one transaction. When the message's idempotency key is already taken within the retention, or its id exists,
+    /// nothing is written and the first message comes back with <c>Added = false</c>.
     /// </summary>
-    Task<(OutboundMessage Message, bool Added)> AddAsync(OutboundMessage message, CancellationToken cancellationToken = default);
+    Task<(OutboundMessage Message, bool Added)> AddAsync(OutboundMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default);
 
     Task<OutboundMessage?> GetAsync(string organizationId, string projectId, string messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>The project's messages, newest first (payloads not loaded: <see cref="OutboundMessage.Payload"/> is empty).</summary>
     Task<PagedList<OutboundMessage>> ListAsync(string organizationId, string projectId, OutboundMessageQuery query, CancellationToken cancellationToken = default);
 }
 
