@@ -10,7 +10,7 @@ namespace Integrations.Functions;
 /// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
 public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, PurgeDeletedSecretsJob purgeDeletedSecrets,
-    CleanupOAuthStatesJob cleanupOAuthStates, CleanupWebhookIdempotencyJob cleanupWebhookIdempotency, QueueJobRunner queueJobs)
+    CleanupOAuthStatesJob cleanupOAuthStates, CleanupWebhookIdempotencyJob cleanupWebhookIdempotency, DrainWebhookDeliveryPoisonJob drainWebhookDeliveryPoison, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -40,6 +40,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     public Task CleanupWebhookIdempotency([TimerTrigger("%Webhooks:CleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         cleanupWebhookIdempotency.RunAsync(cancellationToken);
 
+    [Function("DrainWebhookDeliveryPoison")]
+    public Task DrainWebhookDeliveryPoison([TimerTrigger("%Webhooks:PoisonDrainSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        drainWebhookDeliveryPoison.RunAsync(cancellationToken);
+
     // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
     // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the
     // message to {queue}-poison.
@@ -50,6 +54,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     [Function("DevicePolling")]
     public Task DevicePolling([QueueTrigger("%Jobs:Queues:DevicePolling%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken) =>
         queueJobs.RunAsync(QueueJobs.DevicePolling, ToJobMessage(message), cancellationToken);
+
+    [Function("WebhookDelivery")]
+    public Task WebhookDelivery([QueueTrigger("%Jobs:Queues:WebhookDelivery%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken) =>
+        queueJobs.RunAsync(QueueJobs.WebhookDelivery, ToJobMessage(message), cancellationToken);
 
     private static QueueJobMessage ToJobMessage(QueueMessage message)
     {

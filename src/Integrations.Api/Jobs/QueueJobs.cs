@@ -16,5 +16,13 @@ public static class QueueJobs
     public static QueueJob DevicePolling { get; } =
         new("DevicePolling", JobQueues.DevicePolling, typeof(DevicePollingJob), TimeSpan.FromSeconds(30), QueueRetryPolicy.Standard);
 
-    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation, DevicePolling];
+    /// <summary>
+    /// One outbound webhook delivery attempt per message (<c>DeliveryTicket</c>); a failed attempt queues the next with its
+    /// delay as visibility. The standard policy retries a job that threw (storage down); after the last try the ticket lands in
+    /// the poison queue, which <see cref="DrainWebhookDeliveryPoisonJob"/> drains into failed deliveries.
+    /// </summary>
+    public static QueueJob WebhookDelivery { get; } =
+        new("WebhookDelivery", JobQueues.WebhookDelivery, typeof(WebhookDeliveryJob), TimeSpan.FromMinutes(2), QueueRetryPolicy.Standard);
+
+    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation, DevicePolling, WebhookDelivery];
 }

@@ -35,9 +35,12 @@ public static class ScheduledJobs
     /// <summary>Deletes webhook events (each also its delivery's idempotency key) past Webhooks:EventRetention: tables have no TTL.</summary>
     public static ScheduledJob WebhookIdempotencyCleanup { get; } = new("CleanupWebhookIdempotency", "Webhooks:CleanupSchedule");
 
+    /// <summary>Turns webhook delivery tickets in the poison queue into failed deliveries with a reason.</summary>
+    public static ScheduledJob WebhookDeliveryPoisonDrain { get; } = new("DrainWebhookDeliveryPoison", "Webhooks:PoisonDrainSchedule");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
         AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
-        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup,
+        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup, WebhookDeliveryPoisonDrain,
     ];
 }

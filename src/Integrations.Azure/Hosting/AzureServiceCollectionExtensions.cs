@@ -83,6 +83,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<Core.Counters.ICounterStore, TableCounterStore>();
         services.TryAddSingleton<Core.Counters.IWindowLimiter, TableWindowLimiter>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
+        services.TryAddSingleton<IPoisonMessages, StoragePoisonMessages>();
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();
         services.TryAddSingleton<IDistributedLock>(sp => new BlobLeaseLock(LockContainer(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobLeaseLock>>()));
         services.TryAddSingleton<IHubStorage>(sp => new AzureHubStorage(sp.GetRequiredService<HubTables>(), sp.GetRequiredService<QueueServiceClient>(),

@@ -7,6 +7,11 @@ namespace Integrations.Core.OutboundWebhooks;
 /// the attempt number this ticket is for.
 /// </summary>
 /// <param name="Payload">The message's JSON payload as text, or null when it is too large to ride along.</param>
+/// <param name="NotBefore">
+/// For a retry the delivery job enqueued: when it was planned to run, as the job recorded it in the delivery's
+/// <see cref="WebhookDelivery.NextAttemptAt"/>. A retry ticket whose value differs from the row's is a stray (a copy enqueued by an
+/// attempt whose record lost to another) and does nothing. Null for first attempts and replays.
+/// </param>
 public sealed record DeliveryTicket(
     string OrganizationId,
     string ProjectId,
@@ -15,7 +20,8 @@ public sealed record DeliveryTicket(
     int Attempt,
     string EventType,
     DateTimeOffset MessageCreatedAt,
-    string? Payload)
+    string? Payload,
+    DateTimeOffset? NotBefore = null)
 {
     /// <summary>Payloads up to this many characters ride in the ticket (a Storage Queue message holds 64 KiB, base64-encoded by the SDK).</summary>
     public const int MaxInlinePayloadChars = 32 * 1024;

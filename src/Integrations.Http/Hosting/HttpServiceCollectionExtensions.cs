@@ -1,5 +1,6 @@
 using System.Net;
 using Integrations.Core.Connections.Proxy;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Http.Client;
 using Integrations.Http.Guard;
 using Integrations.Http.Limits;
@@ -60,6 +61,8 @@ public static class HttpServiceCollectionExtensions
             // handler adds nothing, and the breakers live in OutboundPipelines, not in the handlers.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
+        // The named strategies' delays for webhook endpoints that retry on one (Core cannot reference RetryStrategies).
+        services.TryAddSingleton<IRetryStrategySchedules, RetryStrategySchedules>();
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
         services.Replace(ServiceDescriptor.Singleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>())));

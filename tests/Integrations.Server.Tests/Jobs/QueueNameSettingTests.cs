@@ -82,7 +82,8 @@ public sealed class QueueNameSettingTests
     {
         // Arrange
         using var provider = ServerComposition.Build(
-            new Dictionary<string, string?> { ["Jobs:Queues:KeyRotation"] = "prod-key-rotation", ["Jobs:Queues:DevicePolling"] = "prod-device-polling" },
+            new Dictionary<string, string?> { ["Jobs:Queues:KeyRotation"] = "prod-key-rotation", ["Jobs:Queues:DevicePolling"] = "prod-device-polling",
+                ["Jobs:Queues:WebhookDelivery"] = "prod-webhook-delivery" },
             s => s.Configure<JobQueueOptions>(o => o.NameSettingsRequired = true));
 
         // Act

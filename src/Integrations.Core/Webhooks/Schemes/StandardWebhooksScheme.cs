@@ -20,12 +20,11 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
     public const string SvixTimestampHeader = "svix-timestamp";
     public const string SvixSignatureHeader = "svix-signature";
 
-    public const string SecretPrefix = "whsec_";
+    public const string SecretPrefix = StandardWebhooksSignature.SecretPrefix;
 
-    private const int MacLength = 32;
+    private const int MacLength = StandardWebhooksSignature.MacLength;
 
-    // The spec allows secrets of 24 to 64 bytes; 256 leaves room for anything a provider might hand out.
-    private const int MaxKeyLength = 256;
+    private const int MaxKeyLength = StandardWebhooksSignature.MaxKeyLength;
 
     public string Name => WebhookSchemes.Standard;
 
@@ -75,7 +74,7 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
             var comma = entry.IndexOf(',');
 
             // As the reference libraries do: an entry that is not "{version},{signature}", or of another version, is skipped.
-            if (comma < 0 || !entry[..comma].SequenceEqual("v1"))
+            if (comma < 0 || !entry[..comma].SequenceEqual(StandardWebhooksSignature.Version))
             {
                 continue;
             }
@@ -99,20 +98,20 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
 
         string? keyId = null;
         var usableKeys = 0;
-        using (var payload = SignedPayload.Create(id, ".", timestamp, ".", request.Body.Span))
+        using (var payload = StandardWebhooksSignature.Content(id, timestamp, request.Body.Span))
         {
             Span<byte> keyBytes = stackalloc byte[MaxKeyLength];
             try
             {
                 foreach (var key in keys)
                 {
-                    if (!TryDecodeSecret(key.Value, keyBytes, out var keyLength))
+                    if (!StandardWebhooksSignature.TryDecodeSecret(key.Value, keyBytes, out var keyLength))
                     {
                         continue;
                     }
 
                     usableKeys++;
-                    if (SchemeSupport.MacMatches(HashAlgorithmName.SHA256, keyBytes[..keyLength], payload.Span, candidates[..(decoded * MacLength)], MacLength))
+                    if (StandardWebhooksSignature.Matches(keyBytes[..keyLength], payload.Span, candidates[..(decoded * MacLength)]))
                     {
                         keyId = key.Id;
                         break;
@@ -164,23 +163,5 @@ public sealed class StandardWebhooksScheme : IWebhookScheme
         return anyStandard && anySvix
             ? WebhookVerification.Refuse(WebhookRefusal.Malformed, "The delivery mixes webhook-* and svix-* headers; a delivery carries one set.")
             : null;
-    }
-
-    /// <summary>The HMAC key: the base64 after <c>whsec_</c>, or the whole secret as base64 when it has no prefix.</summary>
-    private static bool TryDecodeSecret(string? secret, Span<byte> destination, out int length)
-    {
-        length = 0;
-        if (string.IsNullOrEmpty(secret))
-        {
-            return false;
-        }
-
-        var encoded = secret.AsSpan();
-        if (encoded.StartsWith(SecretPrefix, StringComparison.Ordinal))
-        {
-            encoded = encoded[SecretPrefix.Length..];
-        }
-
-        return encoded.Length > 0 && SchemeSupport.TryDecodeBase64(encoded, destination, out length) && length > 0;
     }
 }
