@@ -91,6 +91,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
+        services.AddIntegrationsWebhookEndpoints();
         services.AddIntegrationsWebhookDelivery();
         return services;
     }
