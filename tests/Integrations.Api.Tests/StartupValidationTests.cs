@@ -55,6 +55,9 @@ public sealed class StartupValidationTests
     [InlineData("Webhooks:MaxSourcesPerProject", "0", "Webhooks:MaxSourcesPerProject")]
     [InlineData("Webhooks:SourceCacheDuration", "00:20:00", "Webhooks:SourceCacheDuration")]
     [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
+    [InlineData("Webhooks:RetrySchedule", "0s,5s,soon", "Webhooks:RetrySchedule")]
+    [InlineData("Webhooks:RetrySchedule", "0s,8d", "Webhooks:RetrySchedule")]
+    [InlineData("Webhooks:PoisonDrainSchedule", "often", "Webhooks:PoisonDrainSchedule")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -85,6 +88,7 @@ public sealed class StartupValidationTests
         settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Webhooks:CleanupSchedule"] = "0 20 4 * * *";
+        settings["Webhooks:PoisonDrainSchedule"] = "0 * * * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings["Counters:CleanupSchedule"] = "0 50 3 * * *";
