@@ -7,6 +7,7 @@ using Integrations.Api.Health;
 using Integrations.Api.Jobs;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
+using Integrations.Api.OutboundWebhooks;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
@@ -15,6 +16,7 @@ using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
 using Integrations.Core.Identity;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +63,11 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookIngressEndpoints>();
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
+
+        // Outbound messages: the service and its publishers (activity outbox, inbound events), once the stores are there.
+        services.AddIntegrationsOutboundMessages();
+        services.TryAddSingleton<MessageEndpoints>();
+        services.TryAddSingleton<DeliveryEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }
