@@ -40,7 +40,7 @@ public sealed record MessageResponse(
     }
 }
 
-/// <summary>A message's delivery to one endpoint.</summary>
+/// <summary>A message's delivery to one endpoint; <c>failure_reason</c> only while it is failed.</summary>
 public sealed record DeliveryResponse(
     string EndpointId, DeliveryState State, int Attempts, DateTimeOffset? NextAttemptAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode,
     string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
@@ -48,7 +48,9 @@ public sealed record DeliveryResponse(
     public static DeliveryResponse From(WebhookDelivery d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        return new(d.EndpointId, d.State, d.Attempts, d.NextAttemptAt, d.LastAttemptAt, d.LastStatusCode, d.FailureReason, d.CreatedAt, d.UpdatedAt);
+        // A reason belongs to a failed delivery only: one replayed since keeps the old reason in its row (a merge does not remove it).
+        return new(d.EndpointId, d.State, d.Attempts, d.NextAttemptAt, d.LastAttemptAt, d.LastStatusCode, d.State == DeliveryState.Failed ? d.FailureReason : null,
+            d.CreatedAt, d.UpdatedAt);
     }
 }
 

@@ -75,6 +75,23 @@ public sealed class MessageHub : IAsyncLifetime
         return _tickets.Where(t => t.MessageId == messageId).ToList();
     }
 
+    /// <summary>The tickets of <paramref name="messageId"/> once there are <paramref name="count"/> (queued after the response, e.g. by an inbound handler).</summary>
+    public async Task<IReadOnlyList<DeliveryTicket>> TicketsEventuallyAsync(string messageId, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var tickets = await TicketsAsync(messageId);
+            if (tickets.Count >= count)
+            {
+                return tickets;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return await TicketsAsync(messageId);
+    }
+
     /// <summary>An endpoint written through the endpoint store (no signing key: nothing is delivered in these tests).</summary>
     public async Task<string> CreateEndpointAsync(Tenant tenant, IReadOnlyList<string> eventTypes, bool enabled = true)
     {
