@@ -75,7 +75,10 @@ public sealed record MessageReplayedResponse(string Id, IReadOnlyList<string> En
 /// <param name="More">True when more failed deliveries remain than one recover queues: call it again.</param>
 public sealed record EndpointRecoveredResponse(string EndpointId, DateTimeOffset Since, int Count, bool More);
 
-/// <summary>An endpoint's attempt outcomes over a range.</summary>
+/// <summary>An endpoint's outcomes over a range, from every instance's counters (another instance's last seconds may be missing).</summary>
+/// <param name="Delivered">Deliveries that got a 2xx.</param>
+/// <param name="Retrying">Attempts that failed and were scheduled again.</param>
+/// <param name="Failed">Deliveries that ended failed (attempts exhausted, 410, endpoint disabled or gone, poison).</param>
 public sealed record EndpointStatsResponse(string EndpointId, DateTimeOffset Since, DateTimeOffset Until, long Delivered, long Retrying, long Failed, DateTimeOffset? LastDeliveredAt);
 
 /// <summary>The body of a replay: the endpoint to deliver to again, or none for every endpoint.</summary>

@@ -1,21 +1,21 @@
 namespace Integrations.Core.OutboundWebhooks;
 
 /// <summary>
-/// The per-endpoint counter names (<see cref="Counters.IHubCounters"/>, keyed by the endpoint id): the delivery job records
-/// one per attempt outcome, <c>GET …/webhook-endpoints/{id}/stats</c> reads them. Counts of attempt outcomes over a time
-/// range, not of deliveries in a state now.
+/// The per-endpoint counter names (<see cref="Counters.IHubCounters"/>, keyed by the endpoint id) that the endpoint stats
+/// route reads. The same names and values as the delivery job's <c>OutboundWebhookCounters</c> (branch i10-delivery), which
+/// records them: once that is merged, this class goes and the stats route reads that one.
 /// </summary>
 public static class DeliveryCounters
 {
-    /// <summary>An attempt the receiver answered with a 2xx.</summary>
+    /// <summary>Deliveries that got a 2xx.</summary>
     public const string Delivered = "delivered";
 
-    /// <summary>An attempt that failed and was scheduled again.</summary>
-    public const string Retrying = "retrying";
-
-    /// <summary>A delivery that ended <see cref="DeliveryState.Failed"/> (attempts exhausted, endpoint disabled, poison).</summary>
+    /// <summary>Deliveries that ended failed: attempts exhausted, 410 Gone, the endpoint disabled or gone, or poison.</summary>
     public const string Failed = "failed";
 
-    /// <summary>The time-valued counter: the last attempt the receiver answered with a 2xx.</summary>
-    public const string LastDelivered = "last_delivered_at";
+    /// <summary>Attempts that failed and were rescheduled.</summary>
+    public const string Retried = "retried";
+
+    /// <summary>Time-valued: the last attempt that got a 2xx.</summary>
+    public const string LastSuccess = "last_success_at";
 }

@@ -157,13 +157,16 @@ public sealed class MessageRepairApiTests(MessageHub fixture) : IClassFixture<Me
         var endpoint = await fixture.CreateEndpointAsync(tenant, []);
         var key = new CounterKey(tenant.OrganizationId, tenant.ProjectId, endpoint);
         fixture.Counters.Increment(key, DeliveryCounters.Delivered, 5);
-        fixture.Counters.Increment(key, DeliveryCounters.Retrying, 2);
+        fixture.Counters.Increment(key, DeliveryCounters.Retried, 2);
         fixture.Counters.Increment(key, DeliveryCounters.Failed);
+        var lastSuccess = TimeProvider.System.GetUtcNow().AddMinutes(-3);
+        fixture.Counters.RecordLatest(key, DeliveryCounters.LastSuccess, lastSuccess);
 
         var stats = await Json(await client.GetAsync($"{Endpoint(tenant, endpoint)}/stats"), HttpStatusCode.OK);
         var tooWide = await client.GetAsync($"{Endpoint(tenant, endpoint)}/stats?since={Uri.EscapeDataString(TimeProvider.System.GetUtcNow().AddDays(-8).ToString("O"))}");
 
         Assert.Equal((5, 2, 1), ((int)stats["delivered"]!, (int)stats["retrying"]!, (int)stats["failed"]!));
+        Assert.Equal(lastSuccess, (DateTimeOffset)stats["last_delivered_at"]!);
         await Problem(tooWide, HttpStatusCode.BadRequest, "webhook-endpoint-stats-range-too-wide");
     }
 
