@@ -63,6 +63,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookIngressEndpoints>();
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
+        services.TryAddSingleton<WebhookEndpointEndpoints>();
 
         // Outbound messages: the service and its publishers (activity outbox, inbound events), once the stores are there.
         services.AddIntegrationsOutboundMessages();

@@ -41,6 +41,7 @@ public static class ApiRoutes
         .. WebhookIngressRoutes.All,
         .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
+        .. WebhookEndpointRoutes.All,
         .. MessageRoutes.All,
         .. DeliveryRoutes.All,
     ];

@@ -103,7 +103,7 @@ public sealed partial class WebhookEndpointDirectory(
 
             cache.Invalidate(organizationId, projectId);
             Log.Disabled(logger, endpointId, stored);
-            await events.AppendAsync(organizationId, projectId, HubEventTypes.EndpointDisabled, endpointId,
+            await events.AppendAsync(organizationId, projectId, HubEventTypes.EndpointDisabled, "webhook-endpoint/" + endpointId,
                 new Dictionary<string, string>(StringComparer.Ordinal) { ["endpoint_id"] = endpointId, ["reason"] = stored }, cancellationToken).ConfigureAwait(false);
             return true;
         }
