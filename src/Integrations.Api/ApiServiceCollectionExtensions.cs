@@ -16,6 +16,7 @@ using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
 using Integrations.Core.Identity;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,6 +64,11 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
         services.TryAddSingleton<WebhookEndpointEndpoints>();
+
+        // Outbound messages: the service and its publishers (activity outbox, inbound events), once the stores are there.
+        services.AddIntegrationsOutboundMessages();
+        services.TryAddSingleton<MessageEndpoints>();
+        services.TryAddSingleton<DeliveryEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -16,22 +16,29 @@ public static class JsonBody
 
     public static Task<Result<T>> ReadAsync<T>(HttpRequest request, bool optional = false)
         where T : class =>
-        ReadAsync(request, optional, static body => JsonSerializer.Deserialize<T>(body.Span, ApiJson.Options)
+        ReadAsync(request, optional, MaxBytes, static body => JsonSerializer.Deserialize<T>(body.Span, ApiJson.Options)
             ?? (Result<T>)HubError.Invalid(ApiProblems.MalformedJson, "The body must be a JSON object."), Empty<T>);
 
     /// <summary>The body as a JSON element (a copy that outlives the request buffer), for bodies read member by member (PATCH).</summary>
-    public static Task<Result<JsonElement>> ReadElementAsync(HttpRequest request) =>
-        ReadAsync(request, false, static body =>
+    public static Task<Result<JsonElement>> ReadElementAsync(HttpRequest request) => ReadElementAsync(request, MaxBytes, ApiJson.Options.MaxDepth);
+
+    /// <summary>
+    /// The body as a JSON element, up to <paramref name="maxBytes"/> and <paramref name="maxDepth"/> — for a body that carries
+    /// someone's document (a message payload) and has limits of its own.
+    /// </summary>
+    public static Task<Result<JsonElement>> ReadElementAsync(HttpRequest request, int maxBytes, int maxDepth) =>
+        ReadAsync(request, false, maxBytes, body =>
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = ApiJson.Options.MaxDepth });
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = maxDepth });
             return Result.Success(document.RootElement.Clone());
         }, static () => default(JsonElement));
 
-    private static async Task<Result<T>> ReadAsync<T>(HttpRequest request, bool optional, Func<ReadOnlyMemory<byte>, Result<T>> parse, Func<Result<T>> empty)
+    private static async Task<Result<T>> ReadAsync<T>(
+        HttpRequest request, bool optional, int maxBytes, Func<ReadOnlyMemory<byte>, Result<T>> parse, Func<Result<T>> empty)
     {
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return TooLarge();
+            return TooLarge(maxBytes);
         }
 
         if (request.ContentLength is null or 0 && optional && request.Headers.TransferEncoding.Count == 0)
@@ -49,9 +56,9 @@ public static class JsonBody
         int read;
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > MaxBytes)
+            if (buffer.Length + read > maxBytes)
             {
-                return TooLarge();
+                return TooLarge(maxBytes);
             }
 
             buffer.Write(chunk, 0, read);
@@ -89,5 +96,5 @@ public static class JsonBody
     private static Result<T> Empty<T>()
         where T : class => JsonSerializer.Deserialize<T>("{}"u8, ApiJson.Options)!;
 
-    private static HubError TooLarge() => new(ErrorKind.TooLarge, ApiProblems.BodyTooLarge, $"The body must be at most {MaxBytes} bytes.");
+    private static HubError TooLarge(int maxBytes) => new(ErrorKind.TooLarge, ApiProblems.BodyTooLarge, $"The body must be at most {maxBytes} bytes.");
 }

@@ -42,6 +42,8 @@ public static class ApiRoutes
         .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
         .. WebhookEndpointRoutes.All,
+        .. MessageRoutes.All,
+        .. DeliveryRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -112,4 +112,18 @@ public static class AuditActions
 
     /// <summary>A stored webhook event put back on its project's queue (and its received-event handlers run again).</summary>
     public const string WebhookEventReplay = "webhook_event.replay";
+
+    /// <summary>An outbound message sent (<c>POST …/messages</c>); a repeat with the same idempotency key is recorded too.</summary>
+    public const string MessageSend = "message.send";
+    public const string MessageList = "message.list";
+    public const string MessageRead = "message.read";
+    public const string MessageAttempts = "message.attempts";
+
+    /// <summary>An outbound message's deliveries (all, or one endpoint's) queued again.</summary>
+    public const string MessageReplay = "message.replay";
+
+    /// <summary>An endpoint's failed deliveries since a time queued again.</summary>
+    public const string WebhookEndpointRecover = "webhook_endpoint.recover";
+    public const string WebhookEndpointAttempts = "webhook_endpoint.attempts";
+    public const string WebhookEndpointStats = "webhook_endpoint.stats";
 }

@@ -5,10 +5,13 @@ namespace Integrations.Core.Events;
 /// <summary>
 /// The one way the hub appends to a project's outbox: stamps the event's id (<c>evt_…</c>) and time
 /// (<see cref="TimeProvider"/>) and refuses data that could carry a credential. A caller that retries passes the same
-/// <see cref="HubEvent"/> to <see cref="AppendAsync(HubEvent, CancellationToken)"/>: the outbox keeps it once.
+/// <see cref="HubEvent"/> to <see cref="AppendAsync(HubEvent, CancellationToken)"/>: the outbox keeps it once. Once the
+/// outbox has an event, every <see cref="IHubEventListener"/> is told (outbound webhooks publish it as a message).
 /// </summary>
-public sealed class EventWriter(IEventOutbox outbox, TimeProvider time)
+public sealed class EventWriter(IEventOutbox outbox, TimeProvider time, IEnumerable<IHubEventListener>? listeners = null)
 {
+    private readonly IHubEventListener[] _listeners = listeners?.ToArray() ?? [];
+
     public const int MaxDataEntries = 16;
     public const int MaxDataKeyLength = 64;
     public const int MaxDataValueLength = 1024;
@@ -43,12 +46,12 @@ public sealed class EventWriter(IEventOutbox outbox, TimeProvider time)
         string organizationId, string projectId, string type, string subject, IReadOnlyDictionary<string, string>? data = null, CancellationToken cancellationToken = default)
     {
         var hubEvent = Create(organizationId, projectId, type, subject, data);
-        await outbox.AppendAsync(hubEvent, cancellationToken).ConfigureAwait(false);
+        await AppendAsync(hubEvent, cancellationToken).ConfigureAwait(false);
         return hubEvent;
     }
 
     /// <summary>Appends an event made by <see cref="Create"/> (again, on a retry: idempotent by id).</summary>
-    public Task AppendAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hubEvent);
         if (!Ids.IsValid("evt", hubEvent.Id) || !HubEventTypes.IsKnown(hubEvent.Type))
@@ -57,7 +60,12 @@ public sealed class EventWriter(IEventOutbox outbox, TimeProvider time)
         }
 
         Check(hubEvent.Subject, hubEvent.Data);
-        return outbox.AppendAsync(hubEvent, cancellationToken);
+        await outbox.AppendAsync(hubEvent, cancellationToken).ConfigureAwait(false);
+        // After the append, never before: a listener sees only events the outbox keeps. Listeners do not throw.
+        foreach (var listener in _listeners)
+        {
+            await listener.OnAppendedAsync(hubEvent, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Whether <paramref name="key"/> may name an event data entry (no credential-like name).</summary>
