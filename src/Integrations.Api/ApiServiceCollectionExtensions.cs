@@ -11,6 +11,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Sends;
 using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
@@ -61,6 +62,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookIngressEndpoints>();
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
+        services.TryAddSingleton<SendEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

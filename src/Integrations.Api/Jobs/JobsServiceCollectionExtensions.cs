@@ -28,6 +28,8 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<CheckConnectionHealthJob>();
         services.TryAddSingleton<KeyRotationJob>();
         services.TryAddSingleton<DevicePollingJob>();
+        services.TryAddSingleton<OutboundSendJob>();
+        services.TryAddSingleton<CleanupOutboundSendsJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()
             .Validate(o => ScheduledKeyRotationJob.IsValidSchedule(o.RotationSchedule),

@@ -35,9 +35,12 @@ public static class ScheduledJobs
     /// <summary>Deletes webhook events (each also its delivery's idempotency key) past Webhooks:EventRetention: tables have no TTL.</summary>
     public static ScheduledJob WebhookIdempotencyCleanup { get; } = new("CleanupWebhookIdempotency", "Webhooks:CleanupSchedule");
 
+    /// <summary>Deletes direct sends past Webhooks:SendRetention, on the webhook cleanup's schedule.</summary>
+    public static ScheduledJob OutboundSendCleanup { get; } = new("CleanupOutboundSends", "Webhooks:CleanupSchedule");
+
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
         AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
-        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup,
+        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup, OutboundSendCleanup,
     ];
 }

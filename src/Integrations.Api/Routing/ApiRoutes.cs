@@ -9,6 +9,7 @@ using Integrations.Api.Organizations;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Sends;
 using Integrations.Api.Webhooks;
 
 namespace Integrations.Api.Routing;
@@ -40,6 +41,7 @@ public static class ApiRoutes
         .. WebhookIngressRoutes.All,
         .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
+        .. SendRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

@@ -77,6 +77,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IConnectionAccountLookup, TableConnectionAccountLookup>();
 
         services.TryAddSingleton<Core.Webhooks.IWebhookSourceStore, TableWebhookSourceStore>();
+        services.TryAddSingleton<Core.Sends.IOutboundSendStore, TableOutboundSendStore>();
         services.TryAddSingleton<IConnectionScan, TableConnectionStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();

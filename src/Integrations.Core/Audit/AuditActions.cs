@@ -101,4 +101,8 @@ public static class AuditActions
 
     /// <summary>A stored webhook event put back on its project's queue (and its received-event handlers run again).</summary>
     public const string WebhookEventReplay = "webhook_event.replay";
+
+    /// <summary>A direct send (<c>POST …/sends</c>): the record names the send, never its URL path, headers or body.</summary>
+    public const string SendCreate = "send.create";
+    public const string SendRead = "send.read";
 }

@@ -10,6 +10,7 @@ using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
 using Integrations.Core.Rotation;
+using Integrations.Core.Sends;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
 using Integrations.Core.Webhooks;
@@ -90,6 +91,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
+        services.AddIntegrationsSends();
         return services;
     }
 }

@@ -60,6 +60,9 @@ public static class HttpServiceCollectionExtensions
             // handler adds nothing, and the breakers live in OutboundPipelines, not in the handlers.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
+        // Work that spaces its own retries (direct sends on their queue) reads the strategies' delays here.
+        services.TryAddSingleton<Core.Connections.IRetryStrategySchedule>(sp => new RetryStrategySchedule(
+            sp.GetService<Core.Common.IRandomSource>() ?? Core.Common.SystemRandomSource.Instance));
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
         services.Replace(ServiceDescriptor.Singleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>())));

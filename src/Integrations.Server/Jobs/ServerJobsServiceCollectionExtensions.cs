@@ -27,6 +27,7 @@ public static class ServerJobsServiceCollectionExtensions
         AddCron<CheckSecretExpiryJob>(services, ScheduledJobs.SecretExpiryCheck, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupCountersJob>(services, ScheduledJobs.CounterCleanup, (job, ct) => job.RunAsync(ct));
         AddCron<CheckConnectionHealthJob>(services, ScheduledJobs.ConnectionHealthCheck, (job, ct) => job.RunAsync(ct));
+        AddCron<CleanupOutboundSendsJob>(services, ScheduledJobs.OutboundSendCleanup, (job, ct) => job.RunAsync(ct));
         foreach (var job in QueueJobs.All)
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueJobService>(sp, job));
