@@ -54,6 +54,7 @@ public sealed class StartupValidationTests
     [InlineData("OAuth:DiscoveryCacheDuration", "00:00:01", "OAuth:DiscoveryCacheDuration")]
     [InlineData("Webhooks:MaxSourcesPerProject", "0", "Webhooks:MaxSourcesPerProject")]
     [InlineData("Webhooks:SourceCacheDuration", "00:20:00", "Webhooks:SourceCacheDuration")]
+    [InlineData("Webhooks:SendRetention", "00:10:00", "Webhooks:SendRetention")]
     [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
