@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integrations.Api.Tests.Connections;
+using Integrations.Core.Sends;
 using Integrations.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static Integrations.Api.Tests.HubFixture;
 
 namespace Integrations.Api.Tests.Sends;
@@ -100,6 +102,28 @@ public sealed class SendsApiTests(SendHubFixture fixture) : IClassFixture<SendHu
         var attempts = done["attempts"]!.AsArray();
         Assert.Equal([500, 200], attempts.Select(a => (int)a!["status_code"]!));
         Assert.Equal(2, Receiver.With(key).Count);
+    }
+
+    [Fact]
+    public async Task Send_WithANamedStrategy_RetriesOnItsSchedule()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        var key = TestRandom.Hex(8);
+
+        var sent = await Json(await client.PostAsJsonAsync(Sends(tenant), new
+        {
+            url = Receiver.Url($"fail-once/{key}"), method = "POST", retry_policy = new { strategy = "linear_1s", attempts = 2 },
+        }), HttpStatusCode.OK);
+        var done = await WaitForStatusAsync(client, tenant, (string)sent["id"]!, "delivered");
+        var tooMany = await client.PostAsJsonAsync(Sends(tenant), new { url = Receiver.Url("ok/m-strategy"), method = "POST", retry_policy = new { strategy = "linear_1s", attempts = 9 } });
+
+        Assert.Equal(2, sent["max_attempts"]!.GetValue<int>());
+        var attempts = done["attempts"]!.AsArray();
+        Assert.Equal([500, 200], attempts.Select(a => (int)a!["status_code"]!));
+        Assert.True(DateTimeOffset.Parse((string)attempts[1]!["at"]!, System.Globalization.CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse((string)attempts[0]!["at"]!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromSeconds(0.9));
+        Assert.Equal("retry_policy.attempts", (string?)(await Problem(tooMany, HttpStatusCode.BadRequest, "send-invalid"))["field"]);
     }
 
     [Fact]
@@ -337,6 +361,49 @@ public sealed class SendsApiTests(SendHubFixture fixture) : IClassFixture<SendHu
         Assert.Empty(Receiver.With("m-scope-1"));
         Assert.Empty(Receiver.With("m-scope-2"));
         Assert.Single(Receiver.With("m-scope-3"));
+    }
+
+    [Fact]
+    public async Task Send_QueueMessageDeliveredAgain_DoesNotSendTheAttemptTwice()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        var marker = "m-" + TestRandom.Hex(6);
+        var accepted = await Json(await client.PostAsJsonAsync(Sends(tenant), new { url = Receiver.Url($"ok/{marker}"), method = "POST", mode = "fire-and-forget" }),
+            HttpStatusCode.Accepted);
+        var id = (string)accepted["id"]!;
+        await WaitForStatusAsync(client, tenant, id, "delivered");
+        var service = Hub.Services.GetRequiredService<OutboundSendService>();
+        var message = JsonSerializer.Serialize(new { organizationId = tenant.OrganizationId, projectId = tenant.ProjectId, sendId = id, attempt = 1 });
+
+        // As the queue would hand it out again (at least once), first as a plain duplicate, then as a redelivery.
+        var duplicate = await service.RunQueuedAsync(message, redelivered: false);
+        var redelivered = await service.RunQueuedAsync(message, redelivered: true);
+        var forged = await service.RunQueuedAsync("{\"sendId\":\"not-an-id\",\"attempt\":1}", redelivered: false);
+
+        Assert.True(duplicate && redelivered);
+        Assert.False(forged);
+        Assert.Single(Receiver.With(marker));
+        Assert.Single((await Json(await client.GetAsync($"{Sends(tenant)}/{id}"), HttpStatusCode.OK))["attempts"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Cleanup_DeletesSendsPastTheirRetention()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        var sent = await Json(await client.PostAsJsonAsync(Sends(tenant), new { url = Receiver.Url("ok/m-retention"), method = "POST" }), HttpStatusCode.OK);
+        var service = Hub.Services.GetRequiredService<OutboundSendService>();
+
+        var kept = await service.DeleteExpiredAsync(TimeSpan.FromDays(7));
+        var stillThere = await client.GetAsync($"{Sends(tenant)}/{(string)sent["id"]!}");
+        var deleted = await service.DeleteExpiredAsync(TimeSpan.FromMinutes(-1));
+        var gone = await client.GetAsync($"{Sends(tenant)}/{(string)sent["id"]!}");
+
+        Assert.Equal(0, kept);
+        Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
+        Assert.True(deleted >= 1);
+        await Problem(gone, HttpStatusCode.NotFound, "not-found");
     }
 
     internal static async Task<JsonNode> WaitForStatusAsync(HttpClient client, Tenant tenant, string id, string status)
