@@ -7,6 +7,7 @@ using Integrations.Api.Health;
 using Integrations.Api.Jobs;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
+using Integrations.Api.OutboundWebhooks;
 using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
@@ -63,6 +64,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
         services.TryAddSingleton<SendEndpoints>();
+        services.TryAddSingleton<WebhookEndpointEndpoints>();
         services.AddIntegrationsJobs();
         return services;
     }

@@ -55,7 +55,8 @@ public sealed class ResolveScopeStep(TenancyService tenancy)
                     return ScopeResolution.Refused(HubError.NotFound("project"));
                 }
 
-                return Check(new VerifiedScope(tenant, found), caller, project.Scope);
+                var verified = new VerifiedScope(tenant, found);
+                return project.AlsoRequired is { } also && caller.HasScope(project.Scope) ? Check(verified, caller, also) : Check(verified, caller, project.Scope);
 
             default:
                 throw new InvalidOperationException($"Route {route.Name}: access {route.Access} needs a caller kind this step does not resolve.");

@@ -6,6 +6,7 @@ using Integrations.Api.Connections;
 using Integrations.Api.Health;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
+using Integrations.Api.OutboundWebhooks;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
@@ -42,6 +43,7 @@ public static class ApiRoutes
         .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
         .. SendRoutes.All,
+        .. WebhookEndpointRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);

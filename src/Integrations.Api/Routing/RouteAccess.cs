@@ -19,6 +19,9 @@ public abstract record RouteAccess
     /// <summary>An organization API key whose organization owns the path's <c>{projectId}</c>.</summary>
     public static RouteAccess Project(string scope) => new ProjectAccess(scope);
 
+    /// <summary>As <see cref="Project(string)"/>, with a key that also has <paramref name="alsoRequired"/> (e.g. a reveal of what the first scope reads).</summary>
+    public static RouteAccess Project(string scope, string alsoRequired) => new ProjectAccess(scope) { AlsoRequired = alsoRequired };
+
     /// <summary>Whether the caller must present a credential (and so is audited).</summary>
     public virtual bool RequiresCaller => true;
 
@@ -47,9 +50,14 @@ public sealed record OrganizationAccess(string? Scope) : RouteAccess
     public override string Describe() => Scope is null ? "any API key of the organization" : $"an API key of the organization with scope '{Scope}'";
 }
 
-/// <summary>See <see cref="RouteAccess.Project"/>.</summary>
+/// <summary>See <see cref="RouteAccess.Project(string)"/>.</summary>
 /// <param name="Scope">The API-key scope required.</param>
 public sealed record ProjectAccess(string Scope) : RouteAccess
 {
-    public override string Describe() => $"an API key of the project's organization with scope '{Scope}'";
+    /// <summary>A second scope the key must also have, or null.</summary>
+    public string? AlsoRequired { get; init; }
+
+    public override string Describe() => AlsoRequired is null
+        ? $"an API key of the project's organization with scope '{Scope}'"
+        : $"an API key of the project's organization with scopes '{Scope}' and '{AlsoRequired}'";
 }

@@ -57,6 +57,17 @@ public static class AuditActions
     /// <summary>A signing secret added to a webhook source (the value is never in the record).</summary>
     public const string WebhookSourceSecretAdd = "webhook_source.secret_add";
     public const string WebhookSourceStats = "webhook_source.stats";
+    public const string WebhookEndpointCreate = "webhook_endpoint.create";
+    public const string WebhookEndpointRead = "webhook_endpoint.read";
+    public const string WebhookEndpointList = "webhook_endpoint.list";
+    public const string WebhookEndpointPatch = "webhook_endpoint.patch";
+    public const string WebhookEndpointDelete = "webhook_endpoint.delete";
+
+    /// <summary>An endpoint's signing secret rotated (the value is never in the record).</summary>
+    public const string WebhookEndpointSecretRotate = "webhook_endpoint.secret_rotate";
+
+    /// <summary>An endpoint's signing secrets revealed to the caller (the values are never in the record).</summary>
+    public const string WebhookEndpointSecretReveal = "webhook_endpoint.secret_reveal";
     public const string ProviderCreate = "provider.create";
     public const string ProviderRead = "provider.read";
     public const string ProviderList = "provider.list";

@@ -9,6 +9,7 @@ using Integrations.Core.Events;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Rotation;
 using Integrations.Core.Sends;
 using Integrations.Core.Tenancy;
@@ -92,6 +93,7 @@ public static class CoreServiceCollectionExtensions
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
         services.AddIntegrationsSends();
+        services.AddIntegrationsWebhookEndpoints();
         return services;
     }
 }
