@@ -156,7 +156,7 @@ public sealed partial class OutboundSendService(
                 CryptographicOperations.ZeroMemory(opened);
             }
         }
-        catch (Exception ex) when (ex is FormatException or CryptographicException or ArgumentException or JsonException)
+        catch (Exception ex) when (ex is SecretIntegrityException or FormatException or CryptographicException or ArgumentException or JsonException)
         {
             // Altered, moved from another send, or sealed under a key since retired: it cannot be sent.
             payload = null;
