@@ -12,6 +12,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Sends;
 using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
@@ -63,6 +64,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<WebhookIngressEndpoints>();
         services.TryAddSingleton<WebhookEventEndpoints>();
         services.TryAddSingleton<WebhookSourceEndpoints>();
+        services.TryAddSingleton<SendEndpoints>();
         services.TryAddSingleton<WebhookEndpointEndpoints>();
 
         // Outbound messages: the service and its publishers (activity outbox, inbound events), once the stores are there.

@@ -54,6 +54,7 @@ public sealed class StartupValidationTests
     [InlineData("OAuth:DiscoveryCacheDuration", "00:00:01", "OAuth:DiscoveryCacheDuration")]
     [InlineData("Webhooks:MaxSourcesPerProject", "0", "Webhooks:MaxSourcesPerProject")]
     [InlineData("Webhooks:SourceCacheDuration", "00:20:00", "Webhooks:SourceCacheDuration")]
+    [InlineData("Webhooks:SendRetention", "00:10:00", "Webhooks:SendRetention")]
     [InlineData("OAuth:MaxDiscoveryDocumentBytes", "10", "OAuth:MaxDiscoveryDocumentBytes")]
     [InlineData("Webhooks:RetrySchedule", "0s,5s,soon", "Webhooks:RetrySchedule")]
     [InlineData("Webhooks:RetrySchedule", "0s,8d", "Webhooks:RetrySchedule")]

@@ -157,8 +157,8 @@ public sealed partial class ProxyEndpoints(
         return Responses.Json(new TestResponse(result.Success, result.StatusCode, result.ResponseTimeMs, result.Message));
     }
 
-    /// <summary>A 409 for a connection that must not send anything (disabled, needs re-authorization, revoked), or null.</summary>
-    private static IResult? Usable(Connection connection) => ConnectionTester.BlockOf(connection) switch
+    /// <summary>A 409 for a connection that must not send anything (disabled, needs re-authorization, revoked), or null. Direct sends use it too.</summary>
+    internal static IResult? Usable(Connection connection) => ConnectionTester.BlockOf(connection) switch
     {
         ConnectionTestBlock.Disabled => Problems.Create(StatusCodes.Status409Conflict, TokenErrors.Disabled, "Connection disabled",
             "The connection is disabled: enable it first. Nothing was sent."),

@@ -30,6 +30,8 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<WebhookDeliveryJob>();
         services.TryAddSingleton<DrainWebhookDeliveryPoisonJob>();
+        services.TryAddSingleton<OutboundSendJob>();
+        services.TryAddSingleton<CleanupOutboundSendsJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()
             .Validate(o => ScheduledKeyRotationJob.IsValidSchedule(o.RotationSchedule),

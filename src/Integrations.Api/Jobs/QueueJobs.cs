@@ -24,5 +24,13 @@ public static class QueueJobs
     public static QueueJob WebhookDelivery { get; } =
         new("WebhookDelivery", JobQueues.WebhookDelivery, typeof(WebhookDeliveryJob), TimeSpan.FromMinutes(2), QueueRetryPolicy.Standard);
 
-    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation, DevicePolling, WebhookDelivery];
+    /// <summary>
+    /// One attempt of a direct send per message: fire-and-forget sends start here, and a failed attempt with attempts left
+    /// re-sends the message with the send's backoff as its visibility delay. A crash retries the message (the standard
+    /// policy); an attempt already recorded is not made twice.
+    /// </summary>
+    public static QueueJob OutboundSend { get; } =
+        new("OutboundSend", JobQueues.OutboundSend, typeof(OutboundSendJob), TimeSpan.FromSeconds(60), QueueRetryPolicy.Standard);
+
+    public static IReadOnlyList<QueueJob> All { get; } = [KeyRotation, DevicePolling, WebhookDelivery, OutboundSend];
 }

@@ -10,6 +10,7 @@ using Integrations.Api.OutboundWebhooks;
 using Integrations.Api.Projects;
 using Integrations.Api.Providers;
 using Integrations.Api.Secrets;
+using Integrations.Api.Sends;
 using Integrations.Api.Webhooks;
 
 namespace Integrations.Api.Routing;
@@ -41,6 +42,7 @@ public static class ApiRoutes
         .. WebhookIngressRoutes.All,
         .. WebhookEventRoutes.All,
         .. WebhookSourceRoutes.All,
+        .. SendRoutes.All,
         .. WebhookEndpointRoutes.All,
         .. MessageRoutes.All,
         .. DeliveryRoutes.All,

@@ -126,4 +126,8 @@ public static class AuditActions
     public const string WebhookEndpointRecover = "webhook_endpoint.recover";
     public const string WebhookEndpointAttempts = "webhook_endpoint.attempts";
     public const string WebhookEndpointStats = "webhook_endpoint.stats";
+
+    /// <summary>A direct send (<c>POST …/sends</c>): the record names the send, never its URL path, headers or body.</summary>
+    public const string SendCreate = "send.create";
+    public const string SendRead = "send.read";
 }

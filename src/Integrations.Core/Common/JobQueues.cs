@@ -15,5 +15,5 @@ public static class JobQueues
     public static JobQueueDefinition OutboundSend { get; } = new("outbound-send", "Jobs:Queues:OutboundSend");
 
     /// <summary>Every queue that has its queue job (a test keeps this and QueueJobs.All equal).</summary>
-    public static IReadOnlyList<JobQueueDefinition> All { get; } = [KeyRotation, DevicePolling, WebhookDelivery];
+    public static IReadOnlyList<JobQueueDefinition> All { get; } = [KeyRotation, DevicePolling, WebhookDelivery, OutboundSend];
 }

@@ -11,6 +11,7 @@ using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
 using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Rotation;
+using Integrations.Core.Sends;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
 using Integrations.Core.Webhooks;
@@ -91,6 +92,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
+        services.AddIntegrationsSends();
         services.AddIntegrationsWebhookEndpoints();
         services.AddIntegrationsWebhookDelivery();
         return services;

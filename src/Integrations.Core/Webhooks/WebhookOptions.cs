@@ -91,4 +91,8 @@ public sealed class WebhookOptions
     /// <summary>How long an instance keeps a project's endpoints and their secrets in memory. Default 5 s; 0 turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Webhooks:EndpointCacheDuration must be between 0 and 10 minutes.")]
     public TimeSpan EndpointCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long direct sends (<c>POST …/sends</c>) and their attempts are kept for <c>GET …/sends/{id}</c>. Default 7 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00", ErrorMessage = "Webhooks:SendRetention must be between 1 hour and 90 days.")]
+    public TimeSpan SendRetention { get; set; } = TimeSpan.FromDays(7);
 }

@@ -63,6 +63,9 @@ public static class HttpServiceCollectionExtensions
 
         // The named strategies' delays for webhook endpoints that retry on one (Core cannot reference RetryStrategies).
         services.TryAddSingleton<IRetryStrategySchedules, RetryStrategySchedules>();
+        // Work that spaces its own retries (direct sends on their queue) reads the strategies' delays here.
+        services.TryAddSingleton<Core.Connections.IRetryStrategySchedule>(sp => new RetryStrategySchedule(
+            sp.GetService<Core.Common.IRandomSource>() ?? Core.Common.SystemRandomSource.Instance));
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
         services.Replace(ServiceDescriptor.Singleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>())));

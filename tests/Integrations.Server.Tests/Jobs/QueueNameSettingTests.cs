@@ -83,7 +83,7 @@ public sealed class QueueNameSettingTests
         // Arrange
         using var provider = ServerComposition.Build(
             new Dictionary<string, string?> { ["Jobs:Queues:KeyRotation"] = "prod-key-rotation", ["Jobs:Queues:DevicePolling"] = "prod-device-polling",
-                ["Jobs:Queues:WebhookDelivery"] = "prod-webhook-delivery" },
+                ["Jobs:Queues:WebhookDelivery"] = "prod-webhook-delivery", ["Jobs:Queues:OutboundSend"] = "prod-outbound-send" },
             s => s.Configure<JobQueueOptions>(o => o.NameSettingsRequired = true));
 
         // Act
@@ -93,5 +93,6 @@ public sealed class QueueNameSettingTests
         Assert.True(options.NameSettingsRequired);
         Assert.Equal("prod-key-rotation", provider.GetRequiredService<IJobQueueNames>().NameOf(JobQueues.KeyRotation));
         Assert.Equal("prod-device-polling", provider.GetRequiredService<IJobQueueNames>().NameOf(JobQueues.DevicePolling));
+        Assert.Equal("prod-outbound-send", provider.GetRequiredService<IJobQueueNames>().NameOf(JobQueues.OutboundSend));
     }
 }

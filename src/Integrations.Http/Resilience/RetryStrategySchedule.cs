@@ -1,0 +1,35 @@
+using Integrations.Core.Common;
+using Integrations.Core.Connections;
+using Polly;
+
+namespace Integrations.Http.Resilience;
+
+/// <summary>
+/// The delays of <see cref="RetryStrategies"/> for callers that wait between attempts themselves (a queue message's
+/// visibility delay): constant strategies wait their step, exponential ones double from their base (capped), and the
+/// jittered one draws the k-th delay from [0, 2^(k+1)/1.4 s) as the strategy's own remarks describe.
+/// </summary>
+public sealed class RetryStrategySchedule(IRandomSource random) : IRetryStrategySchedule
+{
+    public bool TryGetMaxAttempts(string name, out int maxAttempts)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var found = RetryStrategies.All.TryGetValue(name, out var strategy);
+        maxAttempts = found ? strategy!.MaxAttempts : 0;
+        return found;
+    }
+
+    public TimeSpan DelayBefore(string name, int retry)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retry, 1);
+        var strategy = RetryStrategies.Get(name);
+        var exponent = Math.Min(retry - 1, 30);
+        var delay = strategy switch
+        {
+            { BackoffType: DelayBackoffType.Constant } => strategy.BaseDelay,
+            { UseJitter: true } => TimeSpan.FromSeconds(random.NextDouble() * Math.Pow(2, exponent + 1) / 1.4),
+            _ => strategy.BaseDelay * Math.Pow(2, exponent),
+        };
+        return strategy.MaxDelay is { } cap && delay > cap ? cap : delay;
+    }
+}
