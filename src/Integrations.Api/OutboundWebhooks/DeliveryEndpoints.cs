@@ -99,8 +99,8 @@ public sealed class DeliveryEndpoints(
         }
 
         var totals = await counters.ReadAsync(new CounterKey(endpoint.OrganizationId, endpoint.ProjectId, endpoint.Id), from, cancellationToken).ConfigureAwait(false);
-        return Responses.Json(new EndpointStatsResponse(endpoint.Id, from, now, totals.Count(DeliveryCounters.Delivered), totals.Count(DeliveryCounters.Retried),
-            totals.Count(DeliveryCounters.Failed), totals.LatestOf(DeliveryCounters.LastSuccess)));
+        return Responses.Json(new EndpointStatsResponse(endpoint.Id, from, now, totals.Count(OutboundWebhookCounters.Delivered), totals.Count(OutboundWebhookCounters.Retried),
+            totals.Count(OutboundWebhookCounters.Failed), totals.LatestOf(OutboundWebhookCounters.LastSuccess)));
     }
 
     private async Task<WebhookEndpoint?> FindAsync(HubRequest request, CancellationToken cancellationToken)

@@ -156,11 +156,11 @@ public sealed class MessageRepairApiTests(MessageHub fixture) : IClassFixture<Me
         using var client = Hub.Client(tenant.OwnerKey);
         var endpoint = await fixture.CreateEndpointAsync(tenant, []);
         var key = new CounterKey(tenant.OrganizationId, tenant.ProjectId, endpoint);
-        fixture.Counters.Increment(key, DeliveryCounters.Delivered, 5);
-        fixture.Counters.Increment(key, DeliveryCounters.Retried, 2);
-        fixture.Counters.Increment(key, DeliveryCounters.Failed);
+        fixture.Counters.Increment(key, OutboundWebhookCounters.Delivered, 5);
+        fixture.Counters.Increment(key, OutboundWebhookCounters.Retried, 2);
+        fixture.Counters.Increment(key, OutboundWebhookCounters.Failed);
         var lastSuccess = TimeProvider.System.GetUtcNow().AddMinutes(-3);
-        fixture.Counters.RecordLatest(key, DeliveryCounters.LastSuccess, lastSuccess);
+        fixture.Counters.RecordLatest(key, OutboundWebhookCounters.LastSuccess, lastSuccess);
 
         var stats = await Json(await client.GetAsync($"{Endpoint(tenant, endpoint)}/stats"), HttpStatusCode.OK);
         var tooWide = await client.GetAsync($"{Endpoint(tenant, endpoint)}/stats?since={Uri.EscapeDataString(TimeProvider.System.GetUtcNow().AddDays(-8).ToString("O"))}");
