@@ -16,6 +16,7 @@ using Integrations.Core.Identity;
 using Integrations.Core.Jobs;
 using Integrations.Core.OAuth;
 using Integrations.Core.OAuth.Flows;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -91,6 +92,11 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IWebhookEventStore>(sp => new TableWebhookEventStore(sp.GetRequiredService<HubTables>(),
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(TableWebhookEventStore.ContainerName(Prefix(sp)))));
         services.TryAddSingleton<IWebhookEventPublisher, StorageWebhookEventPublisher>();
+        services.TryAddSingleton(sp => new TableOutboundStore(sp.GetRequiredService<HubTables>(),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(TableOutboundStore.ContainerName(Prefix(sp))),
+            sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.MessageIdempotencyRetention));
+        services.TryAddSingleton<IOutboundMessageStore>(sp => sp.GetRequiredService<TableOutboundStore>());
+        services.TryAddSingleton<IWebhookDeliveryStore>(sp => sp.GetRequiredService<TableOutboundStore>());
 
         services.Replace(ServiceDescriptor.Singleton<IRootKeyWrapper>(sp =>
             sp.GetRequiredService<IOptions<KeyWrappingOptions>>().Value.Provider == KeyWrappingProvider.KeyVault

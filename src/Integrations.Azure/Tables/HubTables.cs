@@ -46,16 +46,13 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Outbound webhook endpoints (TableWebhookEndpointStore).</summary>
     public TableClient WebhookEndpoints { get; } = service.GetTableClient(prefix + "webhookendpoints");
 
-    /// <summary>Outbound messages, their list entries and idempotency keys (TableOutboundMessageStore).</summary>
+    /// <summary>Outbound messages, their list entries, idempotency keys and deliveries with their attempts (<see cref="TableOutboundStore"/>).</summary>
     public TableClient WebhookMessages { get; } = service.GetTableClient(prefix + "webhookmessages");
-
-    /// <summary>Outbound deliveries and their attempts (TableWebhookDeliveryStore).</summary>
-    public TableClient WebhookDeliveries { get; } = service.GetTableClient(prefix + "webhookdeliveries");
 
     /// <summary>Direct sends and their attempts (TableOutboundSendStore).</summary>
     public TableClient OutboundSends { get; } = service.GetTableClient(prefix + "outboundsends");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, WebhookDeliveries, OutboundSends];
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

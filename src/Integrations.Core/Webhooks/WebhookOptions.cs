@@ -81,8 +81,11 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Webhooks:SecretRotationOverlap must be between 0 and 7 days.")]
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>The most endpoints a project may have. Default 50.</summary>
-    [Range(1, 1000, ErrorMessage = "Webhooks:MaxEndpointsPerProject must be between 1 and 1000.")]
+    /// <summary>
+    /// The most endpoints a project may have. Default 50, at most 90: a message and its deliveries (one per endpoint) are
+    /// stored in one entity-group transaction, which holds at most 100 entities.
+    /// </summary>
+    [Range(1, 90, ErrorMessage = "Webhooks:MaxEndpointsPerProject must be between 1 and 90.")]
     public int MaxEndpointsPerProject { get; set; } = 50;
 
     /// <summary>How long an instance keeps a project's endpoints and their secrets in memory. Default 5 s; 0 turns it off.</summary>
