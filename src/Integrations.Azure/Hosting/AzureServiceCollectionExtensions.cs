@@ -78,6 +78,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IConnectionAccountLookup, TableConnectionAccountLookup>();
 
         services.TryAddSingleton<Core.Webhooks.IWebhookSourceStore, TableWebhookSourceStore>();
+        services.TryAddSingleton<Core.OutboundWebhooks.IWebhookEndpointStore, TableWebhookEndpointStore>();
         services.TryAddSingleton<IConnectionScan, TableConnectionStore>();
         services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();

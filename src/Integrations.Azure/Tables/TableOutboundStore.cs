@@ -159,6 +159,33 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
         return new PagedList<OutboundMessage>(page, query.Page, matched);
     }
 
+    public async Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
+    {
+        // Across every tenant: the cleanup job's one scan. Every row kind carries CreatedAt, so one filter finds them all.
+        var filter = TableClient.CreateQueryFilter($"CreatedAt lt {createdBefore}");
+        var expired = new List<TableEntity>();
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "PayloadBlob"], cancellationToken: cancellationToken)
+            .ConfigureAwait(false))
+        {
+            expired.Add(entity);
+        }
+
+        foreach (var entity in expired)
+        {
+            if (entity.GetString("PayloadBlob") is { } blob)
+            {
+                await payloads.GetBlobClient(blob).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var partition in expired.GroupBy(e => e.PartitionKey))
+        {
+            await TableWrites.DeleteAllAsync(Table, partition, cancellationToken).ConfigureAwait(false);
+        }
+
+        return expired.Count(e => e.RowKey.StartsWith("M:", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// After a transaction refused for an existing entity: the message that holds the idempotency key (a claim past the
     /// retention is deleted first when <paramref name="mayExpireClaim"/>, and null returned so the caller tries again), or

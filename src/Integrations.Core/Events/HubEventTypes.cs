@@ -54,12 +54,15 @@ public static class HubEventTypes
     /// <summary>The daily health check's test request failed for a connection whose previous test had passed (or that had none).</summary>
     public const string ConnectionHealthCheckFailed = "connection.health_check_failed";
 
+    /// <summary>The hub disabled an outbound webhook endpoint (<c>data.endpoint_id</c>, <c>data.reason</c>: 410 Gone, or failing too long).</summary>
+    public const string EndpointDisabled = "endpoint.disabled";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

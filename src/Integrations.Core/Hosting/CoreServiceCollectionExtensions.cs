@@ -9,6 +9,7 @@ using Integrations.Core.Events;
 using Integrations.Core.Identity;
 using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
+using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Rotation;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
@@ -90,6 +91,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
+        services.AddIntegrationsWebhookEndpoints();
         return services;
     }
 }

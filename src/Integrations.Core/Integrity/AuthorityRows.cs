@@ -64,6 +64,12 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     /// </summary>
     public const string WebhookSourceKind = "webhook-source/v1";
 
+    /// <summary>
+    /// The MAC domain of an outbound webhook endpoint row: its URL, headers, filter and keys (which vault secrets sign) decide
+    /// where a project's events go and who can verify them, so a storage writer must not be able to change any of it.
+    /// </summary>
+    public const string WebhookEndpointKind = "webhook-endpoint/v1";
+
     private const int MaxReportedIdLength = 100;
 
     /// <summary>The lookup hash of an API key from its SHA-256 digest (<see cref="ApiKeyToken.Digest"/>).</summary>
@@ -180,6 +186,21 @@ public sealed partial class AuthorityRows(KeyRing keys, AuditLog audit, ILogger<
     {
         var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
         return authority.VerifyRowMac(WebhookSourceKind, ProviderFields(organizationId, projectId, sourceId, document), mac);
+    }
+
+    /// <summary>The MAC of an outbound webhook endpoint row: its organization, project and id (from the row's keys) and its stored document byte for byte.</summary>
+    public async ValueTask<string> SignWebhookEndpointAsync(string organizationId, string projectId, string endpointId, string document, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(WebhookEndpointKind, ProviderFields(organizationId, projectId, endpointId, document));
+    }
+
+    /// <summary>True when <paramref name="mac"/> binds <paramref name="document"/> to the webhook endpoint row at these keys.</summary>
+    public async ValueTask<bool> VerifyWebhookEndpointAsync(
+        string organizationId, string projectId, string endpointId, string document, string? mac, CancellationToken cancellationToken = default)
+    {
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(WebhookEndpointKind, ProviderFields(organizationId, projectId, endpointId, document), mac);
     }
 
     /// <summary>The MAC of a connection's configuration (<see cref="Fields(Connection)"/>).</summary>

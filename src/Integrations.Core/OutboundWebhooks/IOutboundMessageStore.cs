@@ -16,6 +16,9 @@ public interface IOutboundMessageStore
 
     /// <summary>The project's messages, newest first (payloads not loaded: <see cref="OutboundMessage.Payload"/> is empty).</summary>
     Task<PagedList<OutboundMessage>> ListAsync(string organizationId, string projectId, OutboundMessageQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every message created before <paramref name="createdBefore"/> with its list entry, idempotency claim, deliveries and attempts; the number of messages deleted.</summary>
+    Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Filters of the messages list.</summary>

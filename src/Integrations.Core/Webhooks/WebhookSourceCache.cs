@@ -35,9 +35,9 @@ internal sealed record CachedWebhookSource(WebhookSource? Source, IReadOnlyList<
 
 /// <summary>
 /// Values by key for a fixed time, each loaded once however many callers ask at once. A failed load is not kept. With a zero
-/// duration nothing is kept and every call loads.
+/// duration nothing is kept and every call loads. Past <c>maxEntries</c> live entries a new key is loaded without being kept.
 /// </summary>
-internal sealed class ExpiringCache<T>(TimeProvider time, TimeSpan duration)
+internal sealed class ExpiringCache<T>(TimeProvider time, TimeSpan duration, int maxEntries = int.MaxValue)
 {
     // Past this many entries, expired ones are swept on the next insert (entries of sources deleted on other instances).
     private const int SweepThreshold = 10_000;
@@ -54,6 +54,15 @@ internal sealed class ExpiringCache<T>(TimeProvider time, TimeSpan duration)
         var now = time.GetUtcNow();
         if (!_entries.TryGetValue(key, out var entry) || entry.ExpiresAt <= now)
         {
+            if (entry is null && _entries.Count >= maxEntries)
+            {
+                Sweep(now);
+                if (_entries.Count >= maxEntries)
+                {
+                    return await load(key, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             var fresh = new Entry(now + duration);
             entry = entry is null ? _entries.GetOrAdd(key, fresh) : _entries.TryUpdate(key, fresh, entry) ? fresh : _entries.GetOrAdd(key, fresh);
             if (ReferenceEquals(entry, fresh))

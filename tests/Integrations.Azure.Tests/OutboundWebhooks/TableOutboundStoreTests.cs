@@ -228,6 +228,27 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
         Assert.DoesNotContain(rows, r => r.RowKey == "K:k"); // the key is stored hashed
     }
 
+    [Fact]
+    public async Task DeleteCreatedBeforeAsync_RemovesOldMessagesWithTheirRowsAndBlobsOnly()
+    {
+        var old = Message(Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70_000) + "\"}")) with { IdempotencyKey = "old", CreatedAt = Now.AddDays(-31) };
+        var kept = Message("{}"u8.ToArray());
+        await _store.AddAsync(old, [Delivery(old, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(kept, [Delivery(kept, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+
+        var deleted = await _store.DeleteCreatedBeforeAsync(Now.AddDays(-30));
+
+        Assert.Equal(1, deleted);
+        Assert.Null(await _store.GetAsync(_org, _project, old.Id));
+        Assert.Empty(await _store.ListByMessageAsync(_org, _project, old.Id));
+        Assert.NotNull(await _store.GetAsync(_org, _project, kept.Id));
+        Assert.Single(await _store.ListByMessageAsync(_org, _project, kept.Id));
+        Assert.False(await _hub.Get<global::Azure.Storage.Blobs.BlobServiceClient>()
+            .GetBlobContainerClient(TableOutboundStore.ContainerName(_hub.Prefix)).GetBlobClient($"{_org}/{_project}/{old.Id}").ExistsAsync());
+        // The key is free again at once.
+        Assert.True((await _store.AddAsync(Message("{}"u8.ToArray()) with { IdempotencyKey = "old" }, [])).Added);
+    }
+
     private OutboundMessage Message(byte[] payload) =>
         new(Ids.New(OutboundMessage.IdPrefix), _org, _project, "invoice.paid", payload, null, "api", Now);
 
