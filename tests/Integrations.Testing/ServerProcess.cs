@@ -11,12 +11,16 @@ namespace Integrations.Testing;
 /// that need a real process (two instances on one storage, a hard kill) and for the load bench. It cannot outlive its
 /// parent: on Linux a shell guard stops it as soon as this process is gone, however it went (as tests/azurite-guard.js
 /// does for Azurite), and coreutils' <c>timeout</c> ends it after <see cref="ServerProcessOptions.Lifetime"/> in any case.
+/// Settings go in as environment variables, except keys with a dot (<c>Logging:LogLevel:Microsoft.Hosting.Lifetime</c>),
+/// which go on the command line: the guard's shell drops variables whose names are not shell identifiers.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
-    // $1 = parent pid, $2 = lifetime (s); the rest is the command. The child is killed when the parent is gone.
+    // $1 = parent pid, $2 = lifetime (s); the rest is the command. The child is killed when the parent is gone, or when
+    // the guard itself is told to stop (timeout runs the child in a process group of its own, out of reach of a signal
+    // sent to the guard's group).
     private const string Guard =
-        "parent=$1; life=$2; shift 2; timeout -k 5 \"$life\" \"$@\" & child=$!; " +
+        "parent=$1; life=$2; shift 2; timeout -k 5 \"$life\" \"$@\" & child=$!; trap 'kill \"$child\" 2>/dev/null; exit 143' TERM INT HUP; " +
         "while kill -0 \"$parent\" 2>/dev/null && kill -0 \"$child\" 2>/dev/null; do sleep 1; done; kill \"$child\" 2>/dev/null; wait \"$child\"";
 
     private readonly Process _process;
@@ -80,20 +84,22 @@ public sealed partial class ServerProcess : IAsyncDisposable
         var arguments = guarded
             ? new[] { "-c", Guard, "server-guard", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), lifetime, dotnet, dll }
             : new[] { dll };
-        foreach (var argument in arguments.Concat(["--urls", "http://127.0.0.1:0", "--contentRoot", directory]))
+        // The lifetime line gives the port Kestrel picked, whatever the level asked for.
+        var dotted = settings.Where(s => s.Key.Contains('.', StringComparison.Ordinal))
+            .Append(new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information"))
+            .Select(s => $"--{s.Key}={s.Value}");
+        foreach (var argument in arguments.Concat(["--urls", "http://127.0.0.1:0", "--contentRoot", directory]).Concat(dotted))
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["DOTNET_ENVIRONMENT"] = environment;
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Where(s => !s.Key.Contains('.', StringComparison.Ordinal)))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        // The lifetime line gives the port Kestrel picked, whatever the level asked for.
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Logging__Console__FormatterName"] = "simple";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The Server could not be started.");
@@ -110,8 +116,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
             var exited = process.WaitForExitAsync(startTimeout.Token);
             if (await Task.WhenAny(listening.Task, exited).ConfigureAwait(false) != listening.Task)
             {
-                await exited.ConfigureAwait(false);
-                throw new InvalidOperationException("The Server exited during start:\n" + string.Join('\n', output));
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new InvalidOperationException((exited.IsCanceled ? "The Server did not listen within 90 s:\n" : "The Server exited during start:\n") + string.Join('\n', output));
             }
 
             return new ServerProcess(process, output, await listening.Task.ConfigureAwait(false));
