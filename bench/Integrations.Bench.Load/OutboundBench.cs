@@ -33,7 +33,7 @@ internal static class OutboundBench
         var loadBefore = ProcessTree.LoadAverage();
         IReadOnlyList<int> callers = options.CallersGiven ? options.Callers : [32];
         Console.WriteLine(Invariant(
-            $"Outbound suite. Server {HubServerProcess.Version}. Instances {string.Join(',', options.Instances)}; callers {string.Join(',', callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per phase; {Environment.ProcessorCount} cores; load average {loadBefore}."));
+            $"Outbound suite. Server {HubServerProcess.Version}. At most {options.Messages} messages per phase. Instances {string.Join(',', options.Instances)}; callers {string.Join(',', callers)}; {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s per phase; {Environment.ProcessorCount} cores; load average {loadBefore}."));
         await using var azurite = await AzuriteInstance.StartAsync(cancellationToken);
         var azuritePid = ProcessTree.Children(Environment.ProcessId, "node").FirstOrDefault();
         await using var receiver = await LoopbackWebhookReceiver.StartAsync(cancellationToken);
@@ -88,7 +88,7 @@ internal static class OutboundBench
                 {
                     // Unrecorded: tiered JIT settles in every Server (a new one included) and here.
                     await LoadRunner.WarmUpAsync([load.Baseline], 8, options.JitWarmup / 2, cancellationToken);
-                    await load.MeasureAsync(servers, receiver, azuritePid, 8, TimeSpan.Zero, options.JitWarmup / 2, options.Drain, cancellationToken);
+                    await load.MeasureAsync(servers, receiver, azuritePid, 8, TimeSpan.Zero, options.JitWarmup / 2, options.Messages / 2, options.Drain, cancellationToken);
                     Console.WriteLine(Invariant($"JIT warm-up with {instances} instance(s): {options.JitWarmup.TotalSeconds:F0} s; {clock.Elapsed.TotalSeconds:F1} s."));
                 }
 
@@ -98,7 +98,7 @@ internal static class OutboundBench
                     baselines.Add((instances, baseline));
                     Console.WriteLine(Invariant(
                         $"  {instances} inst {count,2} callers  baseline-delivery {baseline.OpsPerSecond,8:F0} ops/s  p50 {baseline.P50Ms,7:F2} ms  p99 {baseline.P99Ms,7:F2} ms  errors {baseline.Errors}{(baseline.FirstError is null ? "" : " (" + baseline.FirstError + ")")}"));
-                    var hub = await load.MeasureAsync(servers, receiver, azuritePid, count, options.Warmup, options.Duration, options.Drain, cancellationToken);
+                    var hub = await load.MeasureAsync(servers, receiver, azuritePid, count, options.Warmup, options.Duration, options.Messages, options.Drain, cancellationToken);
                     hubs.Add(hub);
                     Console.WriteLine(Invariant(
                         $"  {instances} inst {count,2} callers  hub-accept {hub.AcceptedPerSecond,8:F0} msg/s  hub-delivery {hub.DeliveredPerSecond,8:F0} deliveries/s  p50 {OutboundLoad.Percentile(hub.DeliveryLatenciesMs, 0.5),7:F1} ms  p99 {OutboundLoad.Percentile(hub.DeliveryLatenciesMs, 0.99),7:F1} ms  backlog {hub.BacklogAtAcceptEnd}  duplicates {hub.Duplicates}  errors {hub.AcceptErrors + hub.Missing}{(hub.FirstError is null ? "" : " (" + hub.FirstError + ")")}"));
@@ -140,7 +140,7 @@ internal static class OutboundBench
             $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.JitWarmup.TotalSeconds:F0} s JIT warm-up per instance count, then {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per phase; load average before {context.LoadBefore}, after {context.LoadAfter}."));
         text.AppendLine();
         text.AppendLine(Invariant(
-            $"hub-accept: POST /v1/projects/{{p}}/messages of a {OutboundLoad.PayloadBytes}-byte payload to the instances in turn; only 202 counts. hub-delivery: from the first accept to the last message's first 2xx at the receiver (Kestrel on loopback in the bench process), every accepted message; p50/p99 from sending the message to its arrival. baseline-delivery: Azure SDK on the same Azurite — SendMessage of a ticket carrying the same payload, ReceiveMessage, one UpsertEntity (merge) of the delivery row's state and attempt column, DeleteMessage."));
+            $"hub-accept: POST /v1/projects/{{p}}/messages of a {OutboundLoad.PayloadBytes}-byte payload to the instances in turn, for the duration or until {context.Options.Messages} messages; only 202 counts. hub-delivery: from the first accept to the last message's first 2xx at the receiver (Kestrel on loopback in the bench process), every accepted message; p50/p99 from sending the message to its arrival. baseline-delivery: Azure SDK on the same Azurite — SendMessage of a ticket carrying the same payload, ReceiveMessage, one UpsertEntity (merge) of the delivery row's state and attempt column, DeleteMessage."));
         text.AppendLine();
         text.AppendLine("| instances | callers | scenario | ops/s | p50 ms | p99 ms | ops | errors | CPU ms/op: Server(s) | Azurite | bench + receiver | other | machine busy |");
         text.AppendLine("|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");

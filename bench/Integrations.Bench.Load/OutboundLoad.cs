@@ -112,23 +112,24 @@ internal sealed class OutboundLoad
 
     /// <summary>
     /// A warm-up (accepted and drained, not recorded), then the measured phase: <paramref name="callers"/> callers POST
-    /// messages to <paramref name="servers"/> in turn for <paramref name="duration"/>, then wait (at most <paramref name="drain"/>)
+    /// messages to <paramref name="servers"/> in turn for <paramref name="duration"/> or until <paramref name="maxMessages"/>
+    /// have been sent, then wait (at most <paramref name="drain"/>)
     /// until every accepted message has arrived.
     /// </summary>
     public async Task<OutboundMeasurement> MeasureAsync(
         IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, LoopbackWebhookReceiver receiver, int azuritePid, int callers, TimeSpan warmup, TimeSpan duration,
-        TimeSpan drain, CancellationToken cancellationToken)
+        int maxMessages, TimeSpan drain, CancellationToken cancellationToken)
     {
         if (warmup > TimeSpan.Zero)
         {
-            var warm = await AcceptAsync(servers, callers, warmup, cancellationToken).ConfigureAwait(false);
+            var warm = await AcceptAsync(servers, callers, warmup, Math.Max(maxMessages / 5, callers), cancellationToken).ConfigureAwait(false);
             await receiver.WaitForAllAsync(warm.Ids, drain, cancellationToken).ConfigureAwait(false);
         }
 
         receiver.Clear();
         var cpuBefore = ReadCpu(servers, azuritePid);
         var started = Stopwatch.GetTimestamp();
-        var accepted = await AcceptAsync(servers, callers, duration, cancellationToken).ConfigureAwait(false);
+        var accepted = await AcceptAsync(servers, callers, duration, maxMessages, cancellationToken).ConfigureAwait(false);
         var acceptSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var ids = accepted.Ids.ToHashSet(StringComparer.Ordinal);
         var arrivedAtAcceptEnd = receiver.Arrivals.Where(a => a.Attempt == 1).Count(a => ids.Contains(a.MessageId));
@@ -161,16 +162,18 @@ internal sealed class OutboundLoad
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private async Task<(List<string> Ids, double[] LatenciesMs, long Errors, string? FirstError)> AcceptAsync(
-        IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, int callers, TimeSpan duration, CancellationToken cancellationToken)
+        IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, int callers, TimeSpan duration, int maxMessages, CancellationToken cancellationToken)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var started = 0;
         var ids = new ConcurrentBag<string>();
         var latencies = new ConcurrentBag<double>();
         long errors = 0;
         string? firstError = null;
         await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
-            for (var i = 0; i < MaxOperationsPerCaller && Stopwatch.GetTimestamp() < end; i++)
+            // Bounded in time and in messages: what is accepted must also be delivered before the phase ends.
+            for (var i = 0; i < MaxOperationsPerCaller && Stopwatch.GetTimestamp() < end && Interlocked.Increment(ref started) <= maxMessages; i++)
             {
                 var n = Interlocked.Increment(ref _next);
                 var server = servers[(int)(n % servers.Count)];

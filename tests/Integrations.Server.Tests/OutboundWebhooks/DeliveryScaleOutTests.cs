@@ -51,12 +51,13 @@ public sealed class DeliveryScaleOutTests(ITestOutputHelper output)
 
     /// <summary>
     /// The limit is per second, held across instances. Measured at the receiver, over every 1-second window starting at an
-    /// arrival: at most <c>limit + 1</c>. Why the 1: the Server takes a slot when it decides to send, the receiver sees the
-    /// request a little later, and that delay varies (connection set-up, scheduling on two busy cores: tens of
-    /// milliseconds, rarely hundreds). Two sends taken just over a second apart can therefore arrive just under a second
-    /// apart — a window at the receiver can hold the takes of a Server-side window stretched by the delay's spread, which at
-    /// 5 per second and a spread under 200 ms is at most one take more. The long-run rate (first to last arrival) has no
-    /// such slack beyond the first window's burst.
+    /// arrival: at most <c>limit + 2</c>. Why any tolerance: the limiter (an exact sliding window shared through storage)
+    /// admits a send when a Server decides to send; the request reaches the receiver a little later, and that delay varies
+    /// (the signing, the SSRF-guarded connect, scheduling on two busy cores: milliseconds, on a loaded machine a few hundred).
+    /// Sends admitted just over a second apart can therefore arrive just under a second apart: a receiver window can hold,
+    /// beyond the limit, the sends admitted within the spread of that delay — at 5 per second and a spread up to ~300 ms,
+    /// one or two (one was seen on a machine at load 20). Without a shared limit two instances send 10 a second, which
+    /// both this bound and the long-run rate (first to last arrival, which has no such slack: at most limit + 10 %) catch.
     /// </summary>
     [Fact]
     public async Task Deliver_EndpointRateLimitWithTwoServerInstances_HeldTogetherAtTheReceiver()
@@ -64,7 +65,7 @@ public sealed class DeliveryScaleOutTests(ITestOutputHelper output)
         // Arrange
         const int Limit = 5;
         const int Messages = 60;
-        const int Tolerance = 1;
+        const int Tolerance = 2;
         await using var receiver = await LoopbackWebhookReceiver.StartAsync();
         await using var hub = await CreateAsync();
         var first = await hub.StartServerAsync();
