@@ -211,8 +211,11 @@ internal sealed class OutboundLoad
     private static (double[] Servers, double Azurite, double Bench, double Machine) ReadCpu(IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, int azuritePid) =>
         ([.. servers.Select(s => ProcessTree.CpuSeconds(s.ProcessId))], ProcessTree.CpuSeconds(azuritePid), ProcessTree.CpuSeconds(Environment.ProcessId), ProcessTree.MachineBusySeconds());
 
-    // {"order":{"number":n,"padding":"…"},"sent_ticks":t}: fixed width, so every payload has PayloadBytes bytes. The
-    // receiver reads sent_ticks (this process's Stopwatch) to time send → arrival.
+    // {"order":{"number":n,"padding":"…"},"sent_ticks":t}: numbers right-aligned in 19 characters (JSON allows the
+    // spaces, not leading zeros), so every payload has PayloadBytes bytes. The receiver reads sent_ticks (this process's
+    // Stopwatch) to time send → arrival.
     private static string Payload(long n, long sentTicks, string padding) =>
-        """{"order":{"number":""" + n.ToString("D19", CultureInfo.InvariantCulture) + ""","padding":""" + "\"" + padding + "\"" + """},"sent_ticks":""" + sentTicks.ToString("D19", CultureInfo.InvariantCulture) + "}";
+        """{"order":{"number":""" + Fixed(n) + ""","padding":""" + "\"" + padding + "\"" + """},"sent_ticks":""" + Fixed(sentTicks) + "}";
+
+    private static string Fixed(long value) => value.ToString(CultureInfo.InvariantCulture).PadLeft(19);
 }

@@ -185,7 +185,7 @@ public sealed class LoopbackWebhookReceiver : IAsyncDisposable
             return null;
         }
 
-        var digits = body.AsSpan(at + SentTicksProperty.Length);
+        var digits = body.AsSpan(at + SentTicksProperty.Length).TrimStart(" "u8);
         var length = 0;
         while (length < digits.Length && length < 19 && char.IsAsciiDigit((char)digits[length]))
         {
