@@ -44,6 +44,14 @@ internal sealed class HubApi(HttpClient http, Uri baseAddress)
         return created.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>A webhook endpoint (every event type) at <paramref name="url"/>; returns its id.</summary>
+    public async Task<string> CreateWebhookEndpointAsync(string apiKey, string projectId, Uri url, CancellationToken cancellationToken)
+    {
+        using var created = await SendAsync(HttpMethod.Post, $"v1/projects/{projectId}/webhook-endpoints", apiKey,
+            new { url = url.AbsoluteUri, description = "bench receiver" }, cancellationToken).ConfigureAwait(false);
+        return created.RootElement.GetProperty("id").GetString()!;
+    }
+
     /// <summary>POSTs <paramref name="body"/> as JSON; the answer's JSON, or an exception naming the status.</summary>
     public Task<JsonDocument> PostAsync(string path, string bearer, object? body, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, bearer, body, cancellationToken);

@@ -16,14 +16,29 @@ internal sealed record LoadOptions(
     IReadOnlyList<int> Callers, TimeSpan Warmup, TimeSpan Duration, int Secrets, TimeSpan MaxRunTime, IReadOnlyList<string> Scenarios,
     string? ReportPath, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan JitWarmup)
 {
-    /// <summary><c>--suite secrets</c> (the default: the scenarios above) or <c>token</c> (the token endpoint and the refresh storm, <see cref="TokenBench"/>).</summary>
+    /// <summary>
+    /// <c>--suite secrets</c> (the default: the scenarios above), <c>token</c> (the token endpoint and the refresh storm,
+    /// <see cref="TokenBench"/>) or <c>outbound</c> (messages accepted and deliveries completed per second, <see cref="OutboundBench"/>).
+    /// </summary>
     public string Suite { get; init; } = "secrets";
 
     /// <summary><c>--storm-callers 200</c>: callers of the refresh storm (token suite), split across two Server processes.</summary>
     public int StormCallers { get; init; } = 200;
 
+    /// <summary><c>--instances 1,2</c>: how many Server processes share the work in the outbound suite, measured in turn.</summary>
+    public IReadOnlyList<int> Instances { get; init; } = [1, 2];
+
+    /// <summary><c>--drain 300</c>: the outbound suite waits at most this long (s) after accepting for the last delivery.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary><c>--messages 1000</c>: the outbound suite accepts at most this many messages per phase (all must be delivered).</summary>
+    public int Messages { get; init; } = 1000;
+
+    /// <summary>Whether <c>--callers</c> was given (the outbound suite's default is 32).</summary>
+    public bool CallersGiven { get; init; }
+
     private const string Usage =
-        "Options: --suite secrets|token --storm-callers 200 --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal,baseline-proxy,hub-proxy,baseline-webhook,hub-webhook --out report.md --server-env NAME=VALUE";
+        "Options: --suite secrets|token|outbound --storm-callers 200 --instances 1,2 --drain 300 --messages 1000 --callers 1,8,32 --jit-warmup 30 --warmup 2 --duration 10 --secrets 200 --max-minutes 10 --scenarios baseline-metadata,hub-metadata,baseline-reveal,hub-reveal,baseline-proxy,hub-proxy,baseline-webhook,hub-webhook --out report.md --server-env NAME=VALUE";
 
     /// <summary>Every scenario, in the order run: each hub scenario right after its baseline.</summary>
     public static IReadOnlyList<string> AllScenarios { get; } =
@@ -53,7 +68,10 @@ internal sealed record LoadOptions(
                 "--max-minutes" => options with { MaxRunTime = TimeSpan.FromMinutes(Bounded(value, 1, 60, "--max-minutes")) },
                 "--scenarios" => options with { Scenarios = Known(value.Split(',')) },
                 "--out" => options with { ReportPath = value },
-                "--suite" => options with { Suite = value is "secrets" or "token" ? value : throw new ArgumentException("--suite takes secrets or token.") },
+                "--suite" => options with { Suite = value is "secrets" or "token" or "outbound" ? value : throw new ArgumentException("--suite takes secrets, token or outbound.") },
+                "--instances" => options with { Instances = value.Split(',').Select(v => Bounded(v, 1, 2, "--instances")).Distinct().Order().ToList() },
+                "--drain" => options with { Drain = TimeSpan.FromSeconds(Bounded(value, 5, 600, "--drain")) },
+                "--messages" => options with { Messages = Bounded(value, 10, 100_000, "--messages") },
                 "--storm-callers" => options with { StormCallers = Bounded(value, 2, 1000, "--storm-callers") },
                 "--server-env" => options with { ServerEnvironment = With(options.ServerEnvironment, value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
@@ -61,6 +79,8 @@ internal sealed record LoadOptions(
             callersGiven |= args[i] == "--callers";
             i++;
         }
+
+        options = options with { CallersGiven = callersGiven };
 
         // The webhook pair alone: at the 64 connections, not at the secret reads' 1, 8, 32.
         return !callersGiven && options.Scenarios.All(s => s.EndsWith("-webhook", StringComparison.Ordinal))

@@ -22,6 +22,11 @@ if (options.Suite == "token")
     return await TokenBench.RunAsync(options, stop.Token);
 }
 
+if (options.Suite == "outbound")
+{
+    return await OutboundBench.RunAsync(options, stop.Token);
+}
+
 const string Prefix = "bench";
 var clock = Stopwatch.StartNew();
 var loadBefore = ProcessTree.LoadAverage();
