@@ -18,6 +18,7 @@ using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
 using Integrations.Core.Identity;
 using Integrations.Core.OutboundWebhooks;
+using Integrations.Core.Sends;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,7 +52,10 @@ public static class ApiServiceCollectionExtensions
 
         services.TryAddSingleton<ConnectionEndpoints>();
         services.TryAddSingleton<ProxyEndpoints>();
+        // These need the outbound HTTP ports (IProxyTransport, the named strategies' delays), which only the hosts have.
         services.AddConnectionHealth();
+        services.AddIntegrationsSends();
+        services.AddIntegrationsWebhookDelivery();
 
         services.TryAddSingleton<ConnectEndpoints>();
         services.TryAddSingleton<OAuthCallbackEndpoints>();

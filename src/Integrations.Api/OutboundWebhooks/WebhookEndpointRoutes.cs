@@ -11,7 +11,7 @@ namespace Integrations.Api.OutboundWebhooks;
 /// <summary>The outbound webhook endpoint routes: entries of the route table (<see cref="ApiRoutes"/>).</summary>
 public static class WebhookEndpointRoutes
 {
-    /// <summary>The path parameter naming an endpoint (its id, <c>whe_…</c>).</summary>
+    /// <summary>The path parameter naming an endpoint (its id, <c>wep_…</c>).</summary>
     public const string IdParameter = "endpointId";
 
     public const string Collection = "v1/projects/{projectId}/webhook-endpoints";

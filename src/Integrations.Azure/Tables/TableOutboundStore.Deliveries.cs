@@ -131,15 +131,19 @@ public sealed partial class TableOutboundStore
         return row;
     }
 
-    /// <summary>The columns a state change writes (a merge leaves the attempts and the identity columns alone).</summary>
+    /// <summary>
+    /// The columns a state change writes (a merge leaves the attempts and the identity columns alone). Table Storage has no
+    /// null: a merge simply omits a null property and the old value stays. So "none" is written as a value that reads back
+    /// as null — the epoch for times, 0 for the status, "" for the reason — and a replay really clears a failure.
+    /// </summary>
     private static TableEntity StateRow(WebhookDelivery d) => new(Partition(d.OrganizationId, d.ProjectId), DeliveryKey(d.MessageId, d.EndpointId))
     {
         ["State"] = StateName(d.State),
         ["Attempts"] = d.Attempts,
-        ["NextAttemptAt"] = d.NextAttemptAt,
-        ["LastAttemptAt"] = d.LastAttemptAt,
-        ["LastStatusCode"] = d.LastStatusCode,
-        ["FailureReason"] = d.FailureReason,
+        ["NextAttemptAt"] = d.NextAttemptAt ?? DateTimeOffset.UnixEpoch,
+        ["LastAttemptAt"] = d.LastAttemptAt ?? DateTimeOffset.UnixEpoch,
+        ["LastStatusCode"] = d.LastStatusCode ?? 0,
+        ["FailureReason"] = d.FailureReason ?? "",
         ["UpdatedAt"] = d.UpdatedAt,
     };
 
@@ -151,13 +155,15 @@ public sealed partial class TableOutboundStore
         e.GetString("EventType") ?? "",
         Enum.TryParse<DeliveryState>(e.GetString("State"), ignoreCase: true, out var state) ? state : DeliveryState.Pending,
         e.GetInt32("Attempts") ?? 0,
-        e.GetDateTimeOffset("NextAttemptAt"),
-        e.GetDateTimeOffset("LastAttemptAt"),
-        e.GetInt32("LastStatusCode"),
-        e.GetString("FailureReason"),
+        NoneAsNull(e.GetDateTimeOffset("NextAttemptAt")),
+        NoneAsNull(e.GetDateTimeOffset("LastAttemptAt")),
+        e.GetInt32("LastStatusCode") is { } status and not 0 ? status : null,
+        e.GetString("FailureReason") is { Length: > 0 } reason ? reason : null,
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch,
         e.ETag.ToString());
+
+    private static DateTimeOffset? NoneAsNull(DateTimeOffset? time) => time is { } t && t > DateTimeOffset.UnixEpoch ? t : null;
 
     private static IEnumerable<DeliveryAttempt> Attempts(TableEntity e)
     {

@@ -11,7 +11,6 @@ using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
 using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Rotation;
-using Integrations.Core.Sends;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
 using Integrations.Core.Webhooks;
@@ -92,9 +91,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddIntegrationsWebhookOptions();
         services.AddIntegrationsWebhookSources();
-        services.AddIntegrationsSends();
         services.AddIntegrationsWebhookEndpoints();
-        services.AddIntegrationsWebhookDelivery();
         return services;
     }
 }

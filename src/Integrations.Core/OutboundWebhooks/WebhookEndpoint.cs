@@ -4,7 +4,7 @@ namespace Integrations.Core.OutboundWebhooks;
 /// A project's receiver of outbound webhooks: every message whose event type matches <see cref="EventTypes"/> is delivered to
 /// <see cref="Url"/>, signed with the Standard Webhooks scheme by every active key in <see cref="Keys"/>.
 /// </summary>
-/// <param name="Id">The endpoint id (<c>whe_…</c>).</param>
+/// <param name="Id">The endpoint id (<c>wep_…</c>).</param>
 /// <param name="Url">An absolute http(s) URL; the SSRF guard decides at connect time whether it may be called.</param>
 /// <param name="EventTypes">Exact names and <c>prefix.*</c> patterns (<see cref="EventTypeFilter"/>); empty = every event type.</param>
 /// <param name="Enabled">A disabled endpoint gets no new deliveries; its pending ones end <see cref="DeliveryState.Failed"/> when they come up.</param>
@@ -33,7 +33,7 @@ public sealed record WebhookEndpoint(
     DateTimeOffset UpdatedAt,
     string? ETag = null)
 {
-    public const string IdPrefix = "whe";
+    public const string IdPrefix = "wep";
 
     /// <summary>Default <see cref="Timeout"/>.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);

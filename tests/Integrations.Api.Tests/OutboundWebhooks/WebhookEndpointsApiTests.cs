@@ -24,7 +24,7 @@ public sealed class WebhookEndpointsApiTests(EndpointHubFixture fixture) : IClas
         var read = await Json(await client.GetAsync($"{Path(tenant)}/{id}"), HttpStatusCode.OK);
         var list = await Json(await client.GetAsync(Path(tenant)), HttpStatusCode.OK);
 
-        Assert.StartsWith("whe_", id, StringComparison.Ordinal);
+        Assert.StartsWith("wep_", id, StringComparison.Ordinal);
         Assert.Equal(("https://receiver.example.com/hooks", "orders", true, 15000), ((string?)created["url"], (string?)created["description"], (bool)created["enabled"]!,
             (int)created["timeout_ms"]!));
         Assert.Empty(created["event_types"]!.AsArray());
@@ -196,7 +196,7 @@ public sealed class WebhookEndpointsApiTests(EndpointHubFixture fixture) : IClas
 
         await Problem(reveal, HttpStatusCode.Conflict, "secret-managed-by-hub");
         Assert.DoesNotContain("whsec_", body, StringComparison.Ordinal);
-        Assert.Matches("^webhook\\.whe_[a-z2-7]{20}\\.k1$", name);
+        Assert.Matches("^webhook\\.wep_[a-z2-7]{20}\\.k1$", name);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
         var payload = Encoding.UTF8.GetBytes("{ \"b\":1,  \"a\":\"\\u00e9\" }");
         var message = Message(payload);
 
-        var (stored, added) = await _store.AddAsync(message, [Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa"), Delivery(message, "whe_bbbbbbbbbbbbbbbbbbbb")]);
+        var (stored, added) = await _store.AddAsync(message, [Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa"), Delivery(message, "wep_bbbbbbbbbbbbbbbbbbbb")]);
 
         Assert.True(added);
         var read = await _store.GetAsync(_org, _project, stored.Id);
@@ -39,7 +39,7 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
         Assert.Equal(payload, read.Payload.ToArray());
         Assert.Equal("invoice.paid", read.EventType);
         var deliveries = await _store.ListByMessageAsync(_org, _project, message.Id);
-        Assert.Equal(["whe_aaaaaaaaaaaaaaaaaaaa", "whe_bbbbbbbbbbbbbbbbbbbb"], deliveries.Select(d => d.EndpointId).Order());
+        Assert.Equal(["wep_aaaaaaaaaaaaaaaaaaaa", "wep_bbbbbbbbbbbbbbbbbbbb"], deliveries.Select(d => d.EndpointId).Order());
         Assert.All(deliveries, d => Assert.Equal(DeliveryState.Pending, d.State));
     }
 
@@ -48,9 +48,9 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     {
         var first = Message("{}"u8.ToArray()) with { IdempotencyKey = "order-42" };
         var second = Message("{\"other\":true}"u8.ToArray()) with { IdempotencyKey = "order-42" };
-        await _store.AddAsync(first, [Delivery(first, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(first, [Delivery(first, "wep_aaaaaaaaaaaaaaaaaaaa")]);
 
-        var (returned, added) = await _store.AddAsync(second, [Delivery(second, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        var (returned, added) = await _store.AddAsync(second, [Delivery(second, "wep_aaaaaaaaaaaaaaaaaaaa")]);
 
         Assert.False(added);
         Assert.Equal(first.Id, returned.Id);
@@ -120,19 +120,19 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     public async Task GetAsync_AnotherProjectsMessage_IsAbsent()
     {
         var message = Message("{}"u8.ToArray());
-        await _store.AddAsync(message, [Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(message, [Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa")]);
         var (otherOrg, otherProject) = await _hub.CreateProjectAsync("Other");
 
         Assert.Null(await _store.GetAsync(otherOrg, otherProject, message.Id));
         Assert.Empty(await _store.ListByMessageAsync(otherOrg, otherProject, message.Id));
-        Assert.Null(await _store.GetAsync(otherOrg, otherProject, message.Id, "whe_aaaaaaaaaaaaaaaaaaaa"));
+        Assert.Null(await _store.GetAsync(otherOrg, otherProject, message.Id, "wep_aaaaaaaaaaaaaaaaaaaa"));
     }
 
     [Fact]
     public async Task RecordAttemptAsync_WithoutARead_KeepsEveryAttemptInOrder()
     {
         var message = Message("{}"u8.ToArray());
-        var delivery = Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa");
+        var delivery = Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa");
         await _store.AddAsync(message, [delivery]);
 
         // As the delivery job does: no ETag (it holds the queue message of the attempt), so no read before the write.
@@ -154,7 +154,7 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     public async Task RecordAttemptAsync_DeliveryGone_IsNotFoundAndCreatesNothing()
     {
         var message = Message("{}"u8.ToArray());
-        var delivery = Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa");
+        var delivery = Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa");
 
         var outcome = await _store.RecordAttemptAsync(delivery with { Attempts = 1 },
             new DeliveryAttempt(message.Id, delivery.EndpointId, 1, Now, 200, TimeSpan.Zero, null, null));
@@ -167,14 +167,35 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     public async Task TryUpdateAsync_StaleETag_IsAConflict()
     {
         var message = Message("{}"u8.ToArray());
-        await _store.AddAsync(message, [Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa")]);
-        var read = (await _store.GetAsync(_org, _project, message.Id, "whe_aaaaaaaaaaaaaaaaaaaa"))!;
+        await _store.AddAsync(message, [Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa")]);
+        var read = (await _store.GetAsync(_org, _project, message.Id, "wep_aaaaaaaaaaaaaaaaaaaa"))!;
         Assert.Equal(WriteOutcome.Written, await _store.TryUpdateAsync(read with { State = DeliveryState.Failed, FailureReason = "x" }));
 
         var outcome = await _store.TryUpdateAsync(read with { State = DeliveryState.Pending });
 
         Assert.Equal(WriteOutcome.Conflict, outcome);
-        Assert.Equal(DeliveryState.Failed, (await _store.GetAsync(_org, _project, message.Id, "whe_aaaaaaaaaaaaaaaaaaaa"))!.State);
+        Assert.Equal(DeliveryState.Failed, (await _store.GetAsync(_org, _project, message.Id, "wep_aaaaaaaaaaaaaaaaaaaa"))!.State);
+    }
+
+    [Fact]
+    public async Task TryUpdateAsync_ReplayOfAFailedDelivery_ClearsTheReasonAndTheLastStatus()
+    {
+        var message = Message("{}"u8.ToArray());
+        var delivery = Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa");
+        await _store.AddAsync(message, [delivery]);
+        await _store.RecordAttemptAsync(delivery with { State = DeliveryState.Failed, Attempts = 1, LastStatusCode = 500, FailureReason = "attempts exhausted", NextAttemptAt = null },
+            new DeliveryAttempt(message.Id, delivery.EndpointId, 1, Now, 500, TimeSpan.FromMilliseconds(2), null, null));
+        var failed = (await _store.GetAsync(_org, _project, message.Id, delivery.EndpointId))!;
+
+        // As a replay does: back to pending, no reason, due now.
+        await _store.TryUpdateAsync(failed with { State = DeliveryState.Pending, FailureReason = null, LastStatusCode = null, NextAttemptAt = Now });
+
+        var replayed = (await _store.GetAsync(_org, _project, message.Id, delivery.EndpointId))!;
+        Assert.Equal(DeliveryState.Pending, replayed.State);
+        Assert.Null(replayed.FailureReason);
+        Assert.Null(replayed.LastStatusCode);
+        Assert.NotNull(replayed.NextAttemptAt);
+        Assert.Single(await _store.ListAttemptsByMessageAsync(_org, _project, message.Id));
     }
 
     [Fact]
@@ -182,12 +203,12 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     {
         var old = Message("{}"u8.ToArray()) with { CreatedAt = Now.AddHours(-3) };
         var recent = Message("{}"u8.ToArray());
-        await _store.AddAsync(old, [Delivery(old, "whe_aaaaaaaaaaaaaaaaaaaa") with { State = DeliveryState.Failed }]);
-        await _store.AddAsync(recent, [Delivery(recent, "whe_aaaaaaaaaaaaaaaaaaaa") with { State = DeliveryState.Failed }, Delivery(recent, "whe_bbbbbbbbbbbbbbbbbbbb") with { State = DeliveryState.Failed }]);
+        await _store.AddAsync(old, [Delivery(old, "wep_aaaaaaaaaaaaaaaaaaaa") with { State = DeliveryState.Failed }]);
+        await _store.AddAsync(recent, [Delivery(recent, "wep_aaaaaaaaaaaaaaaaaaaa") with { State = DeliveryState.Failed }, Delivery(recent, "wep_bbbbbbbbbbbbbbbbbbbb") with { State = DeliveryState.Failed }]);
         var other = Message("{}"u8.ToArray());
-        await _store.AddAsync(other, [Delivery(other, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(other, [Delivery(other, "wep_aaaaaaaaaaaaaaaaaaaa")]);
 
-        var failed = await _store.ListByEndpointAsync(_org, _project, "whe_aaaaaaaaaaaaaaaaaaaa", DeliveryState.Failed, Now.AddHours(-1), 100);
+        var failed = await _store.ListByEndpointAsync(_org, _project, "wep_aaaaaaaaaaaaaaaaaaaa", DeliveryState.Failed, Now.AddHours(-1), 100);
 
         Assert.Equal([recent.Id], failed.Select(d => d.MessageId));
     }
@@ -199,13 +220,13 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
         var second = Message("{}"u8.ToArray());
         foreach (var (m, at) in new[] { (first, Now.AddMinutes(-2)), (second, Now.AddMinutes(-1)) })
         {
-            var d = Delivery(m, "whe_aaaaaaaaaaaaaaaaaaaa");
+            var d = Delivery(m, "wep_aaaaaaaaaaaaaaaaaaaa");
             await _store.AddAsync(m, [d]);
             await _store.RecordAttemptAsync(d with { Attempts = 1, LastAttemptAt = at, State = DeliveryState.Delivered },
                 new DeliveryAttempt(m.Id, d.EndpointId, 1, at, 204, TimeSpan.FromMilliseconds(3), null, null));
         }
 
-        var page = await _store.ListAttemptsByEndpointAsync(_org, _project, "whe_aaaaaaaaaaaaaaaaaaaa", Now.AddHours(-1), new PageRequest(1, 10));
+        var page = await _store.ListAttemptsByEndpointAsync(_org, _project, "wep_aaaaaaaaaaaaaaaaaaaa", Now.AddHours(-1), new PageRequest(1, 10));
 
         Assert.Equal([second.Id, first.Id], page.Items.Select(a => a.MessageId));
         Assert.Equal(2, page.Total);
@@ -215,7 +236,7 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     public async Task Rows_AreInTheProjectsPartitionOnly()
     {
         var message = Message("{}"u8.ToArray()) with { IdempotencyKey = "k" };
-        await _store.AddAsync(message, [Delivery(message, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(message, [Delivery(message, "wep_aaaaaaaaaaaaaaaaaaaa")]);
 
         var rows = new List<TableEntity>();
         await foreach (var row in _hub.Get<HubTables>().WebhookMessages.QueryAsync<TableEntity>())
@@ -233,8 +254,8 @@ public sealed class TableOutboundStoreTests : IAsyncLifetime
     {
         var old = Message(Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 70_000) + "\"}")) with { IdempotencyKey = "old", CreatedAt = Now.AddDays(-31) };
         var kept = Message("{}"u8.ToArray());
-        await _store.AddAsync(old, [Delivery(old, "whe_aaaaaaaaaaaaaaaaaaaa")]);
-        await _store.AddAsync(kept, [Delivery(kept, "whe_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(old, [Delivery(old, "wep_aaaaaaaaaaaaaaaaaaaa")]);
+        await _store.AddAsync(kept, [Delivery(kept, "wep_aaaaaaaaaaaaaaaaaaaa")]);
 
         var deleted = await _store.DeleteCreatedBeforeAsync(Now.AddDays(-30));
 

@@ -13,7 +13,7 @@ public sealed class EndpointHealthTrackerTests
 {
     private const string Org = "org_1";
     private const string Project = "prj_1";
-    private const string Endpoint = "whe_1";
+    private const string Endpoint = "wep_1";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
     private readonly InMemoryCounterStore _store = new();
@@ -113,7 +113,7 @@ public sealed class EndpointHealthTrackerTests
         await tracker.RecordFailureAsync(Org, Project, Endpoint);
         _time.Advance(TimeSpan.FromDays(6));
 
-        Assert.Null(await tracker.RecordFailureAsync(Org, Project, "whe_2"));
+        Assert.Null(await tracker.RecordFailureAsync(Org, Project, "wep_2"));
         Assert.Empty(_directory.Disabled);
     }
 

@@ -99,10 +99,10 @@ public sealed class HubMessagesTests
     {
         var message = Message("""{"a":"<b>"}""");
 
-        var ticket = JsonSerializer.Deserialize<DeliveryTicket>(OutboundMessageService.TicketJson(message, "whe_bbbbbbbbbbbbbbbbbbbb", 3, """{"a":"<b>"}"""),
+        var ticket = JsonSerializer.Deserialize<DeliveryTicket>(OutboundMessageService.TicketJson(message, "wep_bbbbbbbbbbbbbbbbbbbb", 3, """{"a":"<b>"}"""),
             JsonSerializerOptions.Web)!;
 
-        Assert.Equal(new DeliveryTicket("org_x", "prj_x", message.Id, "whe_bbbbbbbbbbbbbbbbbbbb", 3, "invoice.paid", At, """{"a":"<b>"}"""), ticket);
+        Assert.Equal(new DeliveryTicket("org_x", "prj_x", message.Id, "wep_bbbbbbbbbbbbbbbbbbbb", 3, "invoice.paid", At, """{"a":"<b>"}"""), ticket);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class HubMessagesTests
     {
         var text = "\"" + new string('x', DeliveryTicket.MaxInlinePayloadChars) + "\"";
 
-        var ticket = JsonSerializer.Deserialize<DeliveryTicket>(OutboundMessageService.TicketJson(Message(text), "whe_b", 1, text), JsonSerializerOptions.Web)!;
+        var ticket = JsonSerializer.Deserialize<DeliveryTicket>(OutboundMessageService.TicketJson(Message(text), "wep_b", 1, text), JsonSerializerOptions.Web)!;
 
         Assert.Null(ticket.Payload);
     }
@@ -121,7 +121,7 @@ public sealed class HubMessagesTests
         // 30 K characters that JSON escapes to six each: the ticket would not fit a queue message.
         var text = "\"" + new string('<', 30 * 1024) + "\"";
 
-        var json = OutboundMessageService.TicketJson(Message(text), "whe_b", 1, text);
+        var json = OutboundMessageService.TicketJson(Message(text), "wep_b", 1, text);
 
         Assert.True(json.Length <= OutboundMessageService.MaxTicketChars);
         Assert.Null(JsonSerializer.Deserialize<DeliveryTicket>(json, JsonSerializerOptions.Web)!.Payload);
@@ -141,7 +141,7 @@ public sealed class HubMessagesTests
         Assert.Equal([1, 2], listener.OutboxCountWhenTold);
     }
 
-    private static WebhookEvent Event(long length) => new("whe_aaaaaaaaaaaaaaaaaaaa", "org_x", "prj_x", "whs_aaaaaaaaaaaaaaaaaaaa", "standard", "p-1", "invoice.paid", At,
+    private static WebhookEvent Event(long length) => new("wep_aaaaaaaaaaaaaaaaaaaa", "org_x", "prj_x", "whs_aaaaaaaaaaaaaaaaaaaa", "standard", "p-1", "invoice.paid", At,
         new Dictionary<string, string>(), length);
 
     private static OutboundMessage Message(string payload) =>

@@ -8,7 +8,7 @@ public sealed class WebhookEndpointRulesTests
 
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
-    private static WebhookEndpoint Template => new("whe_aaaaaaaaaaaaaaaaaaaa", "org_aaaaaaaaaaaaaaaaaaaa", "prj_aaaaaaaaaaaaaaaaaaaa", new Uri("https://placeholder.invalid/"),
+    private static WebhookEndpoint Template => new("wep_aaaaaaaaaaaaaaaaaaaa", "org_aaaaaaaaaaaaaaaaaaaa", "prj_aaaaaaaaaaaaaaaaaaaa", new Uri("https://placeholder.invalid/"),
         null, [], true, null, null, WebhookEndpoint.DefaultTimeout, EndpointRetryPolicy.Default, new Dictionary<string, string>(), [], Now, Now);
 
     [Fact]
@@ -222,5 +222,5 @@ public sealed class WebhookEndpointRulesTests
         Assert.Equal(WebhookEndpointErrors.KeyLimit, rolled.Error?.Code);
     }
 
-    private static EndpointSigningKey Key(string id, DateTimeOffset? notAfter) => new(id, "webhook.whe_aaaaaaaaaaaaaaaaaaaa." + id, Now.AddDays(-1), notAfter);
+    private static EndpointSigningKey Key(string id, DateTimeOffset? notAfter) => new(id, "webhook.wep_aaaaaaaaaaaaaaaaaaaa." + id, Now.AddDays(-1), notAfter);
 }

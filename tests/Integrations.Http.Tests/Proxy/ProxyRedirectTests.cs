@@ -33,7 +33,7 @@ public sealed class ProxyRedirectTests
             Target = server.Url("/hook"),
             Body = body,
             BodyLength = body.Length,
-            CircuitKey = "whe_test",
+            CircuitKey = "wep_test",
             MaxAttempts = 1,
             AttemptTimeout = TimeSpan.FromSeconds(30),
         });
