@@ -1,5 +1,6 @@
 using System.Globalization;
 using Integrations.Core.Common;
+using Integrations.Core.Connections;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -26,10 +27,10 @@ public sealed class DeliveryRetryPlanner
     public static readonly TimeSpan MaxQueueDelay = RetrySchedule.MaxDelay - TimeSpan.FromHours(1);
 
     private readonly RetrySchedule _default;
-    private readonly IRetryStrategySchedules _strategies;
+    private readonly IRetryStrategySchedule _strategies;
     private readonly IRandomSource _random;
 
-    public DeliveryRetryPlanner(IOptions<WebhookOptions> options, IRetryStrategySchedules strategies, IRandomSource random)
+    public DeliveryRetryPlanner(IOptions<WebhookOptions> options, IRetryStrategySchedule strategies, IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Validated at start (RetryScheduleValidator): a bad value never gets this far.
@@ -47,7 +48,7 @@ public sealed class DeliveryRetryPlanner
     public RetrySchedule ScheduleFor(EndpointRetryPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.Strategy is { } strategy && _strategies.Find(strategy, policy.MaxAttempts) is { } named)
+        if (policy.Strategy is { } strategy && RetrySchedule.ForStrategy(_strategies, strategy, policy.MaxAttempts) is { } named)
         {
             return named;
         }

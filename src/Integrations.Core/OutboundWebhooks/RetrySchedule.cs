@@ -1,12 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Integrations.Core.Connections;
 
 namespace Integrations.Core.OutboundWebhooks;
 
 /// <summary>
 /// The delays of a delivery's attempts: <see cref="Delays"/>[0] before the first attempt, [n] before attempt n + 1; the count
 /// is the number of attempts. Parsed from <c>Webhooks:RetrySchedule</c> (<c>0s,5s,5m,30m,2h,5h,10h,10h</c>) or built from a
-/// named strategy (<see cref="IRetryStrategySchedules"/>).
+/// named strategy (<see cref="ForStrategy"/>).
 /// </summary>
 public sealed class RetrySchedule
 {
@@ -34,6 +35,31 @@ public sealed class RetrySchedule
 
     /// <summary>The planned delay before attempt <paramref name="attempt"/> (1-based); null past the last attempt.</summary>
     public TimeSpan? DelayBefore(int attempt) => attempt >= 1 && attempt <= Delays.Count ? Delays[attempt - 1] : null;
+
+    /// <summary>
+    /// The schedule of the named strategy <paramref name="name"/> (first delay 0) with <paramref name="maxAttempts"/> attempts,
+    /// or the strategy's own maximum when null; null when no strategy has that name. A jittered strategy contributes its
+    /// un-jittered delays: the delivery adds ±20 % of its own.
+    /// </summary>
+    public static RetrySchedule? ForStrategy(IRetryStrategySchedule strategies, string name, int? maxAttempts)
+    {
+        ArgumentNullException.ThrowIfNull(strategies);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!strategies.TryGetMaxAttempts(name, out var most))
+        {
+            return null;
+        }
+
+        var attempts = Math.Clamp(maxAttempts ?? most, 1, MaxAttempts);
+        var delays = new List<TimeSpan>(attempts) { TimeSpan.Zero };
+        for (var retry = 1; retry < attempts; retry++)
+        {
+            var delay = strategies.DelayBefore(name, retry, withJitter: false);
+            delays.Add(delay > MaxDelay ? MaxDelay : delay);
+        }
+
+        return new RetrySchedule(delays);
+    }
 
     /// <summary>The first <paramref name="attempts"/> delays (all when the schedule is shorter).</summary>
     public RetrySchedule Take(int attempts) => attempts >= Delays.Count ? this : new RetrySchedule(Delays.Take(Math.Max(1, attempts)).ToList());

@@ -9,7 +9,7 @@ public static class WebhookDeliveryServiceCollectionExtensions
 {
     /// <summary>
     /// The delivery side of outbound webhooks in Core: the retry planner (with <c>Webhooks:RetrySchedule</c> checked at start)
-    /// and the endpoint health tracker (the 5-day rule). Their ports — <see cref="IRetryStrategySchedules"/> (Integrations.Http),
+    /// and the endpoint health tracker (the 5-day rule). Their ports — <see cref="Connections.IRetryStrategySchedule"/> (Integrations.Http),
     /// <see cref="IWebhookEndpointDirectory"/>, the counters — come from the other layers. Idempotent.
     /// </summary>
     public static IServiceCollection AddIntegrationsWebhookDelivery(this IServiceCollection services)

@@ -24,7 +24,7 @@ public sealed record SendRetry(int MaxAttempts, int? BackoffMs, string? Strategy
         ArgumentOutOfRangeException.ThrowIfLessThan(nextAttempt, 2);
         if (Strategy is { } name)
         {
-            var delay = (schedules ?? throw new InvalidOperationException("No retry strategy schedule is registered.")).DelayBefore(name, nextAttempt - 1);
+            var delay = (schedules ?? throw new InvalidOperationException("No retry strategy schedule is registered.")).DelayBefore(name, nextAttempt - 1, withJitter: true);
             return delay > MaxDelay ? MaxDelay : delay;
         }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Integrations.Core.Connections.Proxy;
-using Integrations.Core.OutboundWebhooks;
 using Integrations.Http.Client;
 using Integrations.Http.Guard;
 using Integrations.Http.Limits;
@@ -61,9 +60,8 @@ public static class HttpServiceCollectionExtensions
             // handler adds nothing, and the breakers live in OutboundPipelines, not in the handlers.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
-        // The named strategies' delays for webhook endpoints that retry on one (Core cannot reference RetryStrategies).
-        services.TryAddSingleton<IRetryStrategySchedules, RetryStrategySchedules>();
-        // Work that spaces its own retries (direct sends on their queue) reads the strategies' delays here.
+        // Work that spaces its own retries (direct sends and webhook deliveries on their queues) reads the named strategies'
+        // delays here (Core cannot reference RetryStrategies).
         services.TryAddSingleton<Core.Connections.IRetryStrategySchedule>(sp => new RetryStrategySchedule(
             sp.GetService<Core.Common.IRandomSource>() ?? Core.Common.SystemRandomSource.Instance));
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(

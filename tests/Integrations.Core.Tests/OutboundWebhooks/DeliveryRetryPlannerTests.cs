@@ -1,4 +1,5 @@
 using Integrations.Core.Common;
+using Integrations.Core.Connections;
 using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.Options;
@@ -117,11 +118,16 @@ public sealed class DeliveryRetryPlannerTests
         new(Options.Create(new WebhookOptions { RetrySchedule = schedule }), new LinearStrategies(), new FixedRandom(random));
 
     /// <summary>What Integrations.Http gives for <c>linear_2s</c>; its real implementation has its own tests there.</summary>
-    private sealed class LinearStrategies : IRetryStrategySchedules
+    private sealed class LinearStrategies : IRetryStrategySchedule
     {
-        public RetrySchedule? Find(string strategy, int? maxAttempts) => strategy == "linear_2s"
-            ? new RetrySchedule([TimeSpan.Zero, .. Enumerable.Repeat(TimeSpan.FromSeconds(2), (maxAttempts ?? 4) - 1)])
-            : null;
+        public bool TryGetMaxAttempts(string name, out int maxAttempts)
+        {
+            maxAttempts = name == "linear_2s" ? 4 : 0;
+            return maxAttempts > 0;
+        }
+
+        public TimeSpan DelayBefore(string name, int retry, bool withJitter) =>
+            name == "linear_2s" ? TimeSpan.FromSeconds(2) : throw new ArgumentException("Unknown strategy.", nameof(name));
     }
 
     private sealed class FixedRandom(double value) : IRandomSource
