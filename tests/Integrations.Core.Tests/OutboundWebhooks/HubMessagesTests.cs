@@ -141,7 +141,7 @@ public sealed class HubMessagesTests
         Assert.Equal([1, 2], listener.OutboxCountWhenTold);
     }
 
-    private static WebhookEvent Event(long length) => new("wep_aaaaaaaaaaaaaaaaaaaa", "org_x", "prj_x", "whs_aaaaaaaaaaaaaaaaaaaa", "standard", "p-1", "invoice.paid", At,
+    private static WebhookEvent Event(long length) => new("whe_aaaaaaaaaaaaaaaaaaaa", "org_x", "prj_x", "whs_aaaaaaaaaaaaaaaaaaaa", "standard", "p-1", "invoice.paid", At,
         new Dictionary<string, string>(), length);
 
     private static OutboundMessage Message(string payload) =>
