@@ -59,6 +59,12 @@ public sealed partial class WebhookDeliveryJob(
 
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
+    /// <summary>How long after its due time a ticket waits for the attempt before it to be recorded (see <see cref="IsAwaitingItsRecord"/>).</summary>
+    public static readonly TimeSpan RecordGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long such a ticket waits before it looks again.</summary>
+    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(2);
+
     /// <summary>The reason a delivery fails with when its endpoint answered 410 Gone.</summary>
     public const string GoneReason = "The endpoint answered 410 Gone; it is disabled.";
 
@@ -86,6 +92,14 @@ public sealed partial class WebhookDeliveryJob(
         {
             // A retry or a replay: the rare path reads the row first, so a stray sends nothing.
             delivery = await deliveries.GetAsync(ticket.OrganizationId, ticket.ProjectId, ticket.MessageId, ticket.EndpointId, cancellationToken).ConfigureAwait(false);
+            if (IsAwaitingItsRecord(delivery, ticket, time.GetUtcNow()))
+            {
+                // The previous attempt queues this ticket before it records itself, so the ticket can come up while that
+                // record is still in flight. Dropping it would leave the delivery Retrying with no ticket: look again shortly.
+                await jobs.EnqueueAsync(JobQueues.WebhookDelivery, message.Body, RecordWait, cancellationToken).ConfigureAwait(false);
+                return QueueJobOutcome.Completed;
+            }
+
             if (!IsNext(delivery, ticket))
             {
                 Log.Stray(logger, ticket.MessageId, ticket.EndpointId, ticket.Attempt);
@@ -159,6 +173,14 @@ public sealed partial class WebhookDeliveryJob(
         {
             // A first attempt failed: from here on the path is rare, and the row is read to continue it exactly once.
             delivery = await deliveries.GetAsync(ticket.OrganizationId, ticket.ProjectId, ticket.MessageId, ticket.EndpointId, cancellationToken).ConfigureAwait(false);
+            if (IsAwaitingItsRecord(delivery, ticket, time.GetUtcNow()))
+            {
+                // The previous attempt queues this ticket before it records itself, so the ticket can come up while that
+                // record is still in flight. Dropping it would leave the delivery Retrying with no ticket: look again shortly.
+                await jobs.EnqueueAsync(JobQueues.WebhookDelivery, message.Body, RecordWait, cancellationToken).ConfigureAwait(false);
+                return QueueJobOutcome.Completed;
+            }
+
             if (!IsNext(delivery, ticket))
             {
                 Log.Stray(logger, ticket.MessageId, ticket.EndpointId, ticket.Attempt);
@@ -294,6 +316,18 @@ public sealed partial class WebhookDeliveryJob(
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Whether the row is one attempt behind <paramref name="ticket"/>: the attempt that queued it has not recorded itself
+    /// yet. Only for <see cref="RecordGrace"/> after the ticket's due time — past that, the previous attempt's process died
+    /// between queueing and recording, its own message comes back, and it queues a new ticket.
+    /// </summary>
+    public static bool IsAwaitingItsRecord(WebhookDelivery? delivery, DeliveryTicket ticket, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return delivery is not null && ticket.NotBefore is { } notBefore && delivery.Attempts == ticket.Attempt - 2
+            && delivery.State is DeliveryState.Pending or DeliveryState.Retrying && now - notBefore < RecordGrace;
     }
 
     /// <summary>

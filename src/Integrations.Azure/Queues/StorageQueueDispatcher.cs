@@ -15,5 +15,11 @@ public sealed class StorageQueueDispatcher(QueueServiceClient service, IJobQueue
 
     public async Task EnqueueAsync(JobQueueDefinition queue, string message, TimeSpan delay, CancellationToken cancellationToken = default) =>
         await service.GetQueueClient(names.NameOf(queue))
-            .SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? delay : null, timeToLive: null, cancellationToken).ConfigureAwait(false);
+            .SendMessageAsync(message, visibilityTimeout: delay > TimeSpan.Zero ? WholeSecondsUp(delay) : null, timeToLive: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Storage Queues count a visibility timeout in whole seconds and the SDK truncates: 0.8 s would become 0 and the message
+    /// visible at once. A delay is a "not before", so it is rounded up instead.
+    /// </summary>
+    public static TimeSpan WholeSecondsUp(TimeSpan delay) => TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
 }
