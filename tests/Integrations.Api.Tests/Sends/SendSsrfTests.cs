@@ -38,15 +38,25 @@ public sealed class SendSsrfHubFixture : IAsyncLifetime
 
 public sealed class SendSsrfTests(SendSsrfHubFixture fixture) : IClassFixture<SendSsrfHubFixture>
 {
+    /// <summary>Off-loopback targets: the guard's decision only — the test never sends to them, so a broken guard stays on this machine.</summary>
     [Theory]
     [InlineData("http://10.0.0.1/hook")]
     [InlineData("http://172.16.0.1/hook")]
     [InlineData("http://192.168.1.1/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data/")]
+    public async Task Guard_PrivateTarget_WithNoAllowList_IsRefused(string url)
+    {
+        var decision = await fixture.Hub.Services.GetRequiredService<SsrfGuard>().DecideAsync(new Uri(url));
+
+        Assert.False(decision.IsAllowed, decision.ToString());
+    }
+
+    /// <summary>Loopback targets end to end through the Server: refused by the same guard, and not retried.</summary>
+    [Theory]
     [InlineData("http://[::1]:9/hook")]
     [InlineData("http://127.0.0.1:9/hook")]
     [InlineData("http://" + SendSsrfHubFixture.LoopbackName + ":9/hook")]
-    public async Task Send_ToAPrivateTarget_WithNoAllowList_IsRefusedByTheGuard_AndNotRetried(string url)
+    public async Task Send_ToALoopbackTarget_WithNoAllowList_IsRefusedByTheGuard_AndNotRetried(string url)
     {
         var guard = fixture.Hub.Services.GetRequiredService<SsrfGuard>();
         var decision = await guard.DecideAsync(new Uri(url));
