@@ -59,6 +59,13 @@ public sealed partial class AzuriteInstance : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Profiling aid (bench/profile.md): Azurite writes every request it serves to this file.
+        if (Environment.GetEnvironmentVariable("AZURITE_DEBUG_LOG") is { Length: > 0 } debugLog)
+        {
+            start.ArgumentList.Add("--debug");
+            start.ArgumentList.Add(debugLog);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
