@@ -10,7 +10,8 @@ namespace Integrations.Functions;
 /// from app settings (<c>%Jobs:Queues:KeyRotation%</c> is the app setting <c>Jobs__Queues__KeyRotation</c>).
 /// </summary>
 public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJob cleanupAuditLog, ScheduledKeyRotationJob keyRotationSchedule, CleanupApiKeysJob cleanupApiKeys, PurgeDeletedSecretsJob purgeDeletedSecrets,
-    CleanupOAuthStatesJob cleanupOAuthStates, CleanupWebhookIdempotencyJob cleanupWebhookIdempotency, DrainWebhookDeliveryPoisonJob drainWebhookDeliveryPoison, QueueJobRunner queueJobs)
+    CleanupOAuthStatesJob cleanupOAuthStates, CleanupWebhookIdempotencyJob cleanupWebhookIdempotency, DrainWebhookDeliveryPoisonJob drainWebhookDeliveryPoison,
+    RecoverWebhookFanOutJob recoverWebhookFanOut, QueueJobRunner queueJobs)
 {
     [Function("SealAuditLog")]
     public Task SealAuditLog([TimerTrigger("%Audit:SealSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -43,6 +44,10 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     [Function("DrainWebhookDeliveryPoison")]
     public Task DrainWebhookDeliveryPoison([TimerTrigger("%Webhooks:PoisonDrainSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         drainWebhookDeliveryPoison.RunAsync(cancellationToken);
+
+    [Function("RecoverWebhookFanOut")]
+    public Task RecoverWebhookFanOut([TimerTrigger("%Webhooks:FanOutRecoverySchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        recoverWebhookFanOut.RunAsync(cancellationToken);
 
     // Messages are base64 (StorageQueueDispatcher), the trigger's default encoding. When the runner throws on the last
     // attempt (host.json maxDequeueCount = the job's MaxAttempts) it has recorded why; the host then moves the

@@ -59,6 +59,8 @@ public sealed class StartupValidationTests
     [InlineData("Webhooks:RetrySchedule", "0s,5s,soon", "Webhooks:RetrySchedule")]
     [InlineData("Webhooks:RetrySchedule", "0s,8d", "Webhooks:RetrySchedule")]
     [InlineData("Webhooks:PoisonDrainSchedule", "often", "Webhooks:PoisonDrainSchedule")]
+    [InlineData("Webhooks:FanOutRecoverySchedule", "often", "Webhooks:FanOutRecoverySchedule")]
+    [InlineData("Webhooks:FanOutRecoveryAfter", "00:00:00", "Webhooks:FanOutRecoveryAfter")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -90,6 +92,7 @@ public sealed class StartupValidationTests
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Webhooks:CleanupSchedule"] = "0 20 4 * * *";
         settings["Webhooks:PoisonDrainSchedule"] = "0 * * * * *";
+        settings["Webhooks:FanOutRecoverySchedule"] = "30 * * * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";
         settings["KeyWrapping:RotationCheckSchedule"] = "0 10 * * * *";
         settings["Counters:CleanupSchedule"] = "0 50 3 * * *";

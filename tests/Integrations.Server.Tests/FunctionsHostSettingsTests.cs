@@ -24,6 +24,23 @@ public sealed class FunctionsHostSettingsTests
     }
 
     [Fact]
+    public void HostJson_QueueBatch_MatchesTheServerWorkersBatch()
+    {
+        // Arrange: the Server's worker fetches Jobs:QueueBatchSize and the next batch when half are done, as the host does.
+        var queues = FunctionsMetadata.HostJson()["extensions"]?["queues"]?.AsObject();
+        Assert.NotNull(queues);
+        var server = new Integrations.Server.Jobs.ServerJobOptions();
+
+        // Act
+        var batchSize = queues["batchSize"]?.GetValue<int>();
+        var newBatchThreshold = queues["newBatchThreshold"]?.GetValue<int>();
+
+        // Assert: the same concurrency per instance in either host, so a benchmark of one speaks for the other.
+        Assert.Equal(server.QueueBatchSize, batchSize);
+        Assert.Equal(server.QueueBatchSize / 2, newBatchThreshold);
+    }
+
+    [Fact]
     public void LocalSettingsSample_SetsEveryTriggerSetting()
     {
         // Arrange: app settings spell ':' as '__' (the only hierarchy separator Linux app settings accept).

@@ -27,6 +27,7 @@ internal static class ServerComposition
             ["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *",
             ["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *",
             ["Webhooks:PoisonDrainSchedule"] = "0 * * * * *",
+            ["Webhooks:FanOutRecoverySchedule"] = "30 * * * * *",
             ["Counters:CleanupSchedule"] = "0 50 3 * * *",
             ["Connections:HealthCheckSchedule"] = "0 0 5 * * *",
             ["Webhooks:CleanupSchedule"] = "0 20 4 * * *",

@@ -30,6 +30,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<DevicePollingJob>();
         services.TryAddSingleton<WebhookDeliveryJob>();
         services.TryAddSingleton<DrainWebhookDeliveryPoisonJob>();
+        services.TryAddSingleton<RecoverWebhookFanOutJob>();
         services.TryAddSingleton<OutboundSendJob>();
         services.TryAddSingleton<CleanupOutboundSendsJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();

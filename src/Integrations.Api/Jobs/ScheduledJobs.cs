@@ -37,12 +37,15 @@ public static class ScheduledJobs
 
     /// <summary>Turns webhook delivery tickets in the poison queue into failed deliveries with a reason.</summary>
     public static ScheduledJob WebhookDeliveryPoisonDrain { get; } = new("DrainWebhookDeliveryPoison", "Webhooks:PoisonDrainSchedule");
+    /// <summary>Queues the delivery tickets of messages whose accepting process died before queueing them.</summary>
+    public static ScheduledJob WebhookFanOutRecovery { get; } = new("RecoverWebhookFanOut", "Webhooks:FanOutRecoverySchedule");
+
     /// <summary>Deletes direct sends past Webhooks:SendRetention, on the webhook cleanup's schedule.</summary>
     public static ScheduledJob OutboundSendCleanup { get; } = new("CleanupOutboundSends", "Webhooks:CleanupSchedule");
 
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
         AuditSeal, AuditCleanup, KeyRotationSchedule, ApiKeyCleanup, SecretRetentionPurge, OAuthStateCleanup, RefreshTokensAhead, ClientSecretExpiryCheck, SecretExpiryCheck,
-        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup, WebhookDeliveryPoisonDrain, OutboundSendCleanup,
+        CounterCleanup, ConnectionHealthCheck, WebhookIdempotencyCleanup, WebhookDeliveryPoisonDrain, WebhookFanOutRecovery, OutboundSendCleanup,
     ];
 }

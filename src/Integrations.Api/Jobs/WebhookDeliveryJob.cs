@@ -45,8 +45,15 @@ public sealed partial class WebhookDeliveryJob(
     DeliveryRetryPlanner planner,
     EndpointHealthTracker health,
     TimeProvider time,
-    ILogger<WebhookDeliveryJob> logger) : IQueueJobHandler
+    ILogger<WebhookDeliveryJob> logger) : IQueueJobHandler, IDisposable
 {
+    /// <summary>
+    /// Lanes for rate-limited endpoints, an endpoint's lane chosen by its key's hash: an instance sends to a rate-limited
+    /// endpoint one request at a time (the slot taken just before the send), so the receiver sees the limiter's spacing,
+    /// not a burst of concurrently prepared requests landing together. Unlimited endpoints run as concurrently as the queue.
+    /// </summary>
+    private readonly SemaphoreSlim[] _lanes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+
     /// <summary>The limiter slot of an endpoint's deliveries (<see cref="WebhookEndpoint.RateLimitPerSecond"/>).</summary>
     public const string RateLimitName = "webhook_delivery";
 
@@ -107,12 +114,27 @@ public sealed partial class WebhookDeliveryJob(
             }
         }
 
+        SemaphoreSlim? lane = null;
         if (endpoint.RateLimitPerSecond is { } perSecond and > 0)
         {
-            var take = await limiter.TryTakeAsync(OutboundWebhookCounters.KeyOf(ticket.OrganizationId, ticket.ProjectId, ticket.EndpointId), RateLimitName,
-                Math.Min(perSecond, MaxRateLimitPerSecond), RateWindow, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var limitKey = OutboundWebhookCounters.KeyOf(ticket.OrganizationId, ticket.ProjectId, ticket.EndpointId);
+            lane = _lanes[(int)((uint)limitKey.GetHashCode() % (uint)_lanes.Length)];
+            await lane.WaitAsync(cancellationToken).ConfigureAwait(false);
+            WindowTake take;
+            try
+            {
+                take = await limiter.TryTakeAsync(limitKey, RateLimitName, Math.Min(perSecond, MaxRateLimitPerSecond), RateWindow, time.GetUtcNow(), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch
+            {
+                lane.Release();
+                throw;
+            }
+
             if (!take.Taken)
             {
+                lane.Release();
                 // Not an attempt: the same ticket comes back when a slot frees (the queue holds it, not this process).
                 var wait = take.RetryAfter > TimeSpan.FromMilliseconds(50) ? take.RetryAfter : TimeSpan.FromMilliseconds(50);
                 await jobs.EnqueueAsync(JobQueues.WebhookDelivery, message.Body, wait, cancellationToken).ConfigureAwait(false);
@@ -121,32 +143,41 @@ public sealed partial class WebhookDeliveryJob(
             }
         }
 
-        var payload = ticket.Payload;
-        if (payload is null)
+        SendResult result;
+        try
         {
-            var stored = await messages.GetAsync(ticket.OrganizationId, ticket.ProjectId, ticket.MessageId, cancellationToken).ConfigureAwait(false);
-            if (stored is null)
+            var payload = ticket.Payload;
+            if (payload is null)
             {
-                // Removed past its retention: nothing is left to deliver, and the delivery row went with it.
-                Log.MessageGone(logger, ticket.MessageId, ticket.EndpointId);
+                var stored = await messages.GetAsync(ticket.OrganizationId, ticket.ProjectId, ticket.MessageId, cancellationToken).ConfigureAwait(false);
+                if (stored is null)
+                {
+                    // Removed past its retention: nothing is left to deliver, and the delivery row went with it.
+                    Log.MessageGone(logger, ticket.MessageId, ticket.EndpointId);
+                    return QueueJobOutcome.Completed;
+                }
+
+                payload = Encoding.UTF8.GetString(stored.Payload.Span);
+            }
+
+            byte[] body;
+            try
+            {
+                body = Body(ticket, payload);
+            }
+            catch (JsonException)
+            {
+                await FailWithoutSendingAsync(ticket, "The message's payload is not JSON.", cancellationToken).ConfigureAwait(false);
                 return QueueJobOutcome.Completed;
             }
 
-            payload = Encoding.UTF8.GetString(stored.Payload.Span);
+            result = await SendAsync(ticket, target, body, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lane?.Release();
         }
 
-        byte[] body;
-        try
-        {
-            body = Body(ticket, payload);
-        }
-        catch (JsonException)
-        {
-            await FailWithoutSendingAsync(ticket, "The message's payload is not JSON.", cancellationToken).ConfigureAwait(false);
-            return QueueJobOutcome.Completed;
-        }
-
-        var result = await SendAsync(ticket, target, body, cancellationToken).ConfigureAwait(false);
         var key = OutboundWebhookCounters.KeyOf(ticket.OrganizationId, ticket.ProjectId, ticket.EndpointId);
         if (result.Attempt.Succeeded)
         {
@@ -449,6 +480,14 @@ public sealed partial class WebhookDeliveryJob(
     private static WebhookDelivery FromTicket(DeliveryTicket ticket) =>
         new(ticket.OrganizationId, ticket.ProjectId, ticket.MessageId, ticket.EndpointId, ticket.EventType, DeliveryState.Pending, ticket.Attempt - 1,
             null, null, null, null, ticket.MessageCreatedAt, ticket.MessageCreatedAt);
+
+    public void Dispose()
+    {
+        foreach (var lane in _lanes)
+        {
+            lane.Dispose();
+        }
+    }
 
     /// <summary>The failure class as an attempt's error names it.</summary>
     public static string Code(ProxyFailureKind kind) => kind switch

@@ -48,8 +48,14 @@ public sealed partial class TableOutboundStore
             row[AttemptColumn(attempt.Number)] = JsonSerializer.Serialize(StoredAttempt.From(attempt), AttemptJson);
         }
 
-        var etag = updated.ETag is { } tag ? new ETag(tag) : ETag.All;
-        return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(row, etag, TableUpdateMode.Merge, cancellationToken)).ConfigureAwait(false);
+        if (updated.ETag is { } tag)
+        {
+            return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(row, new ETag(tag), TableUpdateMode.Merge, cancellationToken)).ConfigureAwait(false);
+        }
+
+        // The hot path (a 2xx is recorded whatever the row says): grouped with the partition's other records meanwhile.
+        return await _writes.WriteAsync(row.PartitionKey, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, row, ETag.All)], 0, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<WriteOutcome> TryUpdateAsync(WebhookDelivery updated, CancellationToken cancellationToken = default)

@@ -17,6 +17,25 @@ public interface IOutboundMessageStore
     /// <summary>The project's messages, newest first (payloads not loaded: <see cref="OutboundMessage.Payload"/> is empty).</summary>
     Task<PagedList<OutboundMessage>> ListAsync(string organizationId, string projectId, OutboundMessageQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes <paramref name="marker"/> (before <see cref="AddAsync"/>): until <see cref="CloseFanOutAsync"/> removes it,
+    /// the message's tickets may not all be queued.
+    /// </summary>
+    Task OpenFanOutAsync(FanOutMarker marker, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims a listed <paramref name="marker"/> for one recovery: its time moves to <paramref name="now"/> if it is unchanged
+    /// since it was read (its ETag), so a second recovery running at once skips it, and a recovery that dies midway leaves it
+    /// to be found again later. False when another got there first or it is gone.
+    /// </summary>
+    Task<bool> TryClaimFanOutAsync(FanOutMarker marker, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes <paramref name="marker"/> (nothing when it is gone already).</summary>
+    Task CloseFanOutAsync(FanOutMarker marker, CancellationToken cancellationToken = default);
+
+    /// <summary>Markers opened before <paramref name="openedBefore"/>, oldest first, at most <paramref name="max"/>, across every tenant.</summary>
+    Task<IReadOnlyList<FanOutMarker>> ListOpenFanOutsAsync(DateTimeOffset openedBefore, int max, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every message created before <paramref name="createdBefore"/> with its list entry, idempotency claim, deliveries and attempts; the number of messages deleted.</summary>
     Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default);
 }

@@ -14,10 +14,11 @@ namespace Integrations.Core.OutboundWebhooks;
 /// recovers an endpoint's failed deliveries. Expected failures come back as <see cref="HubError"/> values.
 /// </summary>
 /// <remarks>
-/// The store comes before the queue, so a crash between them leaves deliveries that are <see cref="DeliveryState.Pending"/>
-/// with no attempt and no ticket. A repeat of the same message (the same idempotency key, or the same derived id for the
-/// hub's own messages) finds them once they are older than <see cref="StalledAfter"/> and queues their tickets; a ticket
-/// queued twice is harmless, as the delivery job drops a ticket whose attempt the delivery has already made.
+/// The store comes before the queue, so a process that dies between them leaves deliveries that are
+/// <see cref="DeliveryState.Pending"/> with no attempt and no ticket. A <see cref="FanOutMarker"/> written before the store
+/// and removed after the last ticket is queued says which: <see cref="RecoverFanOutAsync"/> (the fan-out recovery job)
+/// queues their tickets once the marker is older than <c>Webhooks:FanOutRecoveryAfter</c>. That holds for every message,
+/// with or without an idempotency key, the hub's own included.
 /// </remarks>
 public sealed partial class OutboundMessageService(
     IOutboundMessageStore messages,
@@ -34,13 +35,6 @@ public sealed partial class OutboundMessageService(
 
     /// <summary>At most this many failed deliveries are put back by one recover (the answer says when there were more).</summary>
     public const int MaxRecoverCount = 1000;
-
-    /// <summary>
-    /// A delivery still <see cref="DeliveryState.Pending"/> with no attempt this long after it was stored is taken for one whose
-    /// ticket was never queued (the accepting process died between store and enqueue). Queueing takes milliseconds; the
-    /// margin keeps a repeat racing the first accept from doubling its tickets.
-    /// </summary>
-    public static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>A queue message holds 64 KiB after base64 (4/3): a ticket's JSON stays below this many characters, else it goes without the payload.</summary>
     public const int MaxTicketChars = 46 * 1024;
@@ -75,27 +69,89 @@ public sealed partial class OutboundMessageService(
         var now = time.GetUtcNow();
         var subscribed = await directory.ListSubscribedAsync(message.OrganizationId, message.ProjectId, message.EventType, cancellationToken).ConfigureAwait(false);
         var planned = subscribed.Select(endpoint => NewDelivery(message, endpoint.Id, now)).ToList();
-        var (stored, added) = await messages.AddAsync(message, planned, cancellationToken).ConfigureAwait(false);
-        if (added)
+        var marker = planned.Count > 0 ? new FanOutMarker(message.OrganizationId, message.ProjectId, message.Id, now) : null;
+        if (marker is not null)
         {
-            Log.Accepted(logger, stored.Id, stored.ProjectId, stored.Origin, planned.Count);
-            var queued = await TryEnqueueAsync(stored, planned.Select(d => (d, 1)), cancellationToken).ConfigureAwait(false);
-            return queued ? new AcceptedMessage(stored, planned, Duplicate: false) : NotQueued(stored);
+            await messages.OpenFanOutAsync(marker, cancellationToken).ConfigureAwait(false);
         }
 
-        // A repeat: the first message stands. Its deliveries that never got a ticket (the first accept died) get one now.
-        var existing = await deliveries.ListByMessageAsync(stored.OrganizationId, stored.ProjectId, stored.Id, cancellationToken).ConfigureAwait(false);
-        var stalled = existing.Where(d => d is { State: DeliveryState.Pending, Attempts: 0 } && now - d.CreatedAt >= StalledAfter).ToList();
-        if (stalled.Count > 0)
+        var (stored, added) = await messages.AddAsync(message, planned, cancellationToken).ConfigureAwait(false);
+        if (!added)
         {
-            Log.Requeued(logger, stored.Id, stalled.Count);
-            if (!await TryEnqueueAsync(stored, stalled.Select(d => (d, 1)), cancellationToken).ConfigureAwait(false))
+            // A repeat: the first message stands, with its own fan-out (and its own marker, if that accept died).
+            await CloseQuietlyAsync(marker).ConfigureAwait(false);
+            var existing = await deliveries.ListByMessageAsync(stored.OrganizationId, stored.ProjectId, stored.Id, cancellationToken).ConfigureAwait(false);
+            return new AcceptedMessage(stored, existing, Duplicate: true);
+        }
+
+        Log.Accepted(logger, stored.Id, stored.ProjectId, stored.Origin, planned.Count);
+        if (!await TryEnqueueAsync(stored, planned.Select(d => (d, 1)), cancellationToken).ConfigureAwait(false))
+        {
+            // The marker stays: the recovery job queues what is missing.
+            return NotQueued(stored);
+        }
+
+        await CloseQuietlyAsync(marker).ConfigureAwait(false);
+        return new AcceptedMessage(stored, planned, Duplicate: false);
+    }
+
+    /// <summary>
+    /// Finishes the fan-out <paramref name="marker"/> left open (as listed; claimed first, so that of two recoveries one acts): queues a first-attempt ticket for each of the message's
+    /// deliveries that is still <see cref="DeliveryState.Pending"/> with no attempt, then removes the marker. A marker whose
+    /// message was never stored (the process died before the store) is just removed. The number of tickets queued.
+    /// </summary>
+    /// <remarks>
+    /// A delivery whose first ticket did get queued but has not run yet (a long backlog) gets a second: at least once — its
+    /// receiver sees the same <c>webhook-id</c> twice and deduplicates. That needs a process to die mid-accept.
+    /// </remarks>
+    public async Task<int> RecoverFanOutAsync(FanOutMarker marker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(marker);
+        if (!await messages.TryClaimFanOutAsync(marker, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            // Another instance's recovery has it (or finished it).
+            return 0;
+        }
+
+        var queued = 0;
+        if (await messages.GetAsync(marker.OrganizationId, marker.ProjectId, marker.MessageId, cancellationToken).ConfigureAwait(false) is { } message)
+        {
+            var existing = await deliveries.ListByMessageAsync(marker.OrganizationId, marker.ProjectId, marker.MessageId, cancellationToken).ConfigureAwait(false);
+            var stalled = existing.Where(d => d is { State: DeliveryState.Pending, Attempts: 0 }).ToList();
+            if (stalled.Count > 0 && !await TryEnqueueAsync(message, stalled.Select(d => (d, 1)), cancellationToken).ConfigureAwait(false))
             {
-                return NotQueued(stored);
+                // Still not queueable: the marker stays for the next run.
+                return 0;
+            }
+
+            queued = stalled.Count;
+            if (queued > 0)
+            {
+                Log.Requeued(logger, message.Id, queued);
             }
         }
 
-        return new AcceptedMessage(stored, existing, Duplicate: true);
+        await messages.CloseFanOutAsync(marker, cancellationToken).ConfigureAwait(false);
+        return queued;
+    }
+
+    /// <summary>Removes a marker after the fan-out finished; a failure only costs the recovery job a look at a finished fan-out.</summary>
+    private async Task CloseQuietlyAsync(FanOutMarker? marker)
+    {
+        if (marker is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the request's token: the client may go once its tickets are queued, and the marker should still go.
+            await messages.CloseFanOutAsync(marker, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.CloseFailed(logger, ex, marker.MessageId);
+        }
     }
 
     /// <summary>The message with its payload and its deliveries; a message of another project or tenant is not found.</summary>
@@ -358,7 +414,7 @@ public sealed partial class OutboundMessageService(
         [LoggerMessage(EventId = 9350, Level = LogLevel.Debug, Message = "Message {MessageId} ({Origin}) accepted in project {ProjectId}: {Deliveries} deliveries.")]
         public static partial void Accepted(ILogger logger, string messageId, string projectId, string origin, int deliveries);
 
-        [LoggerMessage(EventId = 9351, Level = LogLevel.Warning, Message = "Message {MessageId}: {Count} deliveries had no ticket (an accept died before queueing them); queued now.")]
+        [LoggerMessage(EventId = 9351, Level = LogLevel.Warning, Message = "Message {MessageId}: {Count} deliveries had no ticket (an accept died before queueing them); queued by the fan-out recovery.")]
         public static partial void Requeued(ILogger logger, string messageId, int count);
 
         [LoggerMessage(EventId = 9352, Level = LogLevel.Error, Message = "Message {MessageId}: the ticket for endpoint {EndpointId} could not be queued.")]
@@ -369,5 +425,8 @@ public sealed partial class OutboundMessageService(
 
         [LoggerMessage(EventId = 9354, Level = LogLevel.Information, Message = "Endpoint {EndpointId} recovered: {Count} failed deliveries queued again.")]
         public static partial void Recovered(ILogger logger, string endpointId, int count);
+
+        [LoggerMessage(EventId = 9355, Level = LogLevel.Warning, Message = "Message {MessageId}: its fan-out marker could not be removed; the recovery job will find every ticket queued.")]
+        public static partial void CloseFailed(ILogger logger, Exception exception, string messageId);
     }
 }

@@ -92,6 +92,14 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Webhooks:EndpointCacheDuration must be between 0 and 10 minutes.")]
     public TimeSpan EndpointCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A fan-out still marked open this long after its accept began is taken for one whose process died before queueing
+    /// every ticket, and the fan-out recovery job (<c>Webhooks:FanOutRecoverySchedule</c>) queues them. Default 1 minute:
+    /// queueing takes milliseconds, and the margin keeps the job clear of accepts still under way.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Webhooks:FanOutRecoveryAfter must be between 1 second and 1 hour.")]
+    public TimeSpan FanOutRecoveryAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long direct sends (<c>POST …/sends</c>) and their attempts are kept for <c>GET …/sends/{id}</c>. Default 7 days.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "90.00:00:00", ErrorMessage = "Webhooks:SendRetention must be between 1 hour and 90 days.")]
     public TimeSpan SendRetention { get; set; } = TimeSpan.FromDays(7);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Integrations.Api.Jobs;
@@ -8,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Integrations.Server.Jobs;
 
 /// <summary>
-/// Runs one <see cref="QueueJob"/> as the Functions queue trigger would: a received message stays hidden while its
+/// Runs one <see cref="QueueJob"/> as the Functions queue trigger would: messages are received in batches of
+/// <c>Jobs:QueueBatchSize</c> and run concurrently (a new batch once half are done); a received message stays hidden while its
 /// job runs (the hiding renewed at half the job's visibility timeout), goes through the shared
 /// <see cref="QueueJobRunner"/>, and is then deleted; a failed one is retried after the job's retry delay, and after
 /// its last attempt moved to <c>{queue}-poison</c> (the runner has recorded why by then).
@@ -27,35 +30,90 @@ public sealed partial class QueueJobService(
     {
         var queueName = names.NameOf(job.Queue);
         var queue = queues.GetQueueClient(queueName);
-        while (!stoppingToken.IsCancellationRequested)
+        var batchSize = options.Value.QueueBatchSize;
+        // As the Functions queue trigger does (batchSize, newBatchThreshold = batchSize / 2): a new batch is fetched once
+        // the running messages drop to the threshold, so at most batchSize + threshold run at once.
+        var threshold = batchSize / 2;
+        var running = new ConcurrentDictionary<Task, byte>();
+        using var finished = new SemaphoreSlim(0);
+        var queueExists = false;
+        try
         {
-            QueueMessage? message = null;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
-                message = (await queue.ReceiveMessageAsync(job.VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.ReceiveFailed(logger, ex, queueName);
-            }
+                if (running.Count > threshold)
+                {
+                    await finished.WaitAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            if (message is null)
-            {
-                await Task.Delay(options.Value.QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
-                continue;
-            }
+                QueueMessage[] received = [];
+                try
+                {
+                    if (!queueExists)
+                    {
+                        // Once, not before every receive: an empty queue is polled every QueuePollInterval, and the
+                        // hub creates its queues at start anyway (a test's own job queue may not exist yet).
+                        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                        queueExists = true;
+                    }
 
-            try
-            {
-                await ProcessAsync(queue, message, stoppingToken).ConfigureAwait(false);
+                    received = (await queue.ReceiveMessagesAsync(batchSize, job.VisibilityTimeout, stoppingToken).ConfigureAwait(false)).Value;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404 && !stoppingToken.IsCancellationRequested)
+                {
+                    queueExists = false;
+                    Log.ReceiveFailed(logger, ex, queueName);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.ReceiveFailed(logger, ex, queueName);
+                }
+
+                if (received.Length == 0)
+                {
+                    await Task.Delay(options.Value.QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var message in received)
+                {
+                    var task = SettleAsync(queue, queueName, message, stoppingToken);
+                    running.TryAdd(task, 0);
+                    _ = task.ContinueWith(
+                        (done, state) =>
+                        {
+                            running.TryRemove(done, out _);
+                            ((SemaphoreSlim)state!).Release();
+                        },
+                        finished, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Deleting, releasing or poisoning the message failed (e.g. its hiding lapsed and another receiver has
-                // it): it becomes visible again and is retried like any failure.
-                Log.SettleFailed(logger, ex, queueName, message.MessageId);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the messages already received finish below (their jobs see the same token).
+        }
+
+        await Task.WhenAll(running.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs and settles one message; never throws (a failure to settle leaves the message to come back).</summary>
+    private async Task SettleAsync(QueueClient queue, string queueName, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessAsync(queue, message, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Deleting, releasing or poisoning the message failed (e.g. its hiding lapsed and another receiver has
+            // it): it becomes visible again and is retried like any failure.
+            Log.SettleFailed(logger, ex, queueName, message.MessageId);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the message's hiding lapses and it is retried after the restart.
         }
     }
 

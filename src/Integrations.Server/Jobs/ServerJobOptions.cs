@@ -13,4 +13,12 @@ public sealed class ServerJobOptions
     /// <summary>How often an empty job queue is polled.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How many messages one receive takes from a job queue and runs at once; the next batch comes when half of them are
+    /// done (the Functions queue trigger's <c>batchSize</c> and <c>newBatchThreshold</c>, which host.json sets to the same).
+    /// 1 runs a queue's messages one at a time.
+    /// </summary>
+    [Range(1, 32)]
+    public int QueueBatchSize { get; set; } = 16;
 }

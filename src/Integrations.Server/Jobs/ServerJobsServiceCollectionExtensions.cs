@@ -28,6 +28,7 @@ public static class ServerJobsServiceCollectionExtensions
         AddCron<CleanupCountersJob>(services, ScheduledJobs.CounterCleanup, (job, ct) => job.RunAsync(ct));
         AddCron<CheckConnectionHealthJob>(services, ScheduledJobs.ConnectionHealthCheck, (job, ct) => job.RunAsync(ct));
         AddCron<DrainWebhookDeliveryPoisonJob>(services, ScheduledJobs.WebhookDeliveryPoisonDrain, (job, ct) => job.RunAsync(ct));
+        AddCron<RecoverWebhookFanOutJob>(services, ScheduledJobs.WebhookFanOutRecovery, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupOutboundSendsJob>(services, ScheduledJobs.OutboundSendCleanup, (job, ct) => job.RunAsync(ct));
         foreach (var job in QueueJobs.All)
         {

@@ -41,6 +41,8 @@ public sealed class MessageHub : IAsyncLifetime
     {
         Hub.Settings["Webhooks:EndpointCacheDuration"] = "00:00:00";
         Hub.Settings["Webhooks:MaxMessageBytes"] = MaxMessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The scheduled fan-out recovery looks only at markers an hour old: tests run the recovery themselves.
+        Hub.Settings["Webhooks:FanOutRecoveryAfter"] = "01:00:00";
         Hub.ConfigureServices = services =>
         {
             services.AddSingleton<IWebhookScheme, TestWebhookScheme>();

@@ -101,27 +101,73 @@ public sealed class MessagesApiTests(MessageHub fixture) : IClassFixture<Message
     }
 
     [Fact]
-    public async Task Send_SameKeyAfterAnAcceptThatDiedBeforeQueueing_QueuesTheMissingTicketsOnce()
+    public async Task RecoverFanOut_AcceptThatDiedBeforeQueueing_QueuesTheMissingTicketsOnceAndClosesTheMarker()
     {
         var tenant = await Hub.CreateTenantAsync();
         using var client = Hub.Client(tenant.OwnerKey);
         var a = await fixture.CreateEndpointAsync(tenant, ["order.*"]);
         var b = await fixture.CreateEndpointAsync(tenant, []);
-        // What a process killed between the store and the queue leaves: the message and its pending deliveries, no ticket.
+        var store = Hub.Services.GetRequiredService<IOutboundMessageStore>();
+        var service = Hub.Services.GetRequiredService<OutboundMessageService>();
+        // What a process killed between the store and the queue leaves: its marker, the message and its pending deliveries, no ticket.
         var then = TimeProvider.System.GetUtcNow().AddMinutes(-2);
         var crashed = new OutboundMessage(Core.Common.Ids.New(OutboundMessage.IdPrefix), tenant.OrganizationId, tenant.ProjectId, "order.created",
             Encoding.UTF8.GetBytes("""{"n":1}"""), "order-7", MessageOrigins.Api, then);
         var pending = new[] { a, b }.Select(e => new WebhookDelivery(tenant.OrganizationId, tenant.ProjectId, crashed.Id, e, "order.created", DeliveryState.Pending, 0,
             then, null, null, null, then, then)).ToList();
-        Assert.True((await Hub.Services.GetRequiredService<IOutboundMessageStore>().AddAsync(crashed, pending)).Added);
+        var marker = new FanOutMarker(tenant.OrganizationId, tenant.ProjectId, crashed.Id, then);
+        await store.OpenFanOutAsync(marker);
+        Assert.True((await store.AddAsync(crashed, pending)).Added);
 
         var repeat = await SendAsync(client, tenant, "order.created", new { n = 1 }, "order-7");
+        var ticketsAfterRepeat = await fixture.TicketsAsync(crashed.Id);
+        var found = (await store.ListOpenFanOutsAsync(TimeProvider.System.GetUtcNow().AddMinutes(-1), 1000)).Where(m => m.MessageId == crashed.Id).ToList();
+        var listed = Assert.Single(found);
+        var queued = await service.RecoverFanOutAsync(listed);
+        // A second recovery that listed the same marker at the same time (another instance) finds it claimed.
+        var again = await service.RecoverFanOutAsync(listed);
 
+        // The repeat answers with the first message and queues nothing itself; the recovery queues each missing ticket once.
         Assert.Equal(crashed.Id, repeat.GetProperty("id").GetString());
         Assert.True(repeat.GetProperty("duplicate").GetBoolean());
+        Assert.Empty(ticketsAfterRepeat);
+        Assert.Equal((2, 0), (queued, again));
         var tickets = await fixture.TicketsAsync(crashed.Id);
         Assert.Equal(new[] { a, b }.Order(), tickets.Select(t => t.EndpointId).Order());
         Assert.All(tickets, t => Assert.Equal(1, t.Attempt));
+        Assert.DoesNotContain(await store.ListOpenFanOutsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000), m => m.MessageId == crashed.Id);
+    }
+
+    [Fact]
+    public async Task RecoverFanOut_AcceptThatDiedBeforeTheStore_RemovesTheMarkerAndQueuesNothing()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        await fixture.CreateEndpointAsync(tenant, []);
+        var store = Hub.Services.GetRequiredService<IOutboundMessageStore>();
+        var marker = new FanOutMarker(tenant.OrganizationId, tenant.ProjectId, Core.Common.Ids.New(OutboundMessage.IdPrefix), TimeProvider.System.GetUtcNow().AddMinutes(-2));
+        await store.OpenFanOutAsync(marker);
+
+        var listed = Assert.Single(await store.ListOpenFanOutsAsync(TimeProvider.System.GetUtcNow().AddMinutes(-1), 1000), m => m.MessageId == marker.MessageId);
+        var queued = await Hub.Services.GetRequiredService<OutboundMessageService>().RecoverFanOutAsync(listed);
+
+        Assert.Equal(0, queued);
+        Assert.Empty(await fixture.TicketsAsync(marker.MessageId));
+        Assert.DoesNotContain(await store.ListOpenFanOutsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000), m => m.MessageId == marker.MessageId);
+    }
+
+    [Fact]
+    public async Task Send_Accepted_LeavesNoOpenFanOutMarker()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        await fixture.CreateEndpointAsync(tenant, []);
+
+        var id = (await SendAsync(client, tenant, "order.created", new { n = 1 })).GetProperty("id").GetString()!;
+
+        // Every ticket queued: the marker written before the store is gone, so the recovery has nothing to redo.
+        Assert.Single(await fixture.TicketsAsync(id));
+        Assert.DoesNotContain(await Hub.Services.GetRequiredService<IOutboundMessageStore>().ListOpenFanOutsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000),
+            m => m.MessageId == id);
     }
 
     [Fact]

@@ -57,6 +57,35 @@ public sealed class QueueJobServiceTests
     }
 
     [Fact]
+    public async Task Worker_ManyMessages_RunsABatchAtOnceAndNoMoreThanBatchPlusThreshold()
+    {
+        // Arrange: 40 messages, a batch of 8 (the next batch once 4 or fewer run), a job that holds every message.
+        await using var hub = await QueueJobHarness.StartAsync(new Dictionary<string, string?> { ["Jobs:QueueBatchSize"] = "8" }, TestQueueJobs.AddHandlers);
+        var job = TestQueueJobs.Overlaps;
+        var queue = hub.Queue(hub.QueueNameOf(job));
+        for (var i = 0; i < 40; i++)
+        {
+            await hub.EnqueueAsync(job, "m" + i);
+        }
+
+        var handler = hub.Provider.GetRequiredService<OverlapsHandler>();
+
+        // Act
+        await hub.StartWorkerAsync(job);
+        await QueueJobHarness.EventuallyAsync(() => Task.FromResult(handler.Running == 8), "one batch to be running at once");
+        await Task.Delay(300);
+        var heldBeforeRelease = handler.Running;
+        handler.Release();
+        await QueueJobHarness.EventuallyAsync(async () => handler.Done == 40 && (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0,
+            "every message to be processed and deleted");
+
+        // Assert: a held batch stops the receiving (8 > threshold 4); released, the rest never exceeds batch + threshold.
+        Assert.Equal(8, heldBeforeRelease);
+        Assert.InRange(handler.MostAtOnce, 8, 12);
+        Assert.Empty(await hub.FailuresAsync(queue.Name));
+    }
+
+    [Fact]
     public async Task Worker_JobRejectsMessage_RecordedWithItsReasonAndDeleted()
     {
         // Arrange

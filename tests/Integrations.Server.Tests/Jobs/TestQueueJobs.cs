@@ -15,9 +15,11 @@ internal static class TestQueueJobs
 
     public static QueueJob Rejects { get; } = Job<RejectsHandler>("Rejects", "rejects");
 
+    public static QueueJob Overlaps { get; } = Job<OverlapsHandler>("Overlaps", "overlaps");
+
     /// <summary>Registers the handlers, one instance each, so tests can read what they saw.</summary>
     public static void AddHandlers(IServiceCollection services) =>
-        services.AddSingleton<AlwaysFailsHandler>().AddSingleton<SucceedsHandler>().AddSingleton<RejectsHandler>();
+        services.AddSingleton<AlwaysFailsHandler>().AddSingleton<SucceedsHandler>().AddSingleton<RejectsHandler>().AddSingleton<OverlapsHandler>();
 
     private static QueueJob Job<THandler>(string name, string queueId)
         where THandler : IQueueJobHandler =>
@@ -55,4 +57,35 @@ internal sealed class RejectsHandler : IQueueJobHandler
 {
     public Task<QueueJobOutcome> RunAsync(QueueJobMessage message, CancellationToken cancellationToken = default) =>
         Task.FromResult(QueueJobOutcome.Rejected("The message names nothing that exists."));
+}
+
+/// <summary>Holds each message until <see cref="Release"/>, counting how many it holds at once.</summary>
+internal sealed class OverlapsHandler : IQueueJobHandler
+{
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+    private int _mostAtOnce;
+    private int _done;
+
+    public int MostAtOnce => Volatile.Read(ref _mostAtOnce);
+
+    public int Running => Volatile.Read(ref _running);
+
+    public int Done => Volatile.Read(ref _done);
+
+    public void Release() => _release.TrySetResult();
+
+    public async Task<QueueJobOutcome> RunAsync(QueueJobMessage message, CancellationToken cancellationToken = default)
+    {
+        var now = Interlocked.Increment(ref _running);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _mostAtOnce)) && Interlocked.CompareExchange(ref _mostAtOnce, now, seen) != seen)
+        {
+        }
+
+        await _release.Task.WaitAsync(cancellationToken);
+        Interlocked.Decrement(ref _running);
+        Interlocked.Increment(ref _done);
+        return QueueJobOutcome.Completed;
+    }
 }

@@ -46,6 +46,9 @@ internal sealed class OutboundHub : IAsyncDisposable
         var settings = test.Build();
         settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.0/8";
         settings["Webhooks:RetrySchedule"] = "0s,1s,2s,2s,2s,2s,2s,2s";
+        // A fan-out an accept left unfinished (the kill) is recovered within seconds, not minutes.
+        settings["Webhooks:FanOutRecoveryAfter"] = "00:00:05";
+        settings["Webhooks:FanOutRecoverySchedule"] = "*/5 * * * * *";
         settings["RateLimits:PerCredentialPerMinute"] = "100000000";
         settings["RateLimits:FailedAuthenticationsPerMinute"] = "100000000";
         settings["Logging:LogLevel:Default"] = "Warning";
