@@ -18,7 +18,7 @@ namespace Integrations.Azure.Tables;
 /// conflicts, two units touch the same entity, the request is too large) every unit it carried is written again on its own
 /// and gets its own answer — what it would have got without grouping. Only when a unit was alone does its failure come
 /// straight back.</para>
-/// <para>At most <see cref="MaxWritesInFlight"/> transactions run per partition at once; idle partitions are forgotten.</para>
+/// <para>One transaction runs per partition at a time (what queues meanwhile rides the next); idle partitions are forgotten.</para>
 /// </remarks>
 internal sealed class TableGroupCommit(TableClient table)
 {
@@ -31,7 +31,7 @@ internal sealed class TableGroupCommit(TableClient table)
     /// </summary>
     public const int MaxBytes = 2 * 1024 * 1024;
 
-    private const int MaxWritesInFlight = 2;
+    private const int MaxWritesInFlight = 1;
 
     private readonly ConcurrentDictionary<string, PartitionQueue> _partitions = new(StringComparer.Ordinal);
 
