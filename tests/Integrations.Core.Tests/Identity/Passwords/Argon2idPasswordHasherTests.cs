@@ -1,4 +1,5 @@
 using Integrations.Core.Identity.Passwords;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -171,6 +172,21 @@ public sealed class Argon2idPasswordHasherTests
     }
 
     [Fact]
+    public void Verify_UnreadableStoredHash_LogsAWarningWithoutTheValueOrThePassword()
+    {
+        var logger = new CapturingLogger();
+        var hasher = new Argon2idPasswordHasher(Options.Create(Fast), _counter, logger);
+        const string stored = "$argon2id$v=19$m=4194304,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+        hasher.Verify("vinyl otter cactus lantern", stored);
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Equal(9600, warning.EventId.Id);
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("c29tZXNhbHRz", e.Message, StringComparison.Ordinal));
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("vinyl", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TryParse_WhatEncodeWrites_RoundTrips()
     {
         var stored = Hasher(Fast).Hash("vinyl otter cactus lantern");
@@ -317,5 +333,17 @@ public sealed class Argon2idPasswordHasherTests
 
             inner.DeriveBytes(password, salt, parameters, output);
         }
+    }
+
+    private sealed class CapturingLogger : ILogger<Argon2idPasswordHasher>
+    {
+        public List<(LogLevel Level, EventId EventId, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, eventId, formatter(state, exception)));
     }
 }

@@ -158,4 +158,20 @@ public sealed class PasswordPolicyTests
         Assert.Equal(PasswordErrors.PasswordTooShort, Seed.Check(null)?.Code);
         Assert.Equal(PasswordErrors.PasswordTooShort, Nist.Check("")?.Code);
     }
+
+    [Fact]
+    public void Check_FromManyThreadsAtOnce_GivesTheSameAnswersAsOneByOne()
+    {
+        // The estimator is one instance per process; its dictionaries must only be read.
+        string[] passwords = ["Password1!", "Xq7#pL2m", "Summer2024!", "wQ8$vR3nT6yU1zK", "Abcdefg1!", "Tr0ub4dor&3x"];
+        var expected = passwords.Select(p => Seed.Check(p)?.Code).ToArray();
+
+        var actual = new string?[passwords.Length * 50];
+        Parallel.For(0, actual.Length, i => actual[i] = Seed.Check(passwords[i % passwords.Length])?.Code);
+
+        for (var i = 0; i < actual.Length; i++)
+        {
+            Assert.Equal(expected[i % passwords.Length], actual[i]);
+        }
+    }
 }
