@@ -1,5 +1,6 @@
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Core.Identity.Passwords;
 using Integrations.Http.OAuth;
 using Integrations.Server;
 using Integrations.Testing;
@@ -61,6 +62,13 @@ public sealed class StartupValidationTests
     [InlineData("Webhooks:PoisonDrainSchedule", "often", "Webhooks:PoisonDrainSchedule")]
     [InlineData("Webhooks:FanOutRecoverySchedule", "often", "Webhooks:FanOutRecoverySchedule")]
     [InlineData("Webhooks:FanOutRecoveryAfter", "00:00:00", "Webhooks:FanOutRecoveryAfter")]
+    [InlineData("Auth:PasswordPolicy", "strong", "Auth:PasswordPolicy")]
+    [InlineData("Auth:PasswordPolicy", "7", "Auth:PasswordPolicy")]
+    [InlineData("Auth:PasswordHashing:MemoryKiB", "1024", "Auth:PasswordHashing:MemoryKiB")]
+    [InlineData("Auth:PasswordHashing:MemoryKiB", "4194304", "Auth:PasswordHashing:MemoryKiB")]
+    [InlineData("Auth:PasswordHashing:Iterations", "0", "Auth:PasswordHashing:Iterations")]
+    [InlineData("Auth:PasswordHashing:Iterations", "1", "Auth:PasswordHashing:MemoryKiB × Auth:PasswordHashing:Iterations")]
+    [InlineData("Auth:PasswordHashing:Parallelism", "4", "Auth:PasswordHashing:Parallelism")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -77,6 +85,20 @@ public sealed class StartupValidationTests
         await using var services = await ServerServicesAsync("Storage:Prefix", AzuriteInstance.NewPrefix());
 
         services.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Theory]
+    [InlineData("Auth:PasswordPolicy", "nist")]
+    [InlineData("Auth:PasswordPolicy", "seed")]
+    [InlineData("Auth:PasswordHashing:MemoryKiB", "47104")]
+    public async Task Start_WithGoodPasswordSetting_Validates(string key, string value)
+    {
+        await using var services = await ServerServicesAsync(key, value);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<Argon2idPasswordHasher>(services.GetRequiredService<IPasswordHasher>());
+        var expectedPolicy = key == "Auth:PasswordPolicy" ? value : "seed";
+        Assert.Equal(expectedPolicy, services.GetRequiredService<PasswordPolicy>().Kind.ToString(), ignoreCase: true);
     }
 
     private static async Task<ServiceProvider> ServerServicesAsync(string key, string? value)
