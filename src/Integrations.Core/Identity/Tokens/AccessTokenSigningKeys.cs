@@ -94,14 +94,16 @@ public sealed partial class AccessTokenSigningKeys : IDisposable
 
     private async Task<AccessTokenKeySet> RefreshAsync(bool force, CancellationToken cancellationToken)
     {
-        var requestedAt = _time.GetUtcNow();
+        var seen = _loaded;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var current = _loaded;
-            // Single flight: a caller that waited while another reloaded uses that result.
-            if (current is not null && requestedAt < current.Set.FreshUntil
-                && (current.Set.ReadAt >= requestedAt || (!force && requestedAt - current.Set.ReadAt < MinimumReloadInterval)))
+            var now = _time.GetUtcNow();
+            // Single flight: a caller that waited while another reloaded uses that result (compared by reference, not by
+            // time, so two reloads within one clock tick are still two reads).
+            if (current is not null && now < current.Set.FreshUntil
+                && (!ReferenceEquals(current, seen) || (!force && now - current.Set.ReadAt < MinimumReloadInterval)))
             {
                 return current.Set;
             }
