@@ -31,4 +31,12 @@ public sealed class AccessTokenOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30", ErrorMessage = "Auth:ClockSkew must be between 0 and 30 seconds (hh:mm:ss).")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many verified tokens an instance remembers (default 10,000; 0 turns it off), so a client that sends the same token
+    /// on every request pays the ES256 verification once, not per request. An entry holds the exact token string and its
+    /// principal; lifetime and key are checked again on every hit, and an entry never outlives its token.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "Auth:VerifiedTokenCacheSize must be between 0 and 1000000.")]
+    public int VerifiedTokenCacheSize { get; set; } = 10_000;
 }

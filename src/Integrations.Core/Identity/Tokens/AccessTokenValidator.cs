@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,6 +18,8 @@ namespace Integrations.Core.Identity.Tokens;
 /// lifetime) and the required claims. Hand-written over spans rather than a general JWT library: the accepted form is one
 /// shape, and the per-request cost stays a signature verification plus two small JSON reads.
 /// Refusals are values (<see cref="AccessTokenFailure"/>) and are logged by reason only, never with the token.
+/// A token that verified is remembered (<see cref="AccessTokenOptions.VerifiedTokenCacheSize"/>): the ES256 verification
+/// (about 30–60 µs) is paid once per token per instance, not once per request.
 /// </summary>
 public sealed partial class AccessTokenValidator
 {
@@ -37,6 +40,8 @@ public sealed partial class AccessTokenValidator
     private readonly byte[] _audience;
     private readonly long _lifetimeSeconds;
     private readonly long _skewSeconds;
+    private readonly int _cacheSize;
+    private readonly ConcurrentDictionary<string, AccessTokenPrincipal> _verified = new(StringComparer.Ordinal);
 
     public AccessTokenValidator(AccessTokenSigningKeys keys, IOptions<AccessTokenOptions> options, TimeProvider time, ILogger<AccessTokenValidator> logger)
     {
@@ -48,11 +53,25 @@ public sealed partial class AccessTokenValidator
         _audience = Encoding.UTF8.GetBytes(settings.Audience);
         _lifetimeSeconds = (long)settings.AccessTokenLifetime.TotalSeconds;
         _skewSeconds = (long)settings.ClockSkew.TotalSeconds;
+        _cacheSize = settings.VerifiedTokenCacheSize;
     }
 
     /// <summary>Validates <paramref name="token"/> (the compact JWS, without the <c>Bearer </c> prefix).</summary>
     public ValueTask<AccessTokenValidationResult> ValidateAsync(string? token, CancellationToken cancellationToken = default)
     {
+        // A token verified before (the exact string, so nothing unverified can match) skips the signature, not the clock:
+        // lifetime is checked again, and its key must still be one this hub accepts.
+        if (token is not null && _verified.TryGetValue(token, out var seen))
+        {
+            var now = _time.GetUtcNow();
+            if (now < seen.ExpiresAt.AddSeconds(_skewSeconds) && _keys.TryGetFresh(out var held) && held.ById.ContainsKey(seen.KeyId))
+            {
+                return ValueTask.FromResult(AccessTokenValidationResult.Success(seen));
+            }
+
+            _verified.TryRemove(token, out _);
+        }
+
         if (!TryReadHeader(token, out var kid, out var failure))
         {
             return ValueTask.FromResult(Refuse(failure));
@@ -80,7 +99,41 @@ public sealed partial class AccessTokenValidator
     private AccessTokenValidationResult Finish(string token, SigningKey key)
     {
         var failure = Verify(token, key, out var principal);
-        return failure == AccessTokenFailure.None ? AccessTokenValidationResult.Success(principal!) : Refuse(failure);
+        if (failure != AccessTokenFailure.None)
+        {
+            return Refuse(failure);
+        }
+
+        Remember(token, principal!);
+        return AccessTokenValidationResult.Success(principal!);
+    }
+
+    private void Remember(string token, AccessTokenPrincipal principal)
+    {
+        if (_cacheSize == 0)
+        {
+            return;
+        }
+
+        if (_verified.Count >= _cacheSize)
+        {
+            // Bounded: drop what has expired; if every entry is still alive, start over (a re-verification costs one signature).
+            var now = _time.GetUtcNow();
+            foreach (var (cached, entry) in _verified)
+            {
+                if (now >= entry.ExpiresAt.AddSeconds(_skewSeconds))
+                {
+                    _verified.TryRemove(cached, out _);
+                }
+            }
+
+            if (_verified.Count >= _cacheSize)
+            {
+                _verified.Clear();
+            }
+        }
+
+        _verified.TryAdd(token, principal);
     }
 
     private AccessTokenValidationResult Refuse(AccessTokenFailure failure)

@@ -319,6 +319,35 @@ public sealed class AccessTokenValidatorTests
     }
 
     [Fact]
+    public async Task Validate_TamperedCopyOfATokenVerifiedBefore_IsStillRefused()
+    {
+        using var hub = new TokenInstance();
+        var token = (await hub.IssueAsync("viewer")).Token;
+        var parts = token.Split('.');
+        var promoted = $"{parts[0]}.{B64(Decode(parts[1]).Replace("\"viewer\"", "\"owner\"", StringComparison.Ordinal))}.{parts[2]}";
+
+        var first = await hub.Validator.ValidateAsync(token);
+        var again = await hub.Validator.ValidateAsync(token);
+
+        Assert.True(first.Succeeded);
+        Assert.Equal("viewer", again.Principal?.Role);
+        Assert.Equal(AccessTokenFailure.BadSignature, await hub.RefusalOf(promoted));
+        Assert.Equal(AccessTokenFailure.Malformed, await hub.RefusalOf(token + "A"));
+    }
+
+    [Fact]
+    public async Task Validate_WithTheCacheOff_ValidatesEveryTime()
+    {
+        using var hub = new TokenInstance(configure: o => o.VerifiedTokenCacheSize = 0);
+        var token = (await hub.IssueAsync()).Token;
+
+        Assert.True((await hub.Validator.ValidateAsync(token)).Succeeded);
+        Assert.True((await hub.Validator.ValidateAsync(token)).Succeeded);
+        hub.Time.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(AccessTokenFailure.Expired, await hub.RefusalOf(token));
+    }
+
+    [Fact]
     public async Task Validate_Refusals_AreLoggedByReasonWithoutTheToken()
     {
         var logger = new CollectingLogger();
