@@ -32,6 +32,8 @@ public sealed class AccessTokenIssuer(AccessTokenSigningKeys keys, IOptions<Acce
         var set = await keys.GetAsync(cancellationToken).ConfigureAwait(false);
         var key = set.Signer;
         var settings = options.Value;
+        var issuer = settings.Issuer
+            ?? throw new InvalidOperationException("Auth:Issuer is required to issue access tokens: set it, or Hub:PublicBaseUrl, which it defaults to.");
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var expiresAt = issuedAt + TimeSpan.FromSeconds(Math.Floor(settings.AccessTokenLifetime.TotalSeconds));
         var tokenId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenIdBytes));
@@ -40,7 +42,7 @@ public sealed class AccessTokenIssuer(AccessTokenSigningKeys keys, IOptions<Acce
         using (var json = new Utf8JsonWriter(payload))
         {
             json.WriteStartObject();
-            json.WriteString("iss", settings.Issuer);
+            json.WriteString("iss", issuer);
             json.WriteString("aud", settings.Audience);
             json.WriteString("sub", claims.UserId);
             json.WriteString("org", claims.OrganizationId);

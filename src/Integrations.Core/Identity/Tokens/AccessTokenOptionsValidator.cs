@@ -3,18 +3,19 @@ using Microsoft.Extensions.Options;
 namespace Integrations.Core.Identity.Tokens;
 
 /// <summary>
-/// <c>Auth:Issuer</c> (or the <c>Hub:PublicBaseUrl</c> it defaults to) must be set, an absolute URI without query or
-/// fragment: it is compared byte for byte with every token's <c>iss</c>.
+/// <c>Auth:Issuer</c> (or the <c>Hub:PublicBaseUrl</c> it defaults to), when set, is an absolute URI without query or
+/// fragment: it is compared byte for byte with every token's <c>iss</c>. It may be unset where no token is issued or
+/// validated (the CLI, which only rotates signing keys); the API requires <c>Hub:PublicBaseUrl</c>, so there it is always set,
+/// and the issuer and validator refuse to start without it.
 /// </summary>
 public sealed class AccessTokenOptionsValidator : IValidateOptions<AccessTokenOptions>
 {
     public ValidateOptionsResult Validate(string? name, AccessTokenOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.Issuer))
+        if (options.Issuer is null)
         {
-            return ValidateOptionsResult.Fail(
-                "Auth:Issuer is required: set it (e.g. https://hub.example.com) or set Hub:PublicBaseUrl, which it defaults to.");
+            return ValidateOptionsResult.Success;
         }
 
         if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Query)

@@ -49,7 +49,8 @@ public sealed partial class AccessTokenValidator
         _time = time;
         _logger = logger;
         var settings = options.Value;
-        _issuer = Encoding.UTF8.GetBytes(settings.Issuer ?? throw new InvalidOperationException("Auth:Issuer is not set."));
+        _issuer = Encoding.UTF8.GetBytes(settings.Issuer
+            ?? throw new InvalidOperationException("Auth:Issuer is required to validate access tokens: set it, or Hub:PublicBaseUrl, which it defaults to."));
         _audience = Encoding.UTF8.GetBytes(settings.Audience);
         _lifetimeSeconds = (long)settings.AccessTokenLifetime.TotalSeconds;
         _skewSeconds = (long)settings.ClockSkew.TotalSeconds;

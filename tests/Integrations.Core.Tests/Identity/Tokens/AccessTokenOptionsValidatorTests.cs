@@ -5,7 +5,6 @@ namespace Integrations.Core.Tests.Identity.Tokens;
 public sealed class AccessTokenOptionsValidatorTests
 {
     [Theory]
-    [InlineData(null)]
     [InlineData("")]
     [InlineData("hub.example.com")]
     [InlineData("https://hub.example.com/?x=1")]
@@ -18,9 +17,11 @@ public sealed class AccessTokenOptionsValidatorTests
         Assert.Contains("Auth:Issuer", result.FailureMessage, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_AbsoluteIssuer_Succeeds()
+    [Theory]
+    [InlineData("https://hub.example.com")]
+    [InlineData(null)] // Unset where nothing is issued (the CLI); the API always has Hub:PublicBaseUrl to default to.
+    public void Validate_AbsoluteOrUnsetIssuer_Succeeds(string? issuer)
     {
-        Assert.True(new AccessTokenOptionsValidator().Validate(null, new AccessTokenOptions { Issuer = "https://hub.example.com" }).Succeeded);
+        Assert.True(new AccessTokenOptionsValidator().Validate(null, new AccessTokenOptions { Issuer = issuer }).Succeeded);
     }
 }
