@@ -20,7 +20,16 @@ public sealed partial class AccessTokenKeyLifecycle(
     {
         // Loads (or, on a new deployment, creates) the set first, so there is a signer to replace.
         var previous = (await keys.ReloadAsync(cancellationToken).ConfigureAwait(false)).Signer.Id;
-        var record = await SigningKeyRecords.CreateAsync(root, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // The newest key signs, so the new one must be newer than every stored one even when this instance's clock runs
+        // behind the one that wrote them.
+        var newest = (await store.ListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(r => r.Purpose == KeyPurpose.AccessTokenSigning)
+            .Select(r => r.CreatedAt)
+            .DefaultIfEmpty(DateTimeOffset.MinValue)
+            .Max();
+        var now = time.GetUtcNow();
+        var createdAt = now > newest ? now : newest.AddMilliseconds(1);
+        var record = await SigningKeyRecords.CreateAsync(root, createdAt, cancellationToken).ConfigureAwait(false);
         if (await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false) != WriteOutcome.Written)
         {
             throw new InvalidOperationException($"Access-token signing key {record.Id} already exists.");

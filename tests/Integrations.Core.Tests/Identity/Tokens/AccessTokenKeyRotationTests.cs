@@ -37,6 +37,7 @@ public sealed class AccessTokenKeyRotationTests
     {
         using var hub = new TokenInstance();
         var oldKid = (await hub.IssueAsync()).KeyId;
+        hub.Time.Advance(TimeSpan.FromSeconds(1));
         var (newKid, _) = await hub.Lifecycle.RotateAsync();
 
         var both = Kids((await hub.Keys.GetAsync()).JwksJson);
@@ -77,6 +78,20 @@ public sealed class AccessTokenKeyRotationTests
 
         Assert.Equal(newKid, (await second.IssueAsync()).KeyId);
         Assert.NotEqual(before, newKid);
+    }
+
+    [Fact]
+    public async Task Rotate_OnAnInstanceWhoseClockRunsBehind_TheNewKeyStillSigns()
+    {
+        using var ahead = new TokenInstance();
+        var first = (await ahead.IssueAsync()).KeyId;
+        using var behind = ahead.Sibling(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddMinutes(-5)));
+
+        var (newKid, previousKid) = await behind.Lifecycle.RotateAsync();
+
+        Assert.Equal(first, previousKid);
+        Assert.Equal(newKid, (await behind.IssueAsync()).KeyId);
+        Assert.Equal(newKid, (await ahead.Keys.ReloadAsync()).Signer.Id);
     }
 
     [Fact]
