@@ -77,6 +77,27 @@ public sealed class SigningKeyStorageTests
         Assert.Equal([legit], set.Accepted.Select(k => k.Id));
     }
 
+    [Fact]
+    public async Task RootKeyRotation_RewrapsTheSigningKeys_WhichKeepTheirKidsAndStillVerify()
+    {
+        await using var before = await StartAsync();
+        await before.Get<KeyRing>().InitializeAsync();
+        var token = (await before.Get<AccessTokenIssuer>().IssueAsync(new AccessTokenClaims("usr_a", "org_a", "owner", "ses_a"))).Token;
+        var kid = (await before.Get<AccessTokenSigningKeys>().GetAsync()).Signer.Id;
+        var oldRoot = before.Get<IOptions<KeyWrappingOptions>>().Value.RootKey;
+        var settings = new Dictionary<string, string?>(Settings) { ["KeyWrapping:PreviousRootKeys:0"] = oldRoot };
+        await using var after = await HubServices.StartAsync(before.Prefix, HubServices.NewRootKey(), settings, s => s.AddIntegrationsAccessTokens());
+
+        var rewrapped = await after.Get<KekLifecycle>().RewrapWithCurrentRootAsync();
+        await using var onlyNewRoot = await HubServices.StartAsync(before.Prefix, after.Get<IOptions<KeyWrappingOptions>>().Value.RootKey, Settings,
+            s => s.AddIntegrationsAccessTokens());
+        var set = await onlyNewRoot.Get<AccessTokenSigningKeys>().GetAsync();
+
+        Assert.Equal(4, rewrapped); // the first KEK, the audit key, the authority key and the signing key
+        Assert.Equal(kid, set.Signer.Id);
+        Assert.True((await onlyNewRoot.Get<AccessTokenValidator>().ValidateAsync(token)).Succeeded);
+    }
+
     private static Task<HubServices> StartAsync(HubServices? same = null) =>
         HubServices.StartAsync(same?.Prefix, same?.Get<IOptions<KeyWrappingOptions>>().Value.RootKey, Settings, s => s.AddIntegrationsAccessTokens());
 
