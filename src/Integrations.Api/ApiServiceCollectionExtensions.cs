@@ -4,6 +4,7 @@ using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Connections;
 using Integrations.Api.Health;
+using Integrations.Api.Identity;
 using Integrations.Api.Jobs;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
@@ -17,6 +18,7 @@ using Integrations.Api.Webhooks;
 using Integrations.Core.Connections.Health;
 using Integrations.Core.Counters;
 using Integrations.Core.Identity;
+using Integrations.Core.Identity.Tokens;
 using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Sends;
 using Integrations.Core.Webhooks;
@@ -36,6 +38,9 @@ public static class ApiServiceCollectionExtensions
         services.AddIntegrationsPipeline();
 
         services.TryAddSingleton<HealthEndpoints>();
+        // User access tokens: the JWKS route publishes the signing keys; the issuer's options need Hub:PublicBaseUrl (below).
+        services.AddIntegrationsAccessTokens();
+        services.TryAddSingleton<JwksEndpoints>();
         services.TryAddSingleton<OrganizationEndpoints>();
         services.TryAddSingleton<ApiKeyEndpoints>();
         services.TryAddSingleton<ProjectEndpoints>();

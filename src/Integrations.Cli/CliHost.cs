@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Core.Identity.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,7 +47,7 @@ internal sealed partial class CliHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        builder.Services.AddIntegrationsCore().AddIntegrationsAzure();
+        builder.Services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsAccessTokens();
         var host = builder.Build();
         try
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
+using Integrations.Core.Identity.Tokens;
 using Integrations.Core.Rotation;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -38,7 +39,14 @@ internal static class KeysCommands
             "Make a new audit HMAC key current: it signs new chain links, chain states and checkpoints. Earlier audit keys are kept, so what they signed still verifies.");
         rotateAuditKey.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => RotateAuditKeyAsync(cli, services, token), ct));
 
-        return new Command("keys", "Key-encryption keys (KEKs), the audit key, and their rotation.") { rotate, show, rotateAuditKey };
+        var rotateSigningKey = new Command("rotate-signing-key",
+            "Make a new access-token signing key (ES256) the signer. Earlier keys stay published in /.well-known/jwks.json and accepted until every token they signed has expired.");
+        rotateSigningKey.SetAction((parsed, ct) => cli.RunAsync(parsed, (services, token) => RotateSigningKeyAsync(cli, services, token), ct));
+
+        return new Command("keys", "Key-encryption keys (KEKs), the audit key, the access-token signing key, and their rotation.")
+        {
+            rotate, show, rotateAuditKey, rotateSigningKey,
+        };
     }
 
     private static async Task<int> RotateAsync(CliContext cli, IServiceProvider services, RotationKind kind, CancellationToken cancellationToken)
@@ -102,6 +110,18 @@ internal static class KeysCommands
         var (newKeyId, previousKeyId) = rotated.Value;
         cli.Output.MarkupLineInterpolated($"Audit key [bold]{newKeyId}[/] is now current; [bold]{previousKeyId}[/] is kept to verify what it signed.");
         cli.Output.MarkupLine("Running instances sign with the new key from their next seal run.");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> RotateSigningKeyAsync(CliContext cli, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var rotated = await CliAudit.ChangeAsync(services, AuditPartition.Platform, AuditActions.SigningKeyRotate, "signingkey/current", 200,
+            async () => (Result<(string, string)>)await services.GetRequiredService<AccessTokenKeyLifecycle>().RotateAsync(cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        var (newKeyId, previousKeyId) = rotated.Value;
+        var keys = services.GetRequiredService<AccessTokenSigningKeys>();
+        cli.Output.MarkupLineInterpolated($"Signing key [bold]{newKeyId}[/] now signs access tokens; [bold]{previousKeyId}[/] stays published until the tokens it signed have expired.");
+        cli.Output.MarkupLineInterpolated($"Running instances sign with the new key within their key refresh interval; the old key leaves the JWKS {CliFormat.Duration(keys.AcceptanceAfterReplacement)} from now.");
         return ExitCodes.Success;
     }
 

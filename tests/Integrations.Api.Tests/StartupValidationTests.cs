@@ -69,6 +69,12 @@ public sealed class StartupValidationTests
     [InlineData("Auth:PasswordHashing:Iterations", "0", "Auth:PasswordHashing:Iterations")]
     [InlineData("Auth:PasswordHashing:Iterations", "1", "Auth:PasswordHashing:MemoryKiB × Auth:PasswordHashing:Iterations")]
     [InlineData("Auth:PasswordHashing:Parallelism", "4", "Auth:PasswordHashing:Parallelism")]
+    [InlineData("Auth:AccessTokenLifetime", "00:00:10", "Auth:AccessTokenLifetime")]
+    [InlineData("Auth:AccessTokenLifetime", "2.00:00:00", "Auth:AccessTokenLifetime")]
+    [InlineData("Auth:ClockSkew", "00:05:00", "Auth:ClockSkew")]
+    [InlineData("Auth:Issuer", "hub.example.com", "Auth:Issuer")]
+    [InlineData("Auth:Issuer", "https://hub.example.com/?x=1", "Auth:Issuer")]
+    [InlineData("Auth:Audience", "", "Auth:Audience")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);

@@ -4,6 +4,7 @@ using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Connections;
 using Integrations.Api.Health;
+using Integrations.Api.Identity;
 using Integrations.Api.OAuth;
 using Integrations.Api.Organizations;
 using Integrations.Api.OutboundWebhooks;
@@ -25,6 +26,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         .. HealthRoutes.All,
+        .. JwksRoutes.All,
         .. OrganizationRoutes.All,
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,

@@ -86,6 +86,9 @@ public static class AuditActions
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
     public const string AuditKeyRotate = "keys.auditkey.rotate";
+
+    /// <summary>A new access-token signing key made the signer (<c>ihub keys rotate-signing-key</c>).</summary>
+    public const string SigningKeyRotate = "keys.signingkey.rotate";
     public const string AuditRead = "audit.read";
     public const string AuditRetentionRead = "audit.retention.read";
     public const string AuditRetentionSet = "audit.retention.set";

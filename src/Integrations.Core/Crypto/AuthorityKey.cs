@@ -12,6 +12,7 @@ public sealed class AuthorityKey : IDisposable
 {
     private static readonly byte[] LookupLabel = "ih/authority/apikey-lookup/v1"u8.ToArray();
     private static readonly byte[] RowLabel = "ih/authority/row/v1"u8.ToArray();
+    private static readonly byte[] RefreshLookupLabel = "ih/authority/refresh-lookup/v1"u8.ToArray();
     private readonly byte[] _key;
 
     public AuthorityKey(string id, ReadOnlySpan<byte> key)
@@ -32,6 +33,18 @@ public sealed class AuthorityKey : IDisposable
         Span<byte> data = stackalloc byte[LookupLabel.Length + sha256Digest.Length];
         LookupLabel.CopyTo(data);
         sha256Digest.CopyTo(data[LookupLabel.Length..]);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(_key, data));
+    }
+
+    /// <summary>
+    /// A refresh token's lookup hash: as <see cref="LookupHash"/>, under its own label, so a refresh token's hash can never
+    /// stand for an API key's (or the reverse) even if the two credentials had the same bytes.
+    /// </summary>
+    public string RefreshTokenLookupHash(ReadOnlySpan<byte> sha256Digest)
+    {
+        Span<byte> data = stackalloc byte[RefreshLookupLabel.Length + sha256Digest.Length];
+        RefreshLookupLabel.CopyTo(data);
+        sha256Digest.CopyTo(data[RefreshLookupLabel.Length..]);
         return Convert.ToHexStringLower(HMACSHA256.HashData(_key, data));
     }
 

@@ -29,6 +29,7 @@ public readonly record struct KeyBinding(KeyPurpose Purpose, string RecordId)
         KeyPurpose.DataKeyEncryption => 1,
         KeyPurpose.AuditHmac => 2,
         KeyPurpose.AuthorityMac => 3,
+        KeyPurpose.AccessTokenSigning => 4,
         _ => throw new InvalidOperationException($"Key purpose {Purpose} has no binding code."),
     };
 

@@ -14,4 +14,11 @@ public enum KeyPurpose
     /// the project → organization mapping) carries a MAC under it, so a storage writer can neither mint nor widen access.
     /// </summary>
     AuthorityMac,
+
+    /// <summary>
+    /// An ECDSA P-256 private key (PKCS#8) that signs user access tokens (ES256). Several may be held at once: the newest
+    /// signs, older ones stay published and accepted until every token they signed has expired
+    /// (<c>Identity.Tokens.AccessTokenSigningKeys</c>).
+    /// </summary>
+    AccessTokenSigning,
 }

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using System.Text;
+using Integrations.Core.Crypto;
+
+namespace Integrations.Core.Identity.Tokens;
+
+/// <summary>
+/// The opaque refresh-token string, in the API key's shape (<see cref="ApiKeyToken"/>): <c>ihr_</c>, 32 base62 characters of
+/// randomness (~190 bits), and a 6-character base62 CRC32 of what precedes it. The prefix lets secret scanners recognise a
+/// leaked token and keeps it apart from an API key (<c>ihk_</c>); the checksum rejects a mistyped or made-up token without a
+/// storage lookup. At rest only its keyed lookup hash is kept (<see cref="LookupHash"/>: an HMAC of its SHA-256 under the
+/// ring's authority key, with a label of its own), so someone who can read storage cannot use a stored token and someone
+/// who can write storage cannot plant one they made.
+/// </summary>
+public static class RefreshToken
+{
+    public const string Prefix = "ihr_";
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private const int RandomLength = 32;
+    private const int ChecksumLength = 6;
+    public const int Length = 4 + RandomLength + ChecksumLength;
+
+    /// <summary>A new refresh token. It is shown to its holder once; store only its <see cref="LookupHash"/>.</summary>
+    public static string Generate()
+    {
+        Span<char> chars = stackalloc char[Length];
+        Prefix.AsSpan().CopyTo(chars);
+        for (var i = 0; i < RandomLength; i++)
+        {
+            // GetInt32 is uniform (rejection sampling): no modulo bias.
+            chars[Prefix.Length + i] = Base62[RandomNumberGenerator.GetInt32(Base62.Length)];
+        }
+
+        WriteChecksum(chars[..(Length - ChecksumLength)], chars[(Length - ChecksumLength)..]);
+        return new string(chars);
+    }
+
+    /// <summary>True when <paramref name="token"/> has the refresh token's shape and a matching checksum.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> token)
+    {
+        if (token.Length != Length || !token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in token[Prefix.Length..])
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(token[..(Length - ChecksumLength)], checksum);
+        return token[(Length - ChecksumLength)..].SequenceEqual(checksum);
+    }
+
+    /// <summary>SHA-256 of the token's UTF-8 bytes.</summary>
+    public static byte[] Digest(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>The stored form: lowercase hex HMAC-SHA256 under the authority key, labelled for refresh tokens.</summary>
+    public static string LookupHash(AuthorityKey authorityKey, string token)
+    {
+        ArgumentNullException.ThrowIfNull(authorityKey);
+        return authorityKey.RefreshTokenLookupHash(Digest(token));
+    }
+
+    /// <summary>What a list of sessions may show to tell tokens apart: the prefix and the last four characters (never logged).</summary>
+    public static string Hint(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return $"{Prefix}…{token[^4..]}";
+    }
+
+    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
+    {
+        Span<byte> ascii = stackalloc byte[body.Length];
+        Encoding.ASCII.GetBytes(body, ascii);
+        var crc = Crc32.Compute(ascii);
+        for (var i = ChecksumLength - 1; i >= 0; i--)
+        {
+            destination[i] = Base62[(int)(crc % 62)];
+            crc /= 62;
+        }
+    }
+}
