@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Integrations.Core.Crypto;
 
 namespace Integrations.Core.Identity.Tokens;
@@ -15,53 +13,16 @@ namespace Integrations.Core.Identity.Tokens;
 public static class RefreshToken
 {
     public const string Prefix = "ihr_";
-    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private const int RandomLength = 32;
-    private const int ChecksumLength = 6;
-    public const int Length = 4 + RandomLength + ChecksumLength;
+    public const int Length = ChecksummedToken.Length;
 
     /// <summary>A new refresh token. It is shown to its holder once; store only its <see cref="LookupHash"/>.</summary>
-    public static string Generate()
-    {
-        Span<char> chars = stackalloc char[Length];
-        Prefix.AsSpan().CopyTo(chars);
-        for (var i = 0; i < RandomLength; i++)
-        {
-            // GetInt32 is uniform (rejection sampling): no modulo bias.
-            chars[Prefix.Length + i] = Base62[RandomNumberGenerator.GetInt32(Base62.Length)];
-        }
-
-        WriteChecksum(chars[..(Length - ChecksumLength)], chars[(Length - ChecksumLength)..]);
-        return new string(chars);
-    }
+    public static string Generate() => ChecksummedToken.Generate(Prefix);
 
     /// <summary>True when <paramref name="token"/> has the refresh token's shape and a matching checksum.</summary>
-    public static bool IsWellFormed(ReadOnlySpan<char> token)
-    {
-        if (token.Length != Length || !token.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in token[Prefix.Length..])
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-
-        Span<char> checksum = stackalloc char[ChecksumLength];
-        WriteChecksum(token[..(Length - ChecksumLength)], checksum);
-        return token[(Length - ChecksumLength)..].SequenceEqual(checksum);
-    }
+    public static bool IsWellFormed(ReadOnlySpan<char> token) => ChecksummedToken.IsWellFormed(token, Prefix);
 
     /// <summary>SHA-256 of the token's UTF-8 bytes.</summary>
-    public static byte[] Digest(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        return SHA256.HashData(Encoding.UTF8.GetBytes(token));
-    }
+    public static byte[] Digest(string token) => ChecksummedToken.Digest(token);
 
     /// <summary>The stored form: lowercase hex HMAC-SHA256 under the authority key, labelled for refresh tokens.</summary>
     public static string LookupHash(AuthorityKey authorityKey, string token)
@@ -71,21 +32,5 @@ public static class RefreshToken
     }
 
     /// <summary>What a list of sessions may show to tell tokens apart: the prefix and the last four characters (never logged).</summary>
-    public static string Hint(string token)
-    {
-        ArgumentNullException.ThrowIfNull(token);
-        return $"{Prefix}…{token[^4..]}";
-    }
-
-    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
-    {
-        Span<byte> ascii = stackalloc byte[body.Length];
-        Encoding.ASCII.GetBytes(body, ascii);
-        var crc = Crc32.Compute(ascii);
-        for (var i = ChecksumLength - 1; i >= 0; i--)
-        {
-            destination[i] = Base62[(int)(crc % 62)];
-            crc /= 62;
-        }
-    }
+    public static string Hint(string token) => ChecksummedToken.Hint(token);
 }

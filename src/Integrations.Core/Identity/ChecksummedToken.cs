@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Integrations.Core.Identity;
+
+/// <summary>
+/// The shape the hub's bearer credentials share (<see cref="ApiKeyToken"/>, <see cref="Tokens.RefreshToken"/>): a 4-character
+/// prefix, 32 base62 characters of randomness (~190 bits) and a 6-character base62 CRC32 of what precedes them. The prefix
+/// lets secret scanners recognise a leak; the checksum rejects a mistyped or made-up credential without a storage lookup.
+/// </summary>
+internal static class ChecksummedToken
+{
+    public const int PrefixLength = 4;
+    public const int RandomLength = 32;
+    public const int ChecksumLength = 6;
+    public const int Length = PrefixLength + RandomLength + ChecksumLength;
+
+    private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>A new credential with <paramref name="prefix"/> (4 characters, e.g. <c>ihk_</c>).</summary>
+    public static string Generate(string prefix)
+    {
+        Span<char> chars = stackalloc char[Length];
+        prefix.AsSpan().CopyTo(chars);
+        for (var i = 0; i < RandomLength; i++)
+        {
+            // GetInt32 is uniform (rejection sampling): no modulo bias.
+            chars[PrefixLength + i] = Base62[RandomNumberGenerator.GetInt32(Base62.Length)];
+        }
+
+        WriteChecksum(chars[..(Length - ChecksumLength)], chars[(Length - ChecksumLength)..]);
+        return new string(chars);
+    }
+
+    /// <summary>True when <paramref name="token"/> has the shape with <paramref name="prefix"/> and a matching checksum.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> token, string prefix)
+    {
+        if (token.Length != Length || !token.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in token[PrefixLength..])
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(token[..(Length - ChecksumLength)], checksum);
+        return token[(Length - ChecksumLength)..].SequenceEqual(checksum);
+    }
+
+    /// <summary>SHA-256 of the credential's UTF-8 bytes.</summary>
+    public static byte[] Digest(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>What lists show so a person can tell credentials apart: the prefix and the last four characters.</summary>
+    public static string Hint(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return $"{token[..PrefixLength]}…{token[^4..]}";
+    }
+
+    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
+    {
+        Span<byte> ascii = stackalloc byte[body.Length];
+        Encoding.ASCII.GetBytes(body, ascii);
+        var crc = Crc32.Compute(ascii);
+        for (var i = ChecksumLength - 1; i >= 0; i--)
+        {
+            destination[i] = Base62[(int)(crc % 62)];
+            crc /= 62;
+        }
+    }
+}
