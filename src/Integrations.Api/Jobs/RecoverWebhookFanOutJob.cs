@@ -1,3 +1,4 @@
+using Integrations.Core.Events;
 using Integrations.Core.OutboundWebhooks;
 using Integrations.Core.Webhooks;
 using Microsoft.Extensions.Logging;
@@ -6,19 +7,36 @@ using Microsoft.Extensions.Options;
 namespace Integrations.Api.Jobs;
 
 /// <summary>
-/// Finishes fan-outs whose accepting process died between storing a message and queueing its delivery tickets
-/// (<c>Webhooks:FanOutRecoverySchedule</c>): every <see cref="FanOutMarker"/> older than <c>Webhooks:FanOutRecoveryAfter</c>
-/// gets <see cref="OutboundMessageService.RecoverFanOutAsync"/>. Without it such a message would wait for a replay.
+/// Finishes what a process that died (or a store that refused) left half done, on <c>Webhooks:FanOutRecoverySchedule</c>,
+/// once older than <c>Webhooks:FanOutRecoveryAfter</c>: first the hub's events appended but not handed on as messages
+/// (<see cref="EventHandOff"/> → <see cref="EventWriter.RelayAsync"/>), then messages stored but not queued
+/// (<see cref="FanOutMarker"/> → <see cref="OutboundMessageService.RecoverFanOutAsync"/>). Without it such an event or
+/// message would wait for a replay.
 /// </summary>
 public sealed partial class RecoverWebhookFanOutJob(
-    IOutboundMessageStore messages, OutboundMessageService service, IOptions<WebhookOptions> options, TimeProvider time, ILogger<RecoverWebhookFanOutJob> logger)
+    IOutboundMessageStore messages, OutboundMessageService service, IEventHandOffStore handOffs, EventWriter events, IOptions<WebhookOptions> options,
+    TimeProvider time, ILogger<RecoverWebhookFanOutJob> logger)
 {
     /// <summary>At most this many markers per run; the next run takes the rest.</summary>
     public const int MaxPerRun = 500;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
-        var markers = await messages.ListOpenFanOutsAsync(time.GetUtcNow() - options.Value.FanOutRecoveryAfter, MaxPerRun, cancellationToken).ConfigureAwait(false);
+        // Events first: handing one on makes a message, whose fan-out this run (or the next) then finishes.
+        var stale = time.GetUtcNow() - options.Value.FanOutRecoveryAfter;
+        var notes = await handOffs.ListOpenHandOffsAsync(stale, MaxPerRun, cancellationToken).ConfigureAwait(false);
+        var relayed = 0;
+        foreach (var note in notes)
+        {
+            relayed += await events.RelayAsync(note, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        if (notes.Count > 0)
+        {
+            Log.Relayed(logger, notes.Count, relayed);
+        }
+
+        var markers = await messages.ListOpenFanOutsAsync(stale, MaxPerRun, cancellationToken).ConfigureAwait(false);
         var queued = 0;
         foreach (var marker in markers)
         {
@@ -37,5 +55,8 @@ public sealed partial class RecoverWebhookFanOutJob(
     {
         [LoggerMessage(EventId = 9356, Level = LogLevel.Warning, Message = "Fan-out recovery: {Markers} unfinished fan-outs found, {Tickets} delivery tickets queued.")]
         public static partial void Recovered(ILogger logger, int markers, int tickets);
+
+        [LoggerMessage(EventId = 9357, Level = LogLevel.Warning, Message = "Fan-out recovery: {Notes} activity events were not handed on; {Relayed} handed on now.")]
+        public static partial void Relayed(ILogger logger, int notes, int relayed);
     }
 }

@@ -81,7 +81,9 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<Core.Sends.IOutboundSendStore, TableOutboundSendStore>();
         services.TryAddSingleton<Core.OutboundWebhooks.IWebhookEndpointStore, TableWebhookEndpointStore>();
         services.TryAddSingleton<IConnectionScan, TableConnectionStore>();
-        services.TryAddSingleton<IEventOutbox, TableEventOutbox>();
+        services.TryAddSingleton<TableEventOutbox>();
+        services.TryAddSingleton<IEventOutbox>(sp => sp.GetRequiredService<TableEventOutbox>());
+        services.TryAddSingleton<IEventHandOffStore>(sp => sp.GetRequiredService<TableEventOutbox>());
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();
         services.TryAddSingleton<Core.Counters.ICounterStore, TableCounterStore>();
         services.TryAddSingleton<Core.Counters.IWindowLimiter, TableWindowLimiter>();

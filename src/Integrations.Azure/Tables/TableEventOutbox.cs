@@ -18,8 +18,13 @@ namespace Integrations.Azure.Tables;
 /// A <c>type</c> filter is evaluated by the service within the partition. Events have no TTL yet: a retention job
 /// (with the outbound webhooks issue, which delivers them) removes old ones.
 /// </summary>
-public sealed class TableEventOutbox(HubTables tables) : IEventOutbox
+/// <para>Hand-off notes (<see cref="EventHandOff"/>) live in the same table, partition <c>handoff_{yyyyMMddHHmm}</c> of the
+/// minute they were opened, row <c>{org}_{project}_{event id}</c>: the relay reads a range of minutes, never a tenant's
+/// events.</para>
+public sealed class TableEventOutbox(HubTables tables) : IEventOutbox, IEventHandOffStore
 {
+    private const string HandOffPartitionPrefix = "handoff_";
+
     private static readonly string[] ListColumns = ["RowKey", "Type", "OccurredAt", "Subject", "Data"];
 
     private TableClient Table => tables.Events;
@@ -65,6 +70,73 @@ public sealed class TableEventOutbox(HubTables tables) : IEventOutbox
 
         return new PagedList<HubEvent>(page, query.Page, matched);
     }
+
+    public async Task OpenHandOffAsync(EventHandOff handOff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handOff);
+        await Table.UpsertEntityAsync(new TableEntity(HandOffPartition(handOff.OpenedAt), HandOffKey(handOff))
+        {
+            ["OrganizationId"] = handOff.OrganizationId,
+            ["ProjectId"] = handOff.ProjectId,
+            ["EventId"] = handOff.EventId,
+            ["OpenedAt"] = handOff.OpenedAt,
+            // When the note next counts as stale from: a claim moves it, OpenedAt (its partition) stays.
+            ["DueFrom"] = handOff.OpenedAt,
+        }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CloseHandOffAsync(EventHandOff handOff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handOff);
+        // Gone already (a racing relay closed it) is as good as closed.
+        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(HandOffPartition(handOff.OpenedAt), HandOffKey(handOff), global::Azure.ETag.All, cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<EventHandOff>> ListOpenHandOffsAsync(DateTimeOffset openedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {HandOffPartitionPrefix} and PartitionKey le {HandOffPartition(openedBefore)} and DueFrom lt {openedBefore}");
+        var found = new List<EventHandOff>();
+        await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(new EventHandOff(e.GetString("OrganizationId") ?? "", e.GetString("ProjectId") ?? "", e.GetString("EventId") ?? "",
+                e.GetDateTimeOffset("OpenedAt") ?? DateTimeOffset.UnixEpoch, e.ETag.ToString()));
+            if (found.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return found;
+    }
+
+    public async Task<bool> TryClaimHandOffAsync(EventHandOff handOff, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handOff);
+        var etag = handOff.ETag is { } tag ? new global::Azure.ETag(tag) : throw new ArgumentException("A claim needs the note as listed (its ETag).", nameof(handOff));
+        var row = new TableEntity(HandOffPartition(handOff.OpenedAt), HandOffKey(handOff)) { ["DueFrom"] = now };
+        return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(row, etag, TableUpdateMode.Merge, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written;
+    }
+
+    public async Task<HubEvent?> GetEventAsync(EventHandOff handOff, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handOff);
+        var partition = Partition(handOff.OrganizationId, handOff.ProjectId);
+        var claim = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, "I:" + handOff.EventId, null, cancellationToken).ConfigureAwait(false);
+        if (claim?.GetString("EventKey") is not { } eventKey)
+        {
+            return null;
+        }
+
+        var row = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, partition, eventKey, ListColumns, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToEvent(row, handOff.OrganizationId, handOff.ProjectId);
+    }
+
+    private static string HandOffPartition(DateTimeOffset openedAt) =>
+        HandOffPartitionPrefix + openedAt.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
+
+    private static string HandOffKey(EventHandOff handOff) => $"{handOff.OrganizationId}_{handOff.ProjectId}_{handOff.EventId}";
 
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
 

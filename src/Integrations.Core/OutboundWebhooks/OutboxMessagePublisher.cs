@@ -12,12 +12,10 @@ namespace Integrations.Core.OutboundWebhooks;
 /// that stores nothing and queues only deliveries whose tickets were lost.
 /// </summary>
 /// <remarks>
-/// What this covers and what it does not: a publish that fails (storage or queue down) is logged and retried the next time
-/// the same event is appended — the jobs that derive their event ids (expiry checks, health checks) append it again on
-/// their next run, and a repeat queues the deliveries whose tickets never went out. A process that dies between the
-/// outbox append and the publish, or an event with a fresh id whose publish failed, leaves the event in the activity list
-/// but not delivered: there is no relay sweeping the outbox (yet). The outbox stays the record; webhooks are best-effort
-/// for that window only.
+/// A publish that fails (storage or queue down) answers false, and a process that dies between the outbox append and the
+/// publish answers nothing: either way <see cref="EventWriter"/>'s hand-off note stays, and the relay
+/// (<see cref="EventWriter.RelayAsync"/>, run by the fan-out recovery job) publishes the event again — the same message id,
+/// so a publish that did land is a repeat that stores nothing.
 /// </remarks>
 public sealed partial class OutboxMessagePublisher(IServiceProvider services, TimeProvider time, ILogger<OutboxMessagePublisher> logger) : IHubEventListener
 {
@@ -25,7 +23,7 @@ public sealed partial class OutboxMessagePublisher(IServiceProvider services, Ti
     // which calls this listener, which needs the message service, which needs the directory — a cycle at construction.
     private OutboundMessageService Messages => services.GetRequiredService<OutboundMessageService>();
 
-    public async Task OnAppendedAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
+    public async Task<bool> OnAppendedAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hubEvent);
         try
@@ -36,11 +34,15 @@ public sealed partial class OutboxMessagePublisher(IServiceProvider services, Ti
             if (!accepted.IsSuccess)
             {
                 Log.NotPublished(logger, hubEvent.Id, accepted.Error.Code);
+                return false;
             }
+
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.PublishFailed(logger, ex, hubEvent.Id);
+            return false;
         }
     }
 

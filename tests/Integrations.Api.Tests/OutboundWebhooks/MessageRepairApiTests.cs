@@ -195,6 +195,66 @@ public sealed class MessageRepairApiTests(MessageHub fixture) : IClassFixture<Me
     }
 
     [Fact]
+    public async Task ActivityEvent_ProcessDiedBeforeHandingItOn_RelayPublishesItOnceAndRemovesTheNote()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        var endpoint = await fixture.CreateEndpointAsync(tenant, ["connection.*"]);
+        var writer = Hub.Services.GetRequiredService<EventWriter>();
+        var handOffs = Hub.Services.GetRequiredService<IEventHandOffStore>();
+        // What a process killed between the outbox append and the publish leaves: the note and the event, no message.
+        var hubEvent = writer.Create(tenant.OrganizationId, tenant.ProjectId, HubEventTypes.ConnectionRevoked, "connection/crm");
+        await handOffs.OpenHandOffAsync(new EventHandOff(tenant.OrganizationId, tenant.ProjectId, hubEvent.Id, TimeProvider.System.GetUtcNow().AddMinutes(-2)));
+        await Hub.Services.GetRequiredService<IEventOutbox>().AppendAsync(hubEvent);
+        var id = MessageIds.ForOutboxEvent(hubEvent.Id);
+        var before = await client.GetAsync($"{Messages(tenant)}/{id}");
+
+        var listed = Assert.Single(await handOffs.ListOpenHandOffsAsync(TimeProvider.System.GetUtcNow().AddMinutes(-1), 1000), n => n.EventId == hubEvent.Id);
+        var relayed = await writer.RelayAsync(listed);
+        // A second relay that listed the same note at the same time (another instance) finds it claimed.
+        var again = await writer.RelayAsync(listed);
+
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal((true, false), (relayed, again));
+        var message = await Json(await client.GetAsync($"{Messages(tenant)}/{id}"), HttpStatusCode.OK);
+        Assert.Equal(("connection.revoked", "outbox"), ((string?)message["event_type"], (string?)message["origin"]));
+        Assert.Equal(endpoint, Assert.Single(await fixture.TicketsAsync(id)).EndpointId);
+        Assert.DoesNotContain(await handOffs.ListOpenHandOffsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000), n => n.EventId == hubEvent.Id);
+    }
+
+    [Fact]
+    public async Task ActivityEvent_ProcessDiedBeforeTheAppend_RelayRemovesTheNoteAndPublishesNothing()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        await fixture.CreateEndpointAsync(tenant, []);
+        var handOffs = Hub.Services.GetRequiredService<IEventHandOffStore>();
+        var note = new EventHandOff(tenant.OrganizationId, tenant.ProjectId, Core.Common.Ids.New("evt"), TimeProvider.System.GetUtcNow().AddMinutes(-2));
+        await handOffs.OpenHandOffAsync(note);
+
+        var listed = Assert.Single(await handOffs.ListOpenHandOffsAsync(TimeProvider.System.GetUtcNow().AddMinutes(-1), 1000), n => n.EventId == note.EventId);
+        var relayed = await Hub.Services.GetRequiredService<EventWriter>().RelayAsync(listed);
+
+        Assert.True(relayed);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"{Messages(tenant)}/{MessageIds.ForOutboxEvent(note.EventId)}")).StatusCode);
+        Assert.DoesNotContain(await handOffs.ListOpenHandOffsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000), n => n.EventId == note.EventId);
+    }
+
+    [Fact]
+    public async Task ActivityEvent_AppendedAndPublished_LeavesNoHandOffNote()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        await fixture.CreateEndpointAsync(tenant, []);
+        var writer = Hub.Services.GetRequiredService<EventWriter>();
+
+        var hubEvent = await writer.AppendAsync(tenant.OrganizationId, tenant.ProjectId, HubEventTypes.ConnectionCreated, "connection/crm");
+
+        Assert.Single(await fixture.TicketsAsync(MessageIds.ForOutboxEvent(hubEvent.Id)));
+        Assert.DoesNotContain(await Hub.Services.GetRequiredService<IEventHandOffStore>().ListOpenHandOffsAsync(TimeProvider.System.GetUtcNow().AddMinutes(1), 1000),
+            n => n.EventId == hubEvent.Id);
+    }
+
+    [Fact]
     public async Task VerifiedInboundEvent_PublishedAsInboundSourceType_WithItsJsonBody()
     {
         var tenant = await Hub.CreateTenantAsync();

@@ -167,11 +167,11 @@ public sealed class HubMessagesTests
 
         public List<int> OutboxCountWhenTold { get; } = [];
 
-        public Task OnAppendedAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
+        public Task<bool> OnAppendedAsync(HubEvent hubEvent, CancellationToken cancellationToken = default)
         {
             Seen.Add(hubEvent.Id);
             OutboxCountWhenTold.Add(outbox.Events.Count);
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
     }
 }
