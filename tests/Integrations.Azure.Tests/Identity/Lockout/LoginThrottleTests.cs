@@ -356,6 +356,53 @@ public sealed class LoginThrottleTests
         Assert.DoesNotContain(Owner, Assert.Single(_listener.Lockouts).ToString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task RecordSuccessAsync_StufferWithOneValidCredential_KeepsItsCountAcrossAccounts()
+    {
+        var settings = new Dictionary<string, string?> { ["Auth:Lockout:MaxFailuresPerSource"] = "6" };
+        await using var hub = await StartAsync(settings: settings);
+        var throttle = hub.Get<ILoginThrottle>();
+        for (var i = 0; i < 5; i++)
+        {
+            await throttle.RecordFailureAsync($"user{i}@example.com", Attacker);
+        }
+
+        // The attacker logs in to an account of its own, hoping the success resets its count.
+        await throttle.RecordSuccessAsync("mallory@example.net", Attacker);
+        await throttle.RecordFailureAsync("user5@example.com", Attacker);
+        var next = await throttle.CheckAsync("user6@example.com", Attacker);
+
+        Assert.False(next.Allowed);
+    }
+
+    [Fact]
+    public async Task Storage_ReadWithTheTablesSdk_HoldsNoEmailOrAddressInKeysOrColumns()
+    {
+        await using var hub = await StartAsync();
+        var throttle = hub.Get<ILoginThrottle>();
+        for (var i = 0; i < 5; i++)
+        {
+            await throttle.RecordFailureAsync(Owner, Attacker);
+        }
+
+        // As someone holding a read SAS for the storage account would see it.
+        var rows = new List<global::Azure.Data.Tables.TableEntity>();
+        await foreach (var row in new global::Azure.Data.Tables.TableClient(hub.ConnectionString, hub.Prefix + "counters")
+            .QueryAsync<global::Azure.Data.Tables.TableEntity>("PartitionKey ge 'hub|login|' and PartitionKey lt 'hub|login}'"))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal(3, rows.Count); // the pair, the account, the source
+        Assert.All(rows, row =>
+        {
+            var text = string.Join(" ", row.Select(column => $"{column.Key}={column.Value}"));
+            Assert.DoesNotContain("ada", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("example", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Attacker, text, StringComparison.Ordinal);
+        });
+    }
+
     private Task<HubServices> StartAsync(string? prefix = null, IDictionary<string, string?>? settings = null) =>
         HubServices.StartAsync(prefix, _rootKey, settings, services =>
         {
