@@ -1,5 +1,6 @@
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Core.Identity.Lockout;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Http.OAuth;
 using Integrations.Server;
@@ -75,6 +76,13 @@ public sealed class StartupValidationTests
     [InlineData("Auth:Issuer", "hub.example.com", "Auth:Issuer")]
     [InlineData("Auth:Issuer", "https://hub.example.com/?x=1", "Auth:Issuer")]
     [InlineData("Auth:Audience", "", "Auth:Audience")]
+    [InlineData("Auth:Lockout:Window", "00:00:10", "Auth:Lockout:Window")]
+    [InlineData("Auth:Lockout:MaxFailuresPerAccountSource", "0", "Auth:Lockout:MaxFailuresPerAccountSource")]
+    [InlineData("Auth:Lockout:MaxFailuresPerAccount", "5", "Auth:Lockout:MaxFailuresPerAccount")]
+    [InlineData("Auth:Lockout:MaxFailuresPerAccount", "5000", "Auth:Lockout:MaxFailuresPerAccount")]
+    [InlineData("Auth:Lockout:MaxFailuresPerSource", "3", "Auth:Lockout:MaxFailuresPerSource")]
+    [InlineData("Auth:Lockout:AccountThrottleDelay", "00:00:00", "Auth:Lockout:AccountThrottleDelay")]
+    [InlineData("Auth:Lockout:AccountThrottleDelay", "00:30:00", "Auth:Lockout:AccountThrottleDelay")]
     public async Task Start_WithBadSetting_FailsNamingTheSetting(string key, string? value, string named)
     {
         await using var services = await ServerServicesAsync(key, value);
@@ -105,6 +113,21 @@ public sealed class StartupValidationTests
         Assert.IsType<Argon2idPasswordHasher>(services.GetRequiredService<IPasswordHasher>());
         var expectedPolicy = key == "Auth:PasswordPolicy" ? value : "seed";
         Assert.Equal(expectedPolicy, services.GetRequiredService<PasswordPolicy>().Kind.ToString(), ignoreCase: true);
+    }
+
+    [Theory]
+    [InlineData("Auth:Lockout:MaxFailuresPerAccount", "6")]
+    [InlineData("Auth:Lockout:Window", "01:00:00")]
+    [InlineData("Auth:Lockout:AccountThrottleDelay", "00:15:00")]
+    public async Task Start_WithGoodLockoutSetting_Validates(string key, string value)
+    {
+        await using var services = await ServerServicesAsync(key, value);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.IsType<LoginThrottle>(services.GetRequiredService<ILoginThrottle>());
+        Assert.Same(services.GetRequiredService<ILoginThrottle>(), services.GetRequiredService<ILoginThrottleReset>());
+        Assert.Equal(5, services.GetRequiredService<IOptions<LockoutOptions>>().Value.MaxFailuresPerAccountSource);
     }
 
     private static async Task<ServiceProvider> ServerServicesAsync(string key, string? value)

@@ -87,6 +87,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<Core.OAuth.Tokens.IRefreshDueIndex, TableRefreshDueIndex>();
         services.TryAddSingleton<Core.Counters.ICounterStore, TableCounterStore>();
         services.TryAddSingleton<Core.Counters.IWindowLimiter, TableWindowLimiter>();
+        services.TryAddSingleton<Core.Identity.Lockout.ILoginFailureStore, TableLoginFailureStore>();
         services.TryAddSingleton<IJobDispatcher, StorageQueueDispatcher>();
         services.TryAddSingleton<IPoisonMessages, StoragePoisonMessages>();
         services.TryAddSingleton<IJobFailureLog, TableJobFailureLog>();

@@ -71,7 +71,8 @@ public sealed class TableWindowLimiter(HubTables tables) : IWindowLimiter
         return new WindowTake(false, TimeSpan.FromSeconds(1));
     }
 
-    private static List<DateTimeOffset> Read(byte[]? stored)
+    /// <summary>The <c>Takes</c> column's times (also the login-failure rows' format, <see cref="TableLoginFailureStore"/>).</summary>
+    internal static List<DateTimeOffset> Read(byte[]? stored)
     {
         var takes = new List<DateTimeOffset>();
         if (stored is null)
@@ -91,7 +92,7 @@ public sealed class TableWindowLimiter(HubTables tables) : IWindowLimiter
         return takes;
     }
 
-    private static byte[] Write(List<DateTimeOffset> takes)
+    internal static byte[] Write(List<DateTimeOffset> takes)
     {
         var bytes = new byte[takes.Count * 8];
         for (var i = 0; i < takes.Count; i++)

@@ -7,6 +7,7 @@ using Integrations.Core.Counters;
 using Integrations.Core.Crypto;
 using Integrations.Core.Events;
 using Integrations.Core.Identity;
+using Integrations.Core.Identity.Lockout;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Integrity;
 using Integrations.Core.OAuth.Flows;
@@ -58,6 +59,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<ApiKeyService>();
         services.AddIntegrationsPasswords();
+        services.AddIntegrationsLoginThrottle();
         services.TryAddSingleton<TenancyService>();
         services.TryAddSingleton<VaultService>();
         services.TryAddSingleton<SecretRetentionPurge>();

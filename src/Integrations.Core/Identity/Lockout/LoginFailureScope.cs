@@ -1,0 +1,14 @@
+namespace Integrations.Core.Identity.Lockout;
+
+/// <summary>What a list of counted login failures belongs to.</summary>
+public enum LoginFailureScope
+{
+    /// <summary>One account tried from one source address.</summary>
+    AccountSource,
+
+    /// <summary>One account, from every source.</summary>
+    Account,
+
+    /// <summary>One source address, against every account (credential stuffing).</summary>
+    Source,
+}
