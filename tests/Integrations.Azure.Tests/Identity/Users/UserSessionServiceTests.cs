@@ -104,6 +104,7 @@ public sealed class UserSessionServiceTests
 
         // The operator raised the parameters: a new instance over the same storage.
         await using var after = await UserHub.StartAsync(before.Services.Prefix, RootKey(before));
+        after.Organizations.Memberships[user.Id] = before.Organizations.Memberships[user.Id];
         await after.LoginAsync("erin@example.com");
         var hashes = after.Hasher.Hashes;
         await after.LoginAsync("erin@example.com");
