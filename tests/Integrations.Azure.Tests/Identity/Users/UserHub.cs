@@ -39,7 +39,8 @@ internal sealed class UserHub : IAsyncDisposable
 
     public IUserStore Store => Services.Get<IUserStore>();
 
-    public static async Task<UserHub> StartAsync(string? prefix = null, string? rootKey = null, IDictionary<string, string?>? settings = null)
+    public static async Task<UserHub> StartAsync(
+        string? prefix = null, string? rootKey = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
         var organizations = new TestOrganizations();
@@ -56,6 +57,7 @@ internal sealed class UserHub : IAsyncDisposable
             s.AddSingleton<TimeProvider>(time);
             s.AddSingleton<IUserOrganizations>(organizations);
             s.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            configure?.Invoke(s);
             s.AddIntegrationsUserSessions();
             s.TryAddSingleton<Argon2idPasswordHasher>();
             s.Replace(ServiceDescriptor.Singleton<IPasswordHasher>(sp => hasher = new CountingPasswordHasher(sp.GetRequiredService<Argon2idPasswordHasher>())));
