@@ -42,10 +42,16 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         ArgumentNullException.ThrowIfNull(user);
         var emailHash = await authority.EmailLookupHashAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
         var claim = await ClaimEntityAsync(emailHash, user.Id, user.CreatedAt, cancellationToken).ConfigureAwait(false);
-        var claimed = await TableWrites.TryAsync(() => Table.AddEntityAsync(claim, cancellationToken)).ConfigureAwait(false);
-        if (claimed == WriteOutcome.Conflict && !await TryTakeOverAsync(claim, user.CreatedAt, cancellationToken).ConfigureAwait(false))
+        try
         {
-            return WriteOutcome.Conflict;
+            await Table.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            if (!await TryTakeOverAsync(claim, user.CreatedAt, cancellationToken).ConfigureAwait(false))
+            {
+                return WriteOutcome.Conflict;
+            }
         }
 
         try

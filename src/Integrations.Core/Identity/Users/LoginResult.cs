@@ -5,7 +5,8 @@ namespace Integrations.Core.Identity.Users;
 
 /// <summary>
 /// The outcome of a login: the tokens, or the error — and, when the throttle refused the attempt
-/// (<see cref="UserErrors.LoginThrottled"/>), how long until another may be made (the <c>Retry-After</c>).
+/// (<see cref="UserErrors.LoginThrottled"/>), how long until another may be made: the route answers 429 with it as
+/// <c>Retry-After</c> (no <see cref="ErrorKind"/> means 429, so the code is mapped there, not by kind).
 /// </summary>
 public sealed class LoginResult
 {
