@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Integrations.Core.Common;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Identity.Tokens;
@@ -43,6 +44,32 @@ public sealed class UserSessionServiceTests
         Assert.Equal(UserErrors.EmailTaken, duplicate.Error?.Code);
         Assert.Equal(ErrorKind.Conflict, duplicate.Error?.Kind);
         Assert.Single(hub.Organizations.Memberships);
+    }
+
+    [Fact]
+    public async Task SignUp_ClaimLeftByASignUpThatDied_HoldsTheAddressForAMinute_ThenIsTakenOver()
+    {
+        await using var hub = await UserHub.StartAsync();
+        var authority = hub.Services.Get<Core.Integrity.AuthorityRows>();
+        var hash = await authority.EmailLookupHashAsync("sam@example.com");
+        var claimedAt = hub.Time.GetUtcNow();
+        // What a sign-up leaves when its process dies between the claim and the user row: a valid claim, no user.
+        await new TableClient(hub.Services.ConnectionString, hub.Services.Prefix + "users").AddEntityAsync(
+            new TableEntity("e:" + hash, "email")
+            {
+                ["UserId"] = "usr_neverwrittenaaaaaaaa",
+                ["ClaimedAt"] = claimedAt,
+                ["Mac"] = await authority.SignEmailClaimAsync(hash, "usr_neverwrittenaaaaaaaa", claimedAt),
+                ["Format"] = Core.Integrity.AuthorityRows.RowFormat,
+            });
+
+        var inFlight = await hub.Users.SignUpAsync("sam@example.com", UserHub.StrongPassword, null);
+        hub.Time.Advance(TimeSpan.FromMinutes(1));
+        var later = await hub.Users.SignUpAsync("sam@example.com", UserHub.StrongPassword, null);
+
+        Assert.Equal(UserErrors.EmailTaken, inFlight.Error?.Code);
+        Assert.True(later.IsSuccess);
+        Assert.Equal(later.Value.Id, (await hub.Store.FindByEmailAsync("sam@example.com"))?.Id);
     }
 
     [Fact]
