@@ -68,6 +68,8 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<IKeyRecordStore, TableKeyRecordStore>();
         services.TryAddSingleton<ITenancyStore, TableTenancyStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
+        services.TryAddSingleton<Core.Identity.Users.IUserStore, TableUserStore>();
+        services.TryAddSingleton<Core.Identity.Users.IRefreshTokenStore, TableRefreshTokenStore>();
         services.TryAddSingleton<IOAuthStateStore, TableOAuthStateStore>();
         services.TryAddSingleton<IProjectOAuthSettingsStore, TableProjectOAuthSettingsStore>();
         services.TryAddSingleton<IProviderStore, TableProviderStore>();

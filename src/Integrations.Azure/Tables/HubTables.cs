@@ -52,7 +52,13 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Direct sends and their attempts (TableOutboundSendStore).</summary>
     public TableClient OutboundSends { get; } = service.GetTableClient(prefix + "outboundsends");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends];
+    /// <summary>Users, their email claims and sessions (<see cref="TableUserStore"/>).</summary>
+    public TableClient Users { get; } = service.GetTableClient(prefix + "users");
+
+    /// <summary>Refresh tokens by lookup hash (<see cref="TableRefreshTokenStore"/>).</summary>
+    public TableClient RefreshTokens { get; } = service.GetTableClient(prefix + "refreshtokens");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,13 @@
+namespace Integrations.Core.Identity.Users;
+
+/// <summary>Refresh tokens by lookup hash (one partition each): the point read that starts a refresh.</summary>
+public interface IRefreshTokenStore
+{
+    Task AddAsync(RefreshTokenRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The token's record if its row exists and verifies, else null.</summary>
+    Task<RefreshTokenRecord?> FindAsync(string lookupHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a token row (one that lost a rotation race and was never handed out). Gone already is fine.</summary>
+    Task DeleteAsync(string lookupHash, CancellationToken cancellationToken = default);
+}
