@@ -109,11 +109,11 @@ internal sealed class TableGroupCommit(TableClient table)
                 }
             }
 
-            await WriteAsync(taken).ConfigureAwait(false);
+            await CommitAsync(taken).ConfigureAwait(false);
         }
     }
 
-    private async Task WriteAsync(List<Pending> taken)
+    private async Task CommitAsync(List<Pending> taken)
     {
         if (taken.Count == 1)
         {
