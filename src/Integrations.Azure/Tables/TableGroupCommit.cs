@@ -49,10 +49,37 @@ internal sealed class TableGroupCommit(TableClient table)
         }
 
         var pending = new Pending(unit, approximateBytes);
+        Enqueue(partitionKey, pending, within: TimeSpan.Zero);
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="unit"/> some time within <paramref name="within"/>, riding the partition's next write if one
+    /// comes sooner, and does not wait: for a write whose loss only costs a later repair (a marker's removal). Its outcome
+    /// is not reported; a process that stops meanwhile loses it.
+    /// </summary>
+    public void WriteSoon(string partitionKey, IReadOnlyList<TableTransactionAction> unit, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (unit.Count is 0 or > MaxActions)
+        {
+            throw new ArgumentOutOfRangeException(nameof(unit), unit.Count, $"A unit holds 1 to {MaxActions} actions.");
+        }
+
+        var pending = new Pending(unit, 0);
+        // Observed here, since no caller waits for it.
+        _ = pending.Done.Task.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        Enqueue(partitionKey, pending, within);
+    }
+
+    private void Enqueue(string partitionKey, Pending pending, TimeSpan within)
+    {
         while (true)
         {
             var queue = _partitions.GetOrAdd(partitionKey, static _ => new PartitionQueue());
             bool startWriter;
+            var scheduleFlush = false;
             lock (queue)
             {
                 if (queue.Closed)
@@ -62,10 +89,14 @@ internal sealed class TableGroupCommit(TableClient table)
                 }
 
                 queue.Waiting.Enqueue(pending);
-                startWriter = queue.Writers < MaxWritesInFlight;
+                startWriter = queue.Writers < MaxWritesInFlight && within == TimeSpan.Zero;
                 if (startWriter)
                 {
                     queue.Writers++;
+                }
+                else if (within > TimeSpan.Zero && !queue.FlushScheduled)
+                {
+                    scheduleFlush = queue.FlushScheduled = true;
                 }
             }
 
@@ -73,9 +104,33 @@ internal sealed class TableGroupCommit(TableClient table)
             {
                 _ = Task.Run(() => WriteWaitingAsync(partitionKey, queue), CancellationToken.None);
             }
+            else if (scheduleFlush)
+            {
+                // Wall-clock time on purpose: this is batching, not the hub's notion of time (a test's fake clock never moves it).
+                _ = Task.Delay(within, CancellationToken.None).ContinueWith(_ => Flush(partitionKey, queue), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
 
-            return pending.Done.Task.WaitAsync(cancellationToken);
+            return;
         }
+    }
+
+    /// <summary>Starts a writer for what waits without one (units left to <see cref="WriteSoon"/>), unless one runs.</summary>
+    private void Flush(string partitionKey, PartitionQueue queue)
+    {
+        lock (queue)
+        {
+            queue.FlushScheduled = false;
+            if (queue.Closed || queue.Waiting.Count == 0 || queue.Writers >= MaxWritesInFlight)
+            {
+                // A writer runs (it takes what waits before it stops), or it took everything already.
+                return;
+            }
+
+            queue.Writers++;
+        }
+
+        _ = Task.Run(() => WriteWaitingAsync(partitionKey, queue), CancellationToken.None);
     }
 
     /// <summary>Takes what waits for the partition, a transaction's worth at a time, until nothing does.</summary>
@@ -185,6 +240,9 @@ internal sealed class TableGroupCommit(TableClient table)
         public Queue<Pending> Waiting { get; } = new();
 
         public int Writers { get; set; }
+
+        /// <summary>Whether a <see cref="Flush"/> is due for units left to <see cref="WriteSoon"/>.</summary>
+        public bool FlushScheduled { get; set; }
 
         public bool Closed { get; set; }
     }

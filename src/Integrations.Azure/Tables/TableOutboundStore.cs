@@ -21,9 +21,10 @@ namespace Integrations.Azure.Tables;
 /// forward range read, newest first.</item>
 /// <item><c>K:{SHA-256 of the idempotency key, hex}</c> — the key's claim (message id, time). A claim older than the
 /// retention is replaced; the hash keeps any key a valid RowKey.</item>
-/// <item>Partition <c>fanout_{yyyyMMddHHmm}</c>, row <c>{org}_{project}_{message id}</c> — a <see cref="FanOutMarker"/>:
-/// written before the message, removed once its tickets are queued (they carry no <c>CreatedAt</c>, so the retention
-/// cleanup leaves them to the recovery job).</item>
+/// <item><c>F:{message id}</c> — a <see cref="FanOutMarker"/>: written in the message's transaction, removed once its
+/// tickets are queued (it carries no <c>CreatedAt</c>, so the retention cleanup leaves it to the recovery job). Partition
+/// <c>fanout_projects_{yyyyMMddHHmm}</c>, row <c>{org}_{project}</c> says which projects opened markers in a minute, so the
+/// recovery reads those projects' markers instead of scanning the table (see the fan-out half).</item>
 /// <item><c>D:{message id}:{endpoint id}</c> — a delivery with its attempts as columns <c>A001</c>, <c>A002</c> …: recording
 /// an attempt is one merge that needs no read first (the delivery job's hot path), and a message's deliveries and
 /// attempts are one range read.</item>
@@ -86,6 +87,10 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
         }
 
         actions.AddRange(deliveries.Select(d => new TableTransactionAction(TableTransactionActionType.Add, DeliveryRow(d))));
+        if (deliveries.Count > 0)
+        {
+            actions.Add(new(TableTransactionActionType.Add, await FanOutRowAsync(partition, message, cancellationToken).ConfigureAwait(false)));
+        }
 
         // At most twice: a second round only after an expired idempotency claim was removed.
         for (var round = 0; ; round++)
@@ -164,58 +169,6 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
         }
 
         return new PagedList<OutboundMessage>(page, query.Page, matched);
-    }
-
-    public Task OpenFanOutAsync(FanOutMarker marker, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(marker);
-        var row = new TableEntity(FanOutPartition(marker.OpenedAt), FanOutKey(marker))
-        {
-            ["OrganizationId"] = marker.OrganizationId,
-            ["ProjectId"] = marker.ProjectId,
-            ["MessageId"] = marker.MessageId,
-            ["OpenedAt"] = marker.OpenedAt,
-            // When the marker next counts as stale from: a claim moves it, OpenedAt (its partition) stays.
-            ["DueFrom"] = marker.OpenedAt,
-        };
-        // An upsert: the hub's own messages are published again under the same id, and each publish opens its marker.
-        return _writes.WriteAsync(row.PartitionKey, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)], 0, cancellationToken);
-    }
-
-    public async Task<bool> TryClaimFanOutAsync(FanOutMarker marker, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(marker);
-        var etag = marker.ETag is { } tag ? new ETag(tag) : throw new ArgumentException("A claim needs the marker as listed (its ETag).", nameof(marker));
-        // The partition stays that of the opening: the listing filters on DueFrom as well, so a claimed marker is found again
-        // only once it is old again (its recovery died midway).
-        var row = new TableEntity(FanOutPartition(marker.OpenedAt), FanOutKey(marker)) { ["DueFrom"] = now };
-        return await TableWrites.TryAsync(() => Table.UpdateEntityAsync(row, etag, TableUpdateMode.Merge, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written;
-    }
-
-    public Task CloseFanOutAsync(FanOutMarker marker, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(marker);
-        var row = new TableEntity(FanOutPartition(marker.OpenedAt), FanOutKey(marker));
-        // Gone already (closed by a racing recovery) is as good as closed.
-        return _writes.WriteAsync(row.PartitionKey, [new TableTransactionAction(TableTransactionActionType.Delete, row, ETag.All)], 0, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<FanOutMarker>> ListOpenFanOutsAsync(DateTimeOffset openedBefore, int max, CancellationToken cancellationToken = default)
-    {
-        // A range of partitions (one per minute), not a scan of the messages: the markers' partitions sort apart.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {FanOutPartitionPrefix} and PartitionKey le {FanOutPartition(openedBefore)} and DueFrom lt {openedBefore}");
-        var markers = new List<FanOutMarker>();
-        await foreach (var e in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            markers.Add(new FanOutMarker(e.GetString("OrganizationId") ?? "", e.GetString("ProjectId") ?? "", e.GetString("MessageId") ?? "",
-                e.GetDateTimeOffset("OpenedAt") ?? DateTimeOffset.UnixEpoch, e.ETag.ToString()));
-            if (markers.Count >= max)
-            {
-                break;
-            }
-        }
-
-        return markers;
     }
 
     public async Task<int> DeleteCreatedBeforeAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken = default)
@@ -305,14 +258,6 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
 
     private static string MessageKey(string messageId) => "M:" + messageId;
-
-    private const string FanOutPartitionPrefix = "fanout_";
-
-    /// <summary>One partition per minute of accepts: markers group-commit together, and the recovery reads a range of minutes.</summary>
-    private static string FanOutPartition(DateTimeOffset openedAt) =>
-        FanOutPartitionPrefix + openedAt.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-
-    private static string FanOutKey(FanOutMarker marker) => $"{marker.OrganizationId}_{marker.ProjectId}_{marker.MessageId}";
 
     private static string ListKey(DateTimeOffset createdAt, string messageId) => "L:" + Inverted(createdAt) + ":" + messageId;
 

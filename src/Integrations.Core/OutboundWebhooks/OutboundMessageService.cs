@@ -15,8 +15,8 @@ namespace Integrations.Core.OutboundWebhooks;
 /// </summary>
 /// <remarks>
 /// The store comes before the queue, so a process that dies between them leaves deliveries that are
-/// <see cref="DeliveryState.Pending"/> with no attempt and no ticket. A <see cref="FanOutMarker"/> written before the store
-/// and removed after the last ticket is queued says which: <see cref="RecoverFanOutAsync"/> (the fan-out recovery job)
+/// <see cref="DeliveryState.Pending"/> with no attempt and no ticket. A <see cref="FanOutMarker"/> stored with the message
+/// (one transaction, so it costs no write of its own) and removed after the last ticket is queued says which: <see cref="RecoverFanOutAsync"/> (the fan-out recovery job)
 /// queues their tickets once the marker is older than <c>Webhooks:FanOutRecoveryAfter</c>. That holds for every message,
 /// with or without an idempotency key, the hub's own included.
 /// </remarks>
@@ -69,17 +69,10 @@ public sealed partial class OutboundMessageService(
         var now = time.GetUtcNow();
         var subscribed = await directory.ListSubscribedAsync(message.OrganizationId, message.ProjectId, message.EventType, cancellationToken).ConfigureAwait(false);
         var planned = subscribed.Select(endpoint => NewDelivery(message, endpoint.Id, now)).ToList();
-        var marker = planned.Count > 0 ? new FanOutMarker(message.OrganizationId, message.ProjectId, message.Id, now) : null;
-        if (marker is not null)
-        {
-            await messages.OpenFanOutAsync(marker, cancellationToken).ConfigureAwait(false);
-        }
-
         var (stored, added) = await messages.AddAsync(message, planned, cancellationToken).ConfigureAwait(false);
         if (!added)
         {
-            // A repeat: the first message stands, with its own fan-out (and its own marker, if that accept died).
-            await CloseQuietlyAsync(marker).ConfigureAwait(false);
+            // A repeat: nothing was written; the first message stands, with its own fan-out (and its own marker, if that accept died).
             var existing = await deliveries.ListByMessageAsync(stored.OrganizationId, stored.ProjectId, stored.Id, cancellationToken).ConfigureAwait(false);
             return new AcceptedMessage(stored, existing, Duplicate: true);
         }
@@ -91,14 +84,18 @@ public sealed partial class OutboundMessageService(
             return NotQueued(stored);
         }
 
-        await CloseQuietlyAsync(marker).ConfigureAwait(false);
+        if (planned.Count > 0)
+        {
+            await CloseQuietlyAsync(stored).ConfigureAwait(false);
+        }
+
         return new AcceptedMessage(stored, planned, Duplicate: false);
     }
 
     /// <summary>
     /// Finishes the fan-out <paramref name="marker"/> left open (as listed; claimed first, so that of two recoveries one acts): queues a first-attempt ticket for each of the message's
     /// deliveries that is still <see cref="DeliveryState.Pending"/> with no attempt, then removes the marker. A marker whose
-    /// message was never stored (the process died before the store) is just removed. The number of tickets queued.
+    /// message is gone (deleted by the retention cleanup) is just removed. The number of tickets queued.
     /// </summary>
     /// <remarks>
     /// A delivery whose first ticket did get queued but has not run yet (a long backlog) gets a second: at least once — its
@@ -131,26 +128,21 @@ public sealed partial class OutboundMessageService(
             }
         }
 
-        await messages.CloseFanOutAsync(marker, cancellationToken).ConfigureAwait(false);
+        await messages.CloseFanOutAsync(marker.OrganizationId, marker.ProjectId, marker.MessageId, cancellationToken).ConfigureAwait(false);
         return queued;
     }
 
-    /// <summary>Removes a marker after the fan-out finished; a failure only costs the recovery job a look at a finished fan-out.</summary>
-    private async Task CloseQuietlyAsync(FanOutMarker? marker)
+    /// <summary>Removes a message's marker after its fan-out finished; a failure only costs the recovery job a look at a finished fan-out.</summary>
+    private async Task CloseQuietlyAsync(OutboundMessage message)
     {
-        if (marker is null)
-        {
-            return;
-        }
-
         try
         {
             // Not the request's token: the client may go once its tickets are queued, and the marker should still go.
-            await messages.CloseFanOutAsync(marker, CancellationToken.None).ConfigureAwait(false);
+            await messages.CloseFanOutAsync(message.OrganizationId, message.ProjectId, message.Id, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Log.CloseFailed(logger, ex, marker.MessageId);
+            Log.CloseFailed(logger, ex, message.Id);
         }
     }
 

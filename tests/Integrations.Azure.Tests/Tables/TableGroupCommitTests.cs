@@ -110,6 +110,50 @@ public sealed class TableGroupCommitTests
         Assert.Equal([30, 30, 30], counts);
     }
 
+    [Fact]
+    public async Task WriteSoon_UnitsLeftWithoutAWrite_LandTogetherWithinTheirDelay()
+    {
+        // Arrange
+        var (table, requests) = await NewTableAsync();
+        var commit = new TableGroupCommit(table);
+
+        // Act: twenty units nobody waits for, then nothing else.
+        for (var i = 0; i < 20; i++)
+        {
+            commit.WriteSoon("p", [Add("p", $"s{i:D2}")], TimeSpan.FromMilliseconds(200));
+        }
+
+        var countedAtOnce = await CountAsync(table, "p");
+        var landed = 0;
+        for (var look = 0; look < 50 && landed < 20; look++)
+        {
+            await Task.Delay(100);
+            landed = await CountAsync(table, "p");
+        }
+
+        // Assert: none written at once (they wait for company), all of them in one request once the delay passed.
+        Assert.Equal(0, countedAtOnce);
+        Assert.Equal(20, landed);
+        Assert.Single(requests, r => r.StartsWith("POST", StringComparison.Ordinal) && r.EndsWith("$batch", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WriteSoon_AWriteComesFirst_TheWaitingUnitRidesItsTransaction()
+    {
+        // Arrange
+        var (table, requests) = await NewTableAsync();
+        var commit = new TableGroupCommit(table);
+        commit.WriteSoon("p", [Add("p", "later")], TimeSpan.FromMinutes(5));
+
+        // Act: a write that is waited for.
+        var outcome = await commit.WriteAsync("p", [Add("p", "now")], 100, CancellationToken.None);
+
+        // Assert: both written by that one transaction, long before the first unit's delay.
+        Assert.Equal(WriteOutcome.Written, outcome);
+        Assert.Equal(2, await CountAsync(table, "p"));
+        Assert.Single(requests, r => r.EndsWith("$batch", StringComparison.Ordinal));
+    }
+
     private static TableTransactionAction Add(string partition, string row) =>
         new(TableTransactionActionType.Add, new TableEntity(partition, row) { ["Payload"] = new byte[64] });
 
