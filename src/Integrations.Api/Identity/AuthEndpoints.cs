@@ -134,7 +134,8 @@ public sealed partial class AuthEndpoints(
         }
 
         var changed = await sessions.ChangePasswordAsync(request.Caller.Id, body.Value.CurrentPassword, body.Value.NewPassword, cancellationToken).ConfigureAwait(false);
-        return changed.IsSuccess ? Results.NoContent() : Problem(changed.Error);
+        // A wrong current password stays 400 here: a 401 on a signed-in route would read as "your token is bad".
+        return changed.IsSuccess ? Results.NoContent() : Problems.From(changed.Error);
     }
 
     public async Task<IResult> MeAsync(HubRequest request, CancellationToken cancellationToken)
@@ -170,7 +171,10 @@ public sealed partial class AuthEndpoints(
         return Problem(login.Error!);
     }
 
-    /// <summary>Credentials that do not match are 401 (the same body for an unknown address and a wrong password); the rest as their kind says.</summary>
+    /// <summary>
+    /// Login and refresh: credentials that do not match are 401 (the same body for an unknown address and a wrong password,
+    /// and for every kind of bad refresh token); the rest as their kind says.
+    /// </summary>
     private static IResult Problem(HubError error) => error.Code is UserErrors.InvalidCredentials or UserErrors.InvalidRefreshToken
         ? Problems.Create(StatusCodes.Status401Unauthorized, error.Code, "Unauthorized", error.Message, error.Field)
         : Problems.From(error);
