@@ -19,8 +19,11 @@ namespace Integrations.Api.Identity;
 /// It is registered <em>before</em> the other authenticators so that refusal comes first; in Development it declines any
 /// request with an <c>Authorization</c> header, so the chain's priority stays API key, then JWT, then this header.
 /// </remarks>
-public sealed partial class PrincipalHeaderAuthenticator(IHostEnvironment environment, IUserOrganizations organizations, ILogger<PrincipalHeaderAuthenticator> logger)
-    : IRequestAuthenticator
+/// <param name="organizations">The user's default organization and role.</param>
+/// <param name="logger">Where refusals are logged.</param>
+/// <param name="environment">The host's environment; none (a composition without a host) counts as not Development.</param>
+public sealed partial class PrincipalHeaderAuthenticator(
+    IUserOrganizations organizations, ILogger<PrincipalHeaderAuthenticator> logger, IHostEnvironment? environment = null) : IRequestAuthenticator
 {
     public const string HeaderName = "X-Principal-Id";
 
@@ -32,9 +35,9 @@ public sealed partial class PrincipalHeaderAuthenticator(IHostEnvironment enviro
             return null;
         }
 
-        if (!environment.IsDevelopment())
+        if (environment is null || !environment.IsDevelopment())
         {
-            Log.Refused(logger, environment.EnvironmentName);
+            Log.Refused(logger, environment?.EnvironmentName ?? "(unknown)");
             return AuthenticationOutcome.Refused(AuthenticationFailure.NotAllowed, null);
         }
 
