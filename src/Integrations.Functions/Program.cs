@@ -1,4 +1,5 @@
 using Integrations.Api;
+using Integrations.Api.Identity;
 using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
 using Integrations.Core.Connections;
@@ -26,6 +27,7 @@ builder.Services
     .AddIntegrationsHttp()
     .AddIntegrationsOAuth()
     .AddIntegrationsApi()
+    .AddIntegrationsUserAuthentication()
     // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
     .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
     // The host binds each queue trigger to %Jobs:Queues:…% from app settings, with no default: stop at start,

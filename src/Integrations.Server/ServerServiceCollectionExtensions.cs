@@ -1,4 +1,5 @@
 using Integrations.Api;
+using Integrations.Api.Identity;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
@@ -21,6 +22,7 @@ public static class ServerServiceCollectionExtensions
             .AddIntegrationsHttp()
             .AddIntegrationsOAuth()
             .AddIntegrationsApi()
+            .AddIntegrationsUserAuthentication()
             // Core checks a connection's retry_strategy against Integrations.Http's strategies, which it cannot reference.
             .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
             .AddIntegrationsServerJobs();

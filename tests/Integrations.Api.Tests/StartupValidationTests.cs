@@ -1,3 +1,4 @@
+using Integrations.Api.Identity;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
 using Integrations.Core.Identity.Lockout;
@@ -73,6 +74,10 @@ public sealed class StartupValidationTests
     [InlineData("Auth:AccessTokenLifetime", "00:00:10", "Auth:AccessTokenLifetime")]
     [InlineData("Auth:AccessTokenLifetime", "2.00:00:00", "Auth:AccessTokenLifetime")]
     [InlineData("Auth:ClockSkew", "00:05:00", "Auth:ClockSkew")]
+    [InlineData("Auth:SessionCheckInterval", "00:00:31", "Auth:SessionCheckInterval")]
+    [InlineData("Auth:SessionCheckInterval", "-00:00:01", "Auth:SessionCheckInterval")]
+    [InlineData("Auth:RefreshTokenLifetime", "00:10:00", "Auth:RefreshTokenLifetime")]
+    [InlineData("RateLimits:Policies:auth", "0", "RateLimits:Policies")]
     [InlineData("Auth:Issuer", "hub.example.com", "Auth:Issuer")]
     [InlineData("Auth:Issuer", "https://hub.example.com/?x=1", "Auth:Issuer")]
     [InlineData("Auth:Audience", "", "Auth:Audience")]
@@ -152,7 +157,7 @@ public sealed class StartupValidationTests
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddLogging();
-        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsOAuth().AddIntegrationsApi().AddIntegrationsServerJobs();
+        services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsOAuth().AddIntegrationsApi().AddIntegrationsUserAuthentication().AddIntegrationsServerJobs();
         return services.BuildServiceProvider();
     }
 }

@@ -27,11 +27,15 @@ public static class ApiProblems
     public const string BodyTooLarge = "body-too-large";
     public const string InvalidQuery = "invalid-query";
     public const string AuditRangeTooWide = "audit-range-too-wide";
+    public const string UserTokenRequired = "user-token-required";
 
     public static HubError PlatformAdminOnly { get; } = new(ErrorKind.Forbidden, AdminKeyRequired, "Only the platform admin key may do this.");
 
     public static HubError OrganizationKeyOnly { get; } =
         new(ErrorKind.Forbidden, OrganizationKeyRequired, "Use an organization API key: the platform admin key sees no tenant data.");
+
+    public static HubError UserOnly { get; } =
+        new(ErrorKind.Forbidden, UserTokenRequired, "Only a signed-in person may do this: send their access token, not an API key.");
 
     public static HubError MissingScope(string scope) => new(ErrorKind.Forbidden, MissingScopeCode, $"The API key lacks the '{scope}' scope.");
 

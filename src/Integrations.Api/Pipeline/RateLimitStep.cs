@@ -75,6 +75,20 @@ public sealed class RateLimitStep : IDisposable
         return TryAcquire(_callers, (policy, caller.Id), out retryAfter);
     }
 
+    /// <summary>Counts an anonymous call from <paramref name="sourceAddress"/> (its /64 for IPv6) under <paramref name="policy"/>.</summary>
+    public bool TryAcquireForSource(string policy, string sourceAddress, out TimeSpan retryAfter)
+    {
+        ArgumentNullException.ThrowIfNull(sourceAddress);
+        if (policy == RateLimitPolicies.None)
+        {
+            retryAfter = TimeSpan.Zero;
+            return true;
+        }
+
+        // "source:" keeps an address's budget apart from any credential id (which never contains a colon after that word).
+        return TryAcquire(_callers, (policy, "source:" + BucketOf(sourceAddress)), out retryAfter);
+    }
+
     public void Dispose()
     {
         _failures.Dispose();

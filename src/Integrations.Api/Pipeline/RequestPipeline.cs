@@ -40,6 +40,11 @@ public sealed class RequestPipeline(
         var cancellationToken = context.RequestAborted;
         // Responses of a vault API are never cached by browsers or proxies (reveals, keys shown once).
         context.Response.Headers.CacheControl = "no-store";
+        if (route.Access is AnonymousAccess)
+        {
+            return await RunAnonymousAsync(context, route, values).ConfigureAwait(false);
+        }
+
         if (!route.Access.RequiresCaller)
         {
             return await InvokeAsync(new HubRequest(context, route, values, null, VerifiedScope.None, new RequestAudit()), isChange: false, cancellationToken).ConfigureAwait(false)
@@ -123,6 +128,37 @@ public sealed class RequestPipeline(
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// A route anyone may call that hands out credentials (<see cref="RouteAccess.Anonymous"/>): limited per source address,
+    /// and its outcome audited with whatever target the handler names (a user id, never an address, password or token).
+    /// The handler runs to its end once started, like a change: a login that created a session should answer with it.
+    /// </summary>
+    private async Task<IResult> RunAnonymousAsync(HttpContext context, ApiRoute route, RouteValues values)
+    {
+        var action = route.AuditAction ?? throw new InvalidOperationException($"Route {route.Name} is anonymous but has no audit action.");
+        var source = rateLimits.SourceOf(context);
+        var requestAudit = new RequestAudit { Target = route.AuditTarget(values), SourceAddress = source };
+        if (!rateLimits.TryAcquireForSource(route.RateLimitPolicy, source, out var wait))
+        {
+            SetRetryAfter(context, wait);
+            var limited = ApiProblems.TooManyRequests(wait);
+            var summary = AuditStep.Summary(source, AuditActions.RateLimited, null, StatusCodes.Status429TooManyRequests);
+            return refusals.IsRepeat("anonymous:" + route.RateLimitPolicy + ":" + RateLimitStep.BucketOf(source), summary)
+                ? limited
+                : await audit.WriteAsync(context, action, null, requestAudit, StatusCodes.Status429TooManyRequests).ConfigureAwait(false) ? limited : ApiProblems.AuditUnavailable();
+        }
+
+        using var changeTimeout = new CancellationTokenSource(ChangeTimeout, time);
+        var result = await InvokeAsync(new HubRequest(context, route, values, null, VerifiedScope.None, requestAudit), isChange: true, changeTimeout.Token).ConfigureAwait(false)
+            ?? ApiProblems.AuditUnavailable();
+        if (!await audit.WriteAsync(context, action, null, requestAudit, AuditStep.StatusOf(result)).ConfigureAwait(false))
+        {
+            context.Response.Headers[AuditOutcomeHeader] = "unrecorded";
+        }
+
+        return result;
     }
 
     /// <summary>The handler's result, the problem its exception maps to, or null when the audit log failed under it.</summary>

@@ -31,6 +31,12 @@ public sealed class ResolveScopeStep(TenancyService tenancy)
             case PlatformAdminAccess:
                 return caller.Kind == CallerKind.PlatformAdmin ? ScopeResolution.Allowed(VerifiedScope.None) : ScopeResolution.Refused(ApiProblems.PlatformAdminOnly);
 
+            case UserAccess:
+                // A person's own account: the organization their token speaks for (no path id to check).
+                return caller.Kind == CallerKind.User && caller.OrganizationId is { } current
+                    ? ScopeResolution.Allowed(new VerifiedScope(current, null))
+                    : ScopeResolution.Refused(ApiProblems.UserOnly);
+
             case OrganizationAccess organization:
                 if (caller.OrganizationId is not { } own)
                 {

@@ -27,6 +27,7 @@ public static class ApiRoutes
     [
         .. HealthRoutes.All,
         .. JwksRoutes.All,
+        .. AuthRoutes.All,
         .. OrganizationRoutes.All,
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,

@@ -8,4 +8,11 @@ public static class RateLimitPolicies
 
     /// <summary>Every authenticated route unless it says otherwise: <c>RateLimits:PerCredentialPerMinute</c> (600).</summary>
     public const string Standard = "standard";
+
+    /// <summary>
+    /// The anonymous account routes (sign-up, login, refresh, logout), counted per source address (an IPv6 /64 as one):
+    /// <c>RateLimits:Policies:auth</c>, 30 a minute by default. The login throttle (per account and source, durable) is the
+    /// answer to password guessing; this keeps one address from spending the instance's Argon2id time.
+    /// </summary>
+    public const string Auth = "auth";
 }

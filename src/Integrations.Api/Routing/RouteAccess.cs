@@ -22,6 +22,15 @@ public abstract record RouteAccess
     /// <summary>As <see cref="Project(string)"/>, with a key that also has <paramref name="alsoRequired"/> (e.g. a reveal of what the first scope reads).</summary>
     public static RouteAccess Project(string scope, string alsoRequired) => new ProjectAccess(scope) { AlsoRequired = alsoRequired };
 
+    /// <summary>
+    /// Anyone, without a credential — but limited per source address under the route's rate-limit policy and audited (never
+    /// a body): the routes that hand out credentials (sign-up, login, refresh, logout).
+    /// </summary>
+    public static RouteAccess Anonymous { get; } = new AnonymousAccess();
+
+    /// <summary>A signed-in person (<see cref="Core.Identity.CallerKind.User"/>), in the organization their token speaks for.</summary>
+    public static RouteAccess User { get; } = new UserAccess();
+
     /// <summary>Whether the caller must present a credential (and so is audited).</summary>
     public virtual bool RequiresCaller => true;
 
@@ -35,6 +44,20 @@ public sealed record PublicAccess : RouteAccess
     public override bool RequiresCaller => false;
 
     public override string Describe() => "anyone";
+}
+
+/// <summary>See <see cref="RouteAccess.Anonymous"/>.</summary>
+public sealed record AnonymousAccess : RouteAccess
+{
+    public override bool RequiresCaller => false;
+
+    public override string Describe() => "anyone (limited per source address, audited)";
+}
+
+/// <summary>See <see cref="RouteAccess.User"/>.</summary>
+public sealed record UserAccess : RouteAccess
+{
+    public override string Describe() => "a signed-in user (their access token)";
 }
 
 /// <summary>See <see cref="RouteAccess.PlatformAdmin"/>.</summary>

@@ -102,6 +102,15 @@ public static class AuditActions
     /// <summary><c>ihub upgrade</c> brought the foundation's authority rows over to the MAC'd format.</summary>
     public const string AuthorityUpgrade = "authority.upgrade";
 
+    /// <summary>People's own account routes (sign-up, login, refresh, logout, password change, <c>GET /v1/me</c>): never a password or token.</summary>
+    public const string UserSignUp = "user.signup";
+    public const string UserLogin = "user.login";
+    public const string UserRefresh = "user.refresh";
+    public const string UserLogout = "user.logout";
+    public const string UserLogoutAll = "user.logout_all";
+    public const string UserPasswordChange = "user.password_change";
+    public const string UserRead = "user.read";
+
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
     public const string AuthenticationFailures = "auth.failures";
 

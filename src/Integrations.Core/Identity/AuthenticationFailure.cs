@@ -8,4 +8,7 @@ public enum AuthenticationFailure
     Unknown,
     Expired,
     Revoked,
+
+    /// <summary>A credential this environment does not accept at all (the Development-only <c>X-Principal-Id</c> header elsewhere).</summary>
+    NotAllowed,
 }

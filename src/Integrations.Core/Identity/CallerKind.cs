@@ -7,4 +7,10 @@ public enum CallerKind
 
     /// <summary>An organization's API key.</summary>
     ApiKey,
+
+    /// <summary>
+    /// A person, by their access token (or, in Development only, the <c>X-Principal-Id</c> header): acts in one organization
+    /// with the scopes of their role there (<see cref="Organizations.RoleMatrix"/>).
+    /// </summary>
+    User,
 }

@@ -21,6 +21,16 @@ public sealed class ApiRoutesTests
     public void EveryRouteWithACaller_HasAnAuditAction_AndEveryPublicRouteIsUnlimited()
     {
         Assert.All(ApiRoutes.All.Where(r => r.Access.RequiresCaller), r => Assert.False(string.IsNullOrEmpty(r.AuditAction), r.Name));
-        Assert.All(ApiRoutes.All.Where(r => !r.Access.RequiresCaller), r => Assert.Equal(RateLimitPolicies.None, r.RateLimitPolicy));
+        Assert.All(ApiRoutes.All.Where(r => r.Access is PublicAccess), r => Assert.Equal(RateLimitPolicies.None, r.RateLimitPolicy));
+    }
+
+    [Fact]
+    public void EveryAnonymousRoute_IsAuditedAndLimitedPerSource()
+    {
+        var anonymous = ApiRoutes.All.Where(r => r.Access is AnonymousAccess).ToList();
+
+        Assert.NotEmpty(anonymous);
+        Assert.All(anonymous, r => Assert.False(string.IsNullOrEmpty(r.AuditAction), r.Name));
+        Assert.All(anonymous, r => Assert.NotEqual(RateLimitPolicies.None, r.RateLimitPolicy));
     }
 }
