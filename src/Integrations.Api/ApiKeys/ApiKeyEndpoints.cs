@@ -24,9 +24,12 @@ public sealed class ApiKeyEndpoints(ApiKeyService apiKeys)
             return ApiProblems.AuditUnavailable();
         }
 
-        // The caller's own key bounds the new one (scopes, expiry) and becomes its parent.
-        var issued = await apiKeys.CreateByKeyAsync(request.OrganizationId, request.Caller.Id, input.Name, input.Scopes, input.ExpiresAt, keyId, cancellationToken)
-            .ConfigureAwait(false);
+        // A key making a key bounds it (scopes, expiry) and becomes its parent; a person bounds it by what their role grants.
+        var issued = request.Caller.Kind == CallerKind.User
+            ? await apiKeys.CreateByUserAsync(request.OrganizationId, request.Caller.Id, request.Caller.Scopes, input.Name, input.Scopes, input.ExpiresAt, keyId, cancellationToken)
+                .ConfigureAwait(false)
+            : await apiKeys.CreateByKeyAsync(request.OrganizationId, request.Caller.Id, input.Name, input.Scopes, input.ExpiresAt, keyId, cancellationToken)
+                .ConfigureAwait(false);
         if (!issued.IsSuccess)
         {
             return Problems.From(issued.Error);

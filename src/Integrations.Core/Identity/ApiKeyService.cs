@@ -54,6 +54,18 @@ public sealed class ApiKeyService(
         return await CreateCoreAsync(organizationId, name, scopes, expiresAt, creator.Id, creator, unbounded: false, keyId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A key created by a signed-in person (a user's access token): scopes a subset of what their role grants
+    /// (<paramref name="grantedScopes"/>, from the role matrix), an expiry within the maximum lifetime; no parent key.
+    /// </summary>
+    public Task<Result<IssuedApiKey>> CreateByUserAsync(
+        string organizationId, string userId, IReadOnlySet<string> grantedScopes, string? name, IReadOnlyList<string>? scopes, DateTimeOffset? expiresAt,
+        string? keyId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantedScopes);
+        return CreateCoreAsync(organizationId, name, scopes, expiresAt, userId, parent: null, unbounded: false, keyId, cancellationToken, grantedScopes);
+    }
+
     public Task<IReadOnlyList<ApiKey>> ListAsync(string organizationId, CancellationToken cancellationToken = default) =>
         store.ListAsync(organizationId, cancellationToken);
 
@@ -125,7 +137,7 @@ public sealed class ApiKeyService(
 
     private async Task<Result<IssuedApiKey>> CreateCoreAsync(
         string organizationId, string? name, IReadOnlyList<string>? scopes, DateTimeOffset? expiresAt, string createdBy, ApiKey? parent, bool unbounded,
-        string? keyId, CancellationToken cancellationToken)
+        string? keyId, CancellationToken cancellationToken, IReadOnlySet<string>? grantedScopes = null)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength || !PrintableText.IsPrintable(name))
         {
@@ -148,6 +160,12 @@ public sealed class ApiKeyService(
         {
             return new HubError(ErrorKind.Forbidden, IdentityErrors.ScopeNotHeld,
                 $"The key making this request does not hold '{notHeld}', so it cannot give it to another key.", "scopes");
+        }
+
+        if (grantedScopes is not null && scopes.FirstOrDefault(s => !grantedScopes.Contains(s)) is { } notGranted)
+        {
+            return new HubError(ErrorKind.Forbidden, IdentityErrors.ScopeNotHeld,
+                $"Your role in this organization does not grant '{notGranted}', so you cannot give it to a key.", "scopes");
         }
 
         var now = time.GetUtcNow();

@@ -45,6 +45,31 @@ public sealed class AuthApiTests(AuthHubFixture auth) : IClassFixture<AuthHubFix
     }
 
     [Fact]
+    public async Task CreateApiKey_WithAnOwnersAccessToken_IssuesAKeyWithoutParent_AndAnAdminCannotGiveWhatTheRoleLacks()
+    {
+        var owner = await auth.SignUpAsync(AuthHubFixture.NewEmail());
+        var organizationId = (string)owner["organization_id"]!;
+        using var person = Hub.Client((string)owner["access_token"]!);
+        var adminEmail = AuthHubFixture.NewEmail();
+        var adminId = (string)(await auth.SignUpAsync(adminEmail))["user"]!["id"]!;
+        await Hub.Services.GetRequiredService<IMembershipStore>().AddAsync(
+            new Membership(organizationId, adminId, OrganizationRole.Admin, Personal: false, TimeProvider.System.GetUtcNow()));
+        using var admin = Hub.Client((string)(await auth.LoginAsync(adminEmail, organizationId: organizationId))["access_token"]!);
+
+        var created = await Json(await person.PostAsJsonAsync($"/v1/orgs/{organizationId}/api-keys", new { name = "ci", scopes = new[] { "projects:write" } }),
+            HttpStatusCode.Created);
+        using var key = Hub.Client((string)created["key"]!);
+        var madeByKey = await key.PostAsJsonAsync("/v1/projects", new { name = "by-key" });
+        var adminRefused = await admin.PostAsJsonAsync($"/v1/orgs/{organizationId}/api-keys", new { name = "x", scopes = new[] { "admin" } });
+
+        // The person's role bounds the key, the key has no parent key, and it works on its own.
+        Assert.Null((string?)created["parent_key_id"]);
+        Assert.Equal(HttpStatusCode.Created, madeByKey.StatusCode);
+        // An Admin's role lacks the organization's keys and audit ('admin'): the route itself is closed to it.
+        Assert.Equal(HttpStatusCode.Forbidden, adminRefused.StatusCode);
+    }
+
+    [Fact]
     public async Task ViewerToken_ReadsButCannotWrite_AndAnotherOrganizationsProjectIsNotFound()
     {
         var tenant = await Hub.CreateTenantAsync();
