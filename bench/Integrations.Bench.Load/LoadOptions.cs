@@ -68,7 +68,7 @@ internal sealed record LoadOptions(
                 "--max-minutes" => options with { MaxRunTime = TimeSpan.FromMinutes(Bounded(value, 1, 60, "--max-minutes")) },
                 "--scenarios" => options with { Scenarios = Known(value.Split(',')) },
                 "--out" => options with { ReportPath = value },
-                "--suite" => options with { Suite = value is "secrets" or "token" or "outbound" ? value : throw new ArgumentException("--suite takes secrets, token or outbound.") },
+                "--suite" => options with { Suite = value is "secrets" or "token" or "outbound" or "identity" ? value : throw new ArgumentException("--suite takes secrets, token, outbound or identity.") },
                 "--instances" => options with { Instances = value.Split(',').Select(v => Bounded(v, 1, 2, "--instances")).Distinct().Order().ToList() },
                 "--drain" => options with { Drain = TimeSpan.FromSeconds(Bounded(value, 5, 600, "--drain")) },
                 "--messages" => options with { Messages = Bounded(value, 10, 100_000, "--messages") },

@@ -27,6 +27,11 @@ if (options.Suite == "outbound")
     return await OutboundBench.RunAsync(options, stop.Token);
 }
 
+if (options.Suite == "identity")
+{
+    return await IdentityBench.RunAsync(options, stop.Token);
+}
+
 const string Prefix = "bench";
 var clock = Stopwatch.StartNew();
 var loadBefore = ProcessTree.LoadAverage();

@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Integrations.Core.Identity.Passwords;
+using Integrations.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Integrations.Bench.Load;
+
+/// <summary>
+/// <c>--suite identity</c> (issue 11's speed targets), against one Server in Production with the default Argon2id cost:
+/// <list type="bullet">
+/// <item><b>Login</b> is bound by the password hash on purpose: logins per second per core (the Server's CPU per login)
+/// next to the same Argon2id verification alone in this process, same parameters, same run.</item>
+/// <item><b>Refresh</b> against the storage work it cannot avoid: a point read of the token's row, an ETag-conditional
+/// merge (single use) and an insert (the next token), done with the Azure SDK on the same Azurite. Target ≥ 0.8×.</item>
+/// <item><b>JWT validation per request</b>: the same read route called with an API key and with a user's access token,
+/// one caller at a time; the added p50 must stay ≤ 50 µs.</item>
+/// </list>
+/// </summary>
+internal static class IdentityBench
+{
+    private const string Prefix = "benchid";
+    private const string Password = "Correct horse battery staple 42!";
+    private const double RefreshTarget = 0.8;
+    private const double JwtAddedP50TargetMs = 0.050;
+    private static readonly string[] BenchKeyScopes = ["secrets:read", "secrets:write"];
+
+    public static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var loadBefore = ProcessTree.LoadAverage();
+        Console.WriteLine(Invariant($"Identity suite. Server {HubServerProcess.Version}. Callers {string.Join(',', options.Callers)}; {Environment.ProcessorCount} cores; load average {loadBefore}."));
+        await using var azurite = await AzuriteInstance.StartAsync(cancellationToken);
+        var azuritePid = ProcessTree.Children(Environment.ProcessId, "node").FirstOrDefault();
+        var environment = new Dictionary<string, string>(options.ServerEnvironment, StringComparer.Ordinal)
+        {
+            // One source address (the bench) makes every call: the per-source limit of the account routes would stop it.
+            ["RateLimits__Policies__auth"] = "100000000",
+        };
+        await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), environment, cancellationToken);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        await server.WaitUntilReadyAsync(http, cancellationToken);
+
+        // A person signs up (their personal organization, Owner), makes a project and an API key there: the same route and
+        // data for both credentials. More people for the login and refresh callers.
+        var users = new List<(string Email, string AccessToken, string RefreshToken, string OrganizationId)>();
+        var callersMost = options.Callers.Max();
+        for (var i = 0; i < Math.Max(callersMost, 8); i++)
+        {
+            using var signedUp = await PostJsonAsync(http, server.BaseAddress, "v1/auth/signup", null,
+                new { email = $"bench{i}@example.com", password = Password, display_name = "Bench " + i }, cancellationToken);
+            var root = signedUp.RootElement;
+            users.Add(($"bench{i}@example.com", root.GetProperty("access_token").GetString()!, root.GetProperty("refresh_token").GetString()!,
+                root.GetProperty("organization_id").GetString()!));
+        }
+
+        var owner = users[0];
+        using var project = await PostJsonAsync(http, server.BaseAddress, "v1/projects", owner.AccessToken, new { name = "bench" }, cancellationToken);
+        var projectId = project.RootElement.GetProperty("id").GetString()!;
+        using var key = await PostJsonAsync(http, server.BaseAddress, $"v1/orgs/{owner.OrganizationId}/api-keys", owner.AccessToken,
+            new { name = "bench", scopes = BenchKeyScopes }, cancellationToken);
+        var apiKey = key.RootElement.GetProperty("key").GetString()!;
+        using (await PostJsonAsync(http, server.BaseAddress, $"v1/projects/{projectId}/secrets", apiKey, new { name = "bench-secret", value = "v" }, cancellationToken))
+        {
+        }
+
+        Console.WriteLine(Invariant($"Server on {server.BaseAddress} (pid {server.ServerProcessId}); {users.Count} people signed up; {clock.Elapsed.TotalSeconds:F1} s."));
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var scratch = tables.GetTableClient(Prefix + "benchrefresh");
+        await scratch.CreateIfNotExistsAsync(cancellationToken);
+        var scenarios = new IdentityScenarios(http, server.BaseAddress, users, projectId, apiKey, scratch);
+        var runner = new LoadRunner(server.ServerProcessId, azuritePid);
+        Scenario[] all = [scenarios.HashAlone, scenarios.Login, scenarios.BaselineRefresh, scenarios.Refresh, scenarios.ApiKeyRead, scenarios.JwtRead];
+        if (options.JitWarmup > TimeSpan.Zero)
+        {
+            await LoadRunner.WarmUpAsync(all, 2, options.JitWarmup, cancellationToken);
+        }
+
+        var results = new List<Measurement>();
+        // Hash-bound: as many callers as cores keeps them busy without queueing in front of them.
+        foreach (var scenario in new[] { scenarios.HashAlone, scenarios.Login })
+        {
+            results.Add(Print(await runner.MeasureAsync(scenario, Environment.ProcessorCount, options.Warmup, options.Duration, cancellationToken)));
+        }
+
+        foreach (var callers in options.Callers)
+        {
+            foreach (var scenario in new[] { scenarios.BaselineRefresh, scenarios.Refresh })
+            {
+                results.Add(Print(await runner.MeasureAsync(scenario, callers, options.Warmup, options.Duration, cancellationToken)));
+            }
+        }
+
+        // Latency, not throughput: one caller, the two credentials in turn, three rounds each, the best p50 of each kept.
+        var reads = new List<Measurement>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var scenario in new[] { scenarios.ApiKeyRead, scenarios.JwtRead })
+            {
+                reads.Add(Print(await runner.MeasureAsync(scenario, 1, options.Warmup, options.Duration, cancellationToken)));
+            }
+        }
+
+        var report = Render(results, reads, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
+        Console.WriteLine();
+        Console.WriteLine(report.Text);
+        Console.WriteLine(Invariant($"Total run time {clock.Elapsed.TotalSeconds:F0} s."));
+        if (options.ReportPath is { } reportPath)
+        {
+            await File.WriteAllTextAsync(reportPath, report.Text, cancellationToken);
+            Console.WriteLine($"Report written to {Path.GetFullPath(reportPath)}.");
+        }
+
+        return results.Concat(reads).Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static (string Text, bool Met) Render(IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, RunContext context)
+    {
+        var text = new StringBuilder(Report.Render([.. results, .. reads], context));
+        var hash = results.First(r => r.Scenario == "hash-alone");
+        var login = results.First(r => r.Scenario == "hub-login");
+        text.AppendLine();
+        text.AppendLine(Invariant($"Argon2id parameters: the Server's defaults (Auth:PasswordHashing), m = {new PasswordHashingOptions().MemoryKiB} KiB, t = {new PasswordHashingOptions().Iterations}, p = 1."));
+        text.AppendLine();
+        text.AppendLine("| | per second per core (1000 / CPU ms per operation) | CPU ms per operation |");
+        text.AppendLine("|---|--:|--:|");
+        text.AppendLine(Invariant($"| Argon2id verification alone (this process) | {1000 / hash.Cpu.BenchMs:F1} | {hash.Cpu.BenchMs:F2} |"));
+        text.AppendLine(Invariant($"| login through the Server (Server CPU) | {1000 / login.Cpu.ServerMs:F1} | {login.Cpu.ServerMs:F2} |"));
+        text.AppendLine(Invariant($"| login, everything (Server + Azurite) | {1000 / (login.Cpu.ServerMs + login.Cpu.AzuriteMs):F1} | {login.Cpu.ServerMs + login.Cpu.AzuriteMs:F2} |"));
+        text.AppendLine();
+        var met = true;
+        text.AppendLine(Invariant($"| callers | refresh hub/baseline | >= {RefreshTarget}x |"));
+        text.AppendLine("|--:|--:|---|");
+        foreach (var refresh in results.Where(r => r.Scenario == "hub-refresh"))
+        {
+            var baseline = results.First(r => r.Scenario == "baseline-refresh" && r.Callers == refresh.Callers);
+            var ratio = refresh.OpsPerSecond / baseline.OpsPerSecond;
+            met &= ratio >= RefreshTarget;
+            text.AppendLine(Invariant($"| {refresh.Callers} | {ratio:F2}x | {(ratio >= RefreshTarget ? "PASS" : "MISS")} |"));
+        }
+
+        var apiKeyP50 = reads.Where(r => r.Scenario == "api-key-read").Min(r => r.P50Ms);
+        var jwtP50 = reads.Where(r => r.Scenario == "jwt-read").Min(r => r.P50Ms);
+        var added = jwtP50 - apiKeyP50;
+        met &= added <= JwtAddedP50TargetMs;
+        text.AppendLine();
+        text.AppendLine(Invariant($"JWT per request: p50 {jwtP50 * 1000:F0} µs with the access token against {apiKeyP50 * 1000:F0} µs with an API key (best of three rounds each): {added * 1000:F0} µs added, target <= {JwtAddedP50TargetMs * 1000:F0} µs: {(added <= JwtAddedP50TargetMs ? "PASS" : "MISS")}."));
+        return (text.ToString(), met);
+    }
+
+    private static Measurement Print(Measurement m)
+    {
+        Console.WriteLine(Invariant(
+            $"  {m.Callers,2} callers  {m.Scenario,-18} {m.OpsPerSecond,8:F0} ops/s  p50 {m.P50Ms,7:F3} ms  p99 {m.P99Ms,7:F3} ms  CPU ms/op Server {m.Cpu.ServerMs:F3} Azurite {m.Cpu.AzuriteMs:F3} bench {m.Cpu.BenchMs:F3}  errors {m.Errors}{(m.FirstError is null ? "" : " (" + m.FirstError + ")")}"));
+        return m;
+    }
+
+    private static async Task<JsonDocument> PostJsonAsync(HttpClient http, Uri baseAddress, string path, string? bearer, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, path)) { Content = JsonContent.Create(body) };
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? JsonDocument.Parse(text) : throw new InvalidOperationException($"POST /{path} answered {(int)response.StatusCode}: {text}");
+    }
+
+    private static string Invariant(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The measured operations. Refresh tokens are single use: each caller takes one from the pool and puts back its successor.</summary>
+    private sealed class IdentityScenarios(
+        HttpClient http, Uri baseAddress, IReadOnlyList<(string Email, string AccessToken, string RefreshToken, string OrganizationId)> users, string projectId,
+        string apiKey, TableClient scratch)
+    {
+        private readonly Argon2idPasswordHasher _hasher = new(Options.Create(new PasswordHashingOptions()), NullLogger<Argon2idPasswordHasher>.Instance);
+        private readonly ConcurrentQueue<string> _refreshTokens = new(users.Select(u => u.RefreshToken));
+        private readonly AuthenticationHeaderValue _apiKey = new("Bearer", apiKey);
+        private readonly AuthenticationHeaderValue _accessToken = new("Bearer", users[0].AccessToken);
+        private string? _storedHash;
+        private int _next;
+
+        public Scenario HashAlone => new("hash-alone", _ =>
+        {
+            _storedHash ??= _hasher.Hash(Password);
+            return Task.Run(() => _hasher.Verify(Password, _storedHash).Valid);
+        });
+
+        public Scenario Login => new("hub-login", async ct =>
+        {
+            var user = users[Interlocked.Increment(ref _next) % users.Count];
+            using var response = await http.PostAsJsonAsync(new Uri(baseAddress, "v1/auth/login"), new { email = user.Email, password = Password }, ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        });
+
+        public Scenario Refresh => new("hub-refresh", async ct =>
+        {
+            if (!_refreshTokens.TryDequeue(out var token))
+            {
+                return false;
+            }
+
+            using var response = await http.PostAsJsonAsync(new Uri(baseAddress, "v1/auth/refresh"), new { refresh_token = token }, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+            _refreshTokens.Enqueue(body.RootElement.GetProperty("refresh_token").GetString()!);
+            return true;
+        });
+
+        /// <summary>What a rotation must do in storage: read the used token's row, mark it used only if unchanged, insert its successor.</summary>
+        public Scenario BaselineRefresh => new("baseline-refresh", async ct =>
+        {
+            var caller = "c" + (Interlocked.Increment(ref _next) % 64).ToString(CultureInfo.InvariantCulture);
+            var row = await scratch.GetEntityIfExistsAsync<TableEntity>(caller, "current", cancellationToken: ct).ConfigureAwait(false);
+            if (!row.HasValue)
+            {
+                await scratch.UpsertEntityAsync(new TableEntity(caller, "current") { ["Hash"] = new byte[32], ["Used"] = false }, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                return true;
+            }
+
+            var current = row.Value!;
+            try
+            {
+                await scratch.UpdateEntityAsync(new TableEntity(caller, "current") { ["Used"] = true }, current.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Another caller rotated the same row first: as the hub's grace path, an answer, not an error.
+                return true;
+            }
+
+            await scratch.AddEntityAsync(new TableEntity(caller, Guid.CreateVersion7().ToString("N")) { ["Hash"] = new byte[32], ["SessionId"] = caller, ["ExpiresAt"] = TimeProvider.System.GetUtcNow() }, ct)
+                .ConfigureAwait(false);
+            return true;
+        });
+
+        public Scenario ApiKeyRead => new("api-key-read", ct => ReadAsync(_apiKey, ct));
+
+        public Scenario JwtRead => new("jwt-read", ct => ReadAsync(_accessToken, ct));
+
+        private async Task<bool> ReadAsync(AuthenticationHeaderValue credential, CancellationToken ct)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, $"v1/projects/{projectId}/secrets/bench-secret"));
+            request.Headers.Authorization = credential;
+            using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+    }
+}
