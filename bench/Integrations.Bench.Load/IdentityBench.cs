@@ -127,7 +127,20 @@ internal static class IdentityBench
 
     private static (string Text, bool Met) Render(IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, RunContext context)
     {
-        var text = new StringBuilder(Report.Render([.. results, .. reads], context));
+        var text = new StringBuilder();
+        text.AppendLine(Invariant(
+            $"Server {context.ServerVersion}; {context.Cores} cores; {context.Options.JitWarmup.TotalSeconds:F0} s JIT warm-up, then {context.Options.Warmup.TotalSeconds:F0} s warm-up + {context.Options.Duration.TotalSeconds:F0} s per scenario; load average before {context.LoadBefore}, after {context.LoadAfter}."));
+        text.AppendLine();
+        text.AppendLine("hash-alone: Argon2idPasswordHasher.Verify in this process. hub-login: POST /v1/auth/login (right password). baseline-refresh: Azure SDK on the same Azurite — point read, ETag-conditional merge, insert. hub-refresh: POST /v1/auth/refresh, each caller using the token the last refresh returned. api-key-read / jwt-read: GET /v1/projects/{p}/secrets/{name} (metadata) with an API key / a person's access token, same organization and project.");
+        text.AppendLine();
+        text.AppendLine("| callers | scenario | ops/s | p50 ms | p99 ms | ops | errors | CPU ms/op: Server | Azurite | bench | other |");
+        text.AppendLine("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var m in results.Concat(reads))
+        {
+            text.AppendLine(Invariant(
+                $"| {m.Callers} | {m.Scenario} | {m.OpsPerSecond:F0} | {m.P50Ms:F3} | {m.P99Ms:F3} | {m.Operations} | {m.Errors} | {m.Cpu.ServerMs:F3} | {m.Cpu.AzuriteMs:F3} | {m.Cpu.BenchMs:F3} | {m.Cpu.OtherMs:F3} |"));
+        }
+
         var hash = results.First(r => r.Scenario == "hash-alone");
         var login = results.First(r => r.Scenario == "hub-login");
         text.AppendLine();
