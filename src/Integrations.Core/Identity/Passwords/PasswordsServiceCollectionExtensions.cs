@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Integrations.Core.Identity.Passwords;
@@ -8,7 +9,8 @@ public static class PasswordsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the password policy (<c>Auth:PasswordPolicy</c>) and the Argon2id hasher (<c>Auth:PasswordHashing</c>), both
-    /// options validated at start. Idempotent; called by <c>AddIntegrationsCore</c>.
+    /// options validated at start, and makes the hasher's dummy hash at start (<see cref="PasswordHasherWarmUp"/>). Idempotent;
+    /// called by <c>AddIntegrationsCore</c>.
     /// </summary>
     public static IServiceCollection AddIntegrationsPasswords(this IServiceCollection services)
     {
@@ -19,6 +21,7 @@ public static class PasswordsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PasswordHashingOptions>, PasswordHashingOptionsValidator>());
         services.TryAddSingleton<PasswordPolicy>();
         services.TryAddSingleton<IPasswordHasher, Argon2idPasswordHasher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PasswordHasherWarmUp>());
         return services;
     }
 }

@@ -172,6 +172,24 @@ public sealed class Argon2idPasswordHasherTests
     }
 
     [Fact]
+    public async Task WarmUp_AtStart_TheFirstUnknownAddressCostsOneComputationLikeAWrongPassword()
+    {
+        var cold = Hasher(Fast);
+        cold.VerifyAgainstDummy("vinyl otter cactus lantern");
+        var coldFirst = _counter.Calls.Count;
+        _counter.Reset();
+        var warm = Hasher(Fast);
+        await new PasswordHasherWarmUp(warm).StartAsync(CancellationToken.None);
+        _counter.Reset();
+
+        warm.VerifyAgainstDummy("vinyl otter cactus lantern");
+
+        // Without the warm-up the first one also makes the dummy (two computations): once per start, a timing tell.
+        Assert.Equal(2, coldFirst);
+        Assert.Single(_counter.Calls);
+    }
+
+    [Fact]
     public void Verify_UnreadableStoredHash_LogsAWarningWithoutTheValueOrThePassword()
     {
         var logger = new CapturingLogger();
