@@ -58,7 +58,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Refresh tokens by lookup hash (<see cref="TableRefreshTokenStore"/>).</summary>
     public TableClient RefreshTokens { get; } = service.GetTableClient(prefix + "refreshtokens");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens];
+    /// <summary>Email-verification and password-reset tokens by lookup hash (<see cref="TableRecoveryTokenStore"/>).</summary>
+    public TableClient RecoveryTokens { get; } = service.GetTableClient(prefix + "recoverytokens");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, RecoveryTokens];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {
