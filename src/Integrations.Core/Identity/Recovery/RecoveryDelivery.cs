@@ -97,10 +97,17 @@ public sealed partial class RecoveryDelivery(
             var plaintext = new byte[sealedBytes.Length - 16];
             using var aes = new AesGcm(key, 16);
             aes.Decrypt(nonce, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, AssociatedData(eventType, userId));
-            using var document = JsonDocument.Parse(plaintext);
-            CryptographicOperations.ZeroMemory(plaintext);
-            var root = document.RootElement;
-            return (root.GetProperty("token").GetString()!, root.TryGetProperty("url", out var url) ? url.GetString() : null);
+            try
+            {
+                // JsonDocument reads the buffer in place: zero it only once the values are copied out.
+                using var document = JsonDocument.Parse(plaintext);
+                var root = document.RootElement;
+                return (root.GetProperty("token").GetString()!, root.TryGetProperty("url", out var url) ? url.GetString() : null);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
         }
         catch (Exception ex) when (ex is FormatException or AuthenticationTagMismatchException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
