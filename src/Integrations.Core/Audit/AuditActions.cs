@@ -88,6 +88,7 @@ public static class AuditActions
     public const string AuthVerifyEmail = "auth.verify_email";
     public const string AuthPasswordResetRequest = "auth.password_reset.request";
     public const string AuthPasswordResetConfirm = "auth.password_reset.confirm";
+    public const string AdminUserCreate = "admin.users.create";
     public const string AdminUserList = "admin.users.list";
     public const string AdminUserUnlock = "admin.users.unlock";
     public const string AdminUserVerify = "admin.users.verify";
