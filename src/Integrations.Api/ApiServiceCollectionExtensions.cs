@@ -1,5 +1,6 @@
 using Integrations.Api.Activity;
 using Integrations.Api.Admin;
+using Integrations.Core.Identity.Recovery;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Connections;
@@ -48,6 +49,10 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ProviderEndpoints>();
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
+        // Email verification, password reset and the admin's user operations (with the user sessions they build on).
+        services.AddIntegrationsRecovery().TryAddSingleton<RecoveryRateLimiter>();
+        services.TryAddSingleton<RecoveryEndpoints>();
+        services.TryAddSingleton<AdminUserEndpoints>();
         services.TryAddSingleton<OAuthStartEndpoints>();
         services.TryAddSingleton<OAuthSettingsEndpoints>();
         // The API builds OAuth redirect URIs and start links from it; the CLI, which shares HubOptions, does not need it.

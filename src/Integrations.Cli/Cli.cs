@@ -44,6 +44,7 @@ internal static class Cli
             AuditCommands.Create(context),
             OrgCommands.Create(context),
             ApiKeyCommands.Create(context),
+            UserCommands.Create(context),
             UpgradeCommands.Create(context),
         };
         foreach (var option in context.Globals.All)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Integrations.Azure.Hosting;
 using Integrations.Core.Hosting;
+using Integrations.Core.Identity.Recovery;
 using Integrations.Core.Identity.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,7 +48,7 @@ internal sealed partial class CliHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
-        builder.Services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsAccessTokens();
+        builder.Services.AddIntegrationsCore().AddIntegrationsAzure().AddIntegrationsAccessTokens().AddIntegrationsRecovery();
         var host = builder.Build();
         try
         {

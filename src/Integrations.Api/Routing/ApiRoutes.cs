@@ -35,6 +35,7 @@ public static class ApiRoutes
         .. ProviderRoutes.All,
         .. AuditRoutes.All,
         .. AdminRoutes.All,
+        .. RecoveryRoutes.All, .. AdminUserRoutes.All,
         .. OAuthRoutes.All,
 
         .. ConnectionRoutes.All,

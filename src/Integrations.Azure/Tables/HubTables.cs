@@ -61,7 +61,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Memberships: who belongs to which organization, with which role (<see cref="TableMembershipStore"/>).</summary>
     public TableClient Memberships { get; } = service.GetTableClient(prefix + "memberships");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, Memberships];
+    /// <summary>Email-verification and password-reset tokens by lookup hash (<see cref="TableRecoveryTokenStore"/>).</summary>
+    public TableClient RecoveryTokens { get; } = service.GetTableClient(prefix + "recoverytokens");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, Memberships, RecoveryTokens];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

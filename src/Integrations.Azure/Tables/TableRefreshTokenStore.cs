@@ -61,6 +61,22 @@ public sealed class TableRefreshTokenStore(HubTables tables, AuthorityRows autho
         return null;
     }
 
+    public async Task<int> DeleteForUserAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        // A scan filtered on UserId: rows are keyed by token hash only. Account deletion is rare; a token row names no
+        // person beyond the user id, and grants nothing once the user row is gone (a refresh reads the user).
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter($"UserId eq {userId}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+            count++;
+        }
+
+        return count;
+    }
+
     public async Task DeleteAsync(string lookupHash, CancellationToken cancellationToken = default) =>
         await TableWrites.TryAsync(() => Table.DeleteEntityAsync(lookupHash, TokenRow, ETag.All, cancellationToken)).ConfigureAwait(false);
 

@@ -174,6 +174,64 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         return WriteOutcome.Written;
     }
 
+    public async Task<PagedList<User>> ListAsync(string? emailPrefix, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        // A scan of the user rows (one per partition): Azure Tables has no secondary index, and the claim rows are keyed by a
+        // MAC of the address, which cannot be range-read by prefix. The prefix is filtered by the service on EmailLookupKey
+        // (lower-cased, as stored). Cost grows with the number of users: fine for an admin's search over tens of thousands;
+        // beyond that an index table keyed by address would be needed (not built).
+        var filter = emailPrefix is null
+            ? TableClient.CreateQueryFilter($"RowKey eq {UserRow}")
+            : TableClient.CreateQueryFilter($"RowKey eq {UserRow} and EmailLookupKey ge {emailPrefix} and EmailLookupKey lt {emailPrefix + "\uffff"}");
+        var matches = new List<User>();
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (await VerifiedUserAsync(entity, cancellationToken).ConfigureAwait(false) is { } user)
+            {
+                matches.Add(user);
+            }
+        }
+
+        var ordered = matches.OrderBy(u => u.EmailLookupKey, StringComparer.Ordinal).ThenBy(u => u.Id, StringComparer.Ordinal).ToList();
+        var items = page.Skip >= ordered.Count ? [] : ordered.Skip((int)page.Skip).Take(page.PerPage).ToList();
+        return new PagedList<User>(items, page, ordered.Count);
+    }
+
+    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var entity = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, userId, UserRow, null, cancellationToken).ConfigureAwait(false);
+        if (entity is null)
+        {
+            return false;
+        }
+
+        var lookupKey = Read(() => entity.GetString("EmailLookupKey"));
+        // Sessions first, the user row, then the claim: the address is free again only once the account is gone.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey != UserRow)
+            {
+                await TableWrites.TryAsync(() => Table.DeleteEntityAsync(userId, row.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(userId, UserRow, ETag.All, cancellationToken)).ConfigureAwait(false);
+        if (lookupKey is not null)
+        {
+            var emailHash = await authority.EmailLookupHashAsync(lookupKey, cancellationToken).ConfigureAwait(false);
+            var claim = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, EmailPartitionPrefix + emailHash, EmailRow, null, cancellationToken).ConfigureAwait(false);
+            // Only the deleted user's claim: an address another account has claimed meanwhile stays theirs.
+            if (claim is not null && string.Equals(Read(() => claim.GetString("UserId")), userId, StringComparison.Ordinal))
+            {
+                await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim.PartitionKey, EmailRow, claim.ETag, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Takes over a claim that grants nothing: one that fails verification, or whose user never appeared. False when the address is taken.</summary>
     private async Task<bool> TryTakeOverAsync(TableEntity claim, DateTimeOffset now, CancellationToken cancellationToken)
     {

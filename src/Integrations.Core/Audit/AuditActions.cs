@@ -85,6 +85,16 @@ public static class AuditActions
     public const string ApiKeyCleanup = "apikey.cleanup";
     public const string KeyRotationStart = "keys.rotate";
     public const string KeyRotationRead = "keys.rotation.read";
+    public const string AuthVerifyEmail = "auth.verify_email";
+    public const string AuthPasswordResetRequest = "auth.password_reset.request";
+    public const string AuthPasswordResetConfirm = "auth.password_reset.confirm";
+    public const string AdminUserCreate = "admin.users.create";
+    public const string AdminUserList = "admin.users.list";
+    public const string AdminUserUnlock = "admin.users.unlock";
+    public const string AdminUserVerify = "admin.users.verify";
+    public const string AdminUserLogout = "admin.users.logout";
+    public const string AdminUserPasswordReset = "admin.users.password_reset";
+    public const string AdminUserDelete = "admin.users.delete";
     public const string AuditKeyRotate = "keys.auditkey.rotate";
 
     /// <summary>A new access-token signing key made the signer (<c>ihub keys rotate-signing-key</c>).</summary>

@@ -57,12 +57,19 @@ public static class HubEventTypes
     /// <summary>The hub disabled an outbound webhook endpoint (<c>data.endpoint_id</c>, <c>data.reason</c>: 410 Gone, or failing too long).</summary>
     public const string EndpointDisabled = "endpoint.disabled";
 
+    /// <summary>A person must verify their address: <c>data.sealed_link</c> holds the sealed token and link (see RecoveryDelivery).</summary>
+    public const string AuthEmailVerificationRequired = "auth.email_verification_required";
+
+    /// <summary>A person asked to reset their password: <c>data.sealed_link</c> holds the sealed token and link (see RecoveryDelivery).</summary>
+    public const string AuthPasswordResetRequested = "auth.password_reset_requested";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled,
+        AuthEmailVerificationRequired, AuthPasswordResetRequested,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

@@ -64,6 +64,7 @@ public static class HttpServiceCollectionExtensions
         // delays here (Core cannot reference RetryStrategies).
         services.TryAddSingleton<Core.Connections.IRetryStrategySchedule>(sp => new RetryStrategySchedule(
             sp.GetService<Core.Common.IRandomSource>() ?? Core.Common.SystemRandomSource.Instance));
+        services.TryAddSingleton<Core.Identity.Recovery.IEmailSender, Mail.ResendEmailSender>();
         services.TryAddSingleton<IProxyTransport>(sp => new ProxyTransport(
             sp.GetRequiredService<IHttpMessageHandlerFactory>(), sp.GetRequiredService<OutboundPipelines>(), sp.GetRequiredService<ILogger<ProxyTransport>>()));
         services.Replace(ServiceDescriptor.Singleton<ICircuitStateReader>(sp => new CircuitStateReader(sp.GetRequiredService<OutboundPipelines>())));

@@ -10,4 +10,7 @@ public interface IRefreshTokenStore
 
     /// <summary>Removes a token row (one that lost a rotation race and was never handed out). Gone already is fine.</summary>
     Task DeleteAsync(string lookupHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every refresh-token row of the user (account deletion). The number removed.</summary>
+    Task<int> DeleteForUserAsync(string userId, CancellationToken cancellationToken = default);
 }

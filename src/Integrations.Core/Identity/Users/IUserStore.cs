@@ -39,4 +39,13 @@ public interface IUserStore
     /// row last. <see cref="WriteOutcome.Conflict"/> when any row changed since read.
     /// </summary>
     Task<WriteOutcome> UpdateUserAndSessionsAsync(User? user, string userId, IReadOnlyList<Session> sessions, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Users whose email lookup key starts with <paramref name="emailPrefix"/> (all when null), ordered by that key, one page
+    /// and the total. Reads every user row (a scan of the table's user rows): an admin's tool, not a hot path.
+    /// </summary>
+    Task<PagedList<User>> ListAsync(string? emailPrefix, PageRequest page, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the user row, their sessions and their email claim. False when there was no such user.</summary>
+    Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default);
 }
