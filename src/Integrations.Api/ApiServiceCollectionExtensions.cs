@@ -50,7 +50,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<AuditEndpoints>();
         services.TryAddSingleton<AdminEndpoints>();
         // Email verification, password reset and the admin's user operations (with the user sessions they build on).
-        services.AddIntegrationsRecovery().TryAddSingleton<RecoveryRateLimiter>();
+        services.AddIntegrationsRecovery();
         services.TryAddSingleton<RecoveryEndpoints>();
         services.TryAddSingleton<AdminUserEndpoints>();
         services.TryAddSingleton<OAuthStartEndpoints>();

@@ -10,21 +10,15 @@ using Microsoft.Extensions.Options;
 namespace Integrations.Api.Identity;
 
 /// <summary>
-/// The recovery routes. Each is limited per source address first (429 <c>recovery-rate-limited</c>), then audited as an
-/// anonymous platform record naming the user when known (<c>user/{id}</c>) — never the token, the password or the address.
+/// The recovery routes (anonymous: the pipeline limits them per source address and audits them). Each names the user as the
+/// audit target when known (<c>user/{id}</c>) — never the token, the password or the address.
 /// </summary>
-public sealed class RecoveryEndpoints(
-    RecoveryService recovery, RecoveryRateLimiter limiter, RateLimitStep rateLimits, AuditStep audit, IOptions<RecoveryOptions> options)
+public sealed class RecoveryEndpoints(RecoveryService recovery, IOptions<RecoveryOptions> options)
 {
     /// <summary><c>GET /v1/auth/verify?token=&amp;type=signup</c>.</summary>
     public async Task<IResult> VerifyAsync(HubRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Limited(request, out var source) is { } limited)
-        {
-            return limited;
-        }
-
         var type = request.Request.Query["type"].ToString();
         Result<Core.Identity.Users.User> outcome = type.Length > 0 && type != "signup"
             ? HubError.Invalid(RecoveryErrors.InvalidVerificationType, "type must be signup.", "type")
@@ -42,8 +36,7 @@ public sealed class RecoveryEndpoints(
             result = outcome.IsSuccess ? Responses.Json(new EmailVerifiedResponse(true, outcome.Value.Id)) : Problems.From(outcome.Error);
         }
 
-        await AuditAsync(request, AuditActions.AuthVerifyEmail, source, target, outcome.IsSuccess ? 200 : AuditStep.StatusOf(Problems.From(outcome.Error)))
-            .ConfigureAwait(false);
+        request.Audit.Target = target;
         return result;
     }
 
@@ -51,11 +44,6 @@ public sealed class RecoveryEndpoints(
     public async Task<IResult> RequestResetAsync(HubRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Limited(request, out var source) is { } limited)
-        {
-            return limited;
-        }
-
         var body = await JsonBody.ReadAsync<PasswordResetRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
@@ -63,8 +51,7 @@ public sealed class RecoveryEndpoints(
         }
 
         await recovery.RequestPasswordResetAsync(body.Value.Email, cancellationToken).ConfigureAwait(false);
-        // No target: naming the user would tell an audit reader (and a timing observer of the write) that the address exists.
-        await AuditAsync(request, AuditActions.AuthPasswordResetRequest, source, null, StatusCodes.Status202Accepted).ConfigureAwait(false);
+        // No target: naming the user would tell an audit reader that the address exists.
         return Results.StatusCode(StatusCodes.Status202Accepted);
     }
 
@@ -72,11 +59,6 @@ public sealed class RecoveryEndpoints(
     public async Task<IResult> ConfirmResetAsync(HubRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Limited(request, out var source) is { } limited)
-        {
-            return limited;
-        }
-
         var body = await JsonBody.ReadAsync<PasswordResetConfirmRequest>(request.Request).ConfigureAwait(false);
         if (!body.IsSuccess)
         {
@@ -85,23 +67,7 @@ public sealed class RecoveryEndpoints(
 
         var outcome = await recovery.ConfirmPasswordResetAsync(body.Value.Token, body.Value.NewPassword, cancellationToken).ConfigureAwait(false);
         var result = outcome.IsSuccess ? Results.NoContent() : Problems.From(outcome.Error);
-        await AuditAsync(request, AuditActions.AuthPasswordResetConfirm, source, outcome.IsSuccess ? "user/" + outcome.Value.Id : null, AuditStep.StatusOf(result))
-            .ConfigureAwait(false);
+        request.Audit.Target = outcome.IsSuccess ? "user/" + outcome.Value.Id : null;
         return result;
     }
-
-    private IResult? Limited(HubRequest request, out string source)
-    {
-        source = rateLimits.SourceOf(request.Http);
-        if (limiter.TryAcquire(source, out var wait))
-        {
-            return null;
-        }
-
-        request.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Problems.Create(StatusCodes.Status429TooManyRequests, RecoveryErrors.RecoveryRateLimited, "Too Many Requests", "Too many requests from this address. Try again later.");
-    }
-
-    private Task<bool> AuditAsync(HubRequest request, string action, string source, string? target, int status) =>
-        audit.WriteAsync(request.Http, action, null, new RequestAudit { SourceAddress = source, Target = target }, status);
 }

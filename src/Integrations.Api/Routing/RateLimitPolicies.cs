@@ -15,4 +15,10 @@ public static class RateLimitPolicies
     /// answer to password guessing; this keeps one address from spending the instance's Argon2id time.
     /// </summary>
     public const string Auth = "auth";
+
+    /// <summary>
+    /// The anonymous recovery routes (verify an address, ask for and confirm a password reset), per source address:
+    /// <c>RateLimits:Policies:recovery</c>, 10 a minute by default — each request may send a mail.
+    /// </summary>
+    public const string Recovery = "recovery";
 }

@@ -49,7 +49,7 @@ public sealed class RecoveryApiFixture : IAsyncLifetime
         settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.0/8";
         settings["Auth:PasswordHashing:MemoryKiB"] = "7168";
         settings["Auth:PasswordHashing:Iterations"] = "5";
-        settings["Auth:RecoveryRequestsPerMinute"] = "1000";
+        settings["RateLimits:Policies:recovery"] = "1000";
         settings["Auth:Platform:OrganizationId"] = Platform.OrganizationId;
         settings["Auth:Platform:ProjectId"] = Platform.ProjectId;
         settings["Auth:Events:SealingKey"] = "auth-sealing-key";

@@ -54,7 +54,7 @@ public sealed class RecoveryRedirectApiTests(RecoveryRedirectFixture fixture) : 
         other.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.78");
         var answers = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
-        // Auth:RecoveryRequestsPerMinute defaults to 10.
+        // RateLimits:Policies:recovery defaults to 10.
         for (var i = 0; i < 11; i++)
         {
             last = await anonymous.PostAsJsonAsync("/v1/auth/password-reset", new { email = "nobody@example.com" });
@@ -62,7 +62,7 @@ public sealed class RecoveryRedirectApiTests(RecoveryRedirectFixture fixture) : 
         }
 
         Assert.All(answers.Take(10), status => Assert.Equal(HttpStatusCode.Accepted, status));
-        await Problem(last!, HttpStatusCode.TooManyRequests, RecoveryErrors.RecoveryRateLimited);
+        await Problem(last!, HttpStatusCode.TooManyRequests, "rate-limited");
         Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsJsonAsync("/v1/auth/password-reset", new { email = "nobody@example.com" })).StatusCode);
         Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }

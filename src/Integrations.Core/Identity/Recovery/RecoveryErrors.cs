@@ -18,9 +18,6 @@ public static class RecoveryErrors
     /// <summary><c>GET /v1/auth/verify</c>: <c>type</c> is not <c>signup</c>.</summary>
     public const string InvalidVerificationType = "invalid-verification-type";
 
-    /// <summary>A public recovery route was called too often from one source address: try again after <c>Retry-After</c>.</summary>
-    public const string RecoveryRateLimited = "recovery-rate-limited";
-
     /// <summary>Admin: <c>search</c> is longer than 254 characters.</summary>
     public const string InvalidUserSearch = "invalid-user-search";
 }

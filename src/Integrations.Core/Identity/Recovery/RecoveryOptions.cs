@@ -26,10 +26,6 @@ public sealed class RecoveryOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05", ErrorMessage = "Auth:PasswordResetResponseFloor must be between 0 and 5 seconds (hh:mm:ss).")]
     public TimeSpan PasswordResetResponseFloor { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Requests to the public recovery routes per source address (an IPv6 /64) and minute, per instance (default 10).</summary>
-    [Range(1, 10_000, ErrorMessage = "Auth:RecoveryRequestsPerMinute must be between 1 and 10000.")]
-    public int RecoveryRequestsPerMinute { get; set; } = 10;
-
     /// <summary>
     /// The platform's web app (e.g. <c>https://app.example.com</c>): mailed links are <c>{SiteUrl}/auth/verify-email?token=…</c>
     /// and <c>{SiteUrl}/auth/reset-password?token=…</c>. Required when events or mail are on.
