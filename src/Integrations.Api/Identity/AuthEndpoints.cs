@@ -3,6 +3,7 @@ using Integrations.Api.Pipeline;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity.Organizations;
+using Integrations.Core.Identity.Recovery;
 using Integrations.Core.Identity.Tokens;
 using Integrations.Core.Identity.Users;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,7 @@ namespace Integrations.Api.Identity;
 /// </summary>
 public sealed partial class AuthEndpoints(
     UserSessionService sessions, UserOrganizations organizations, IUserStore users, IRefreshTokenStore refreshTokens, KeyRing keyRing,
-    ILogger<AuthEndpoints> logger)
+    RecoveryService recovery, ILogger<AuthEndpoints> logger)
 {
     public async Task<IResult> SignUpAsync(HubRequest request, CancellationToken cancellationToken)
     {
@@ -35,6 +36,7 @@ public sealed partial class AuthEndpoints(
         }
 
         request.Audit.Target = "user/" + created.Value.Id;
+        await SendVerificationAsync(created.Value.Id, cancellationToken).ConfigureAwait(false);
         // Signed up: log in at once with the password just set (one more Argon2id computation, the price of one code path).
         var login = await sessions.LoginAsync(body.Value.Email, body.Value.Password, request.Audit.SourceAddress ?? "unknown", null, cancellationToken).ConfigureAwait(false);
         if (!login.IsSuccess)
@@ -44,6 +46,26 @@ public sealed partial class AuthEndpoints(
         }
 
         return Tokens(login.Tokens, StatusCodes.Status201Created);
+    }
+
+    /// <summary>
+    /// The new address's verification (the auth event, and mail when Resend is set). Not the sign-up's answer: a failure is
+    /// logged, and the person can be verified later (a new sign-up attempt, an admin's verify).
+    /// </summary>
+    private async Task SendVerificationAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var issued = await recovery.IssueVerificationAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (!issued.IsSuccess)
+            {
+                Log.VerificationNotSent(logger, userId, issued.Error.Code);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.VerificationNotSent(logger, userId, ex.GetType().Name);
+        }
     }
 
     public async Task<IResult> LoginAsync(HubRequest request, CancellationToken cancellationToken)
@@ -181,6 +203,9 @@ public sealed partial class AuthEndpoints(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 9716, Level = LogLevel.Warning, Message = "User {UserId} signed up but the email verification could not be issued ({Reason}).")]
+        public static partial void VerificationNotSent(ILogger logger, string userId, string reason);
+
         [LoggerMessage(EventId = 9715, Level = LogLevel.Warning, Message = "User {UserId} signed up but the first login failed ({Code}).")]
         public static partial void SignUpLoginFailed(ILogger logger, string userId, string code);
     }

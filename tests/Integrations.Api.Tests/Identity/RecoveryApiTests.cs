@@ -57,6 +57,21 @@ public sealed class RecoveryApiTests(RecoveryApiFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task SignUp_OverHttp_MailsTheVerificationLink_AndTheLinkVerifiesTheAddress()
+    {
+        var email = $"p{TestRandom.Hex(16)}@example.com";
+        using var anonymous = Hub.Client();
+
+        var signedUp = await anonymous.PostAsJsonAsync("/v1/auth/signup", new { email, password = StrongPassword });
+        var mail = MailTo(email);
+        var verified = await anonymous.GetAsync("/v1/auth/verify?type=signup&token=" + TokenIn((string)mail.Body["text"]!));
+
+        Assert.Equal(HttpStatusCode.Created, signedUp.StatusCode);
+        Assert.Contains("https://app.example.com/auth/verify-email?token=ihv_", (string?)mail.Body["text"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+    }
+
+    [Fact]
     public async Task PasswordReset_PublishesTheEventAsAnOutboundMessage_WithTheTokenOnlySealed()
     {
         var email = await SignUpAsync();
