@@ -63,13 +63,25 @@ public static class HubEventTypes
     /// <summary>A person asked to reset their password: <c>data.sealed_link</c> holds the sealed token and link (see RecoveryDelivery).</summary>
     public const string AuthPasswordResetRequested = "auth.password_reset_requested";
 
+    /// <summary>A person signed up (data: user_id, email).</summary>
+    public const string AuthSignUp = "auth.signup";
+
+    /// <summary>A person changed their password; every session ended (data: user_id, email).</summary>
+    public const string AuthPasswordChanged = "auth.password_changed";
+
+    /// <summary>A rotated refresh token came back: someone else holds a copy; the session ended (data: user_id, email, session_id).</summary>
+    public const string AuthRefreshTokenReuseDetected = "auth.refresh_token_reuse_detected";
+
+    /// <summary>Too many failed logins locked an account (data: user_id, email, reason, retry_after_seconds).</summary>
+    public const string AuthAccountLocked = "auth.account_locked";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled,
-        AuthEmailVerificationRequired, AuthPasswordResetRequested,
+        AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

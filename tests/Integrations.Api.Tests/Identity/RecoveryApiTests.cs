@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Integrations.Core.Audit;
 using Integrations.Core.Common;
 using Integrations.Core.Events;
+using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Identity.Recovery;
 using Integrations.Core.Identity.Users;
 using Integrations.Testing;
@@ -69,6 +70,46 @@ public sealed class RecoveryApiTests(RecoveryApiFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Created, signedUp.StatusCode);
         Assert.Contains("https://app.example.com/auth/verify-email?token=ihv_", (string?)mail.Body["text"], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+    }
+
+    [Fact]
+    public async Task AccountEvents_SignUpLockAndPasswordChange_ArePublishedToThePlatformProject_WithoutSecrets()
+    {
+        var email = await SignUpAsync();
+        var user = (await Hub.Services.GetRequiredService<IUserStore>().FindByEmailAsync(EmailAddress.Parse(email).Value!.LookupKey))!;
+        var sessions = Hub.Services.GetRequiredService<UserSessionService>();
+        for (var i = 0; i < 5; i++)
+        {
+            await sessions.LoginAsync(email, "Wrong-Password-" + i, "198.51.100.31");
+        }
+
+        Assert.True((await sessions.ChangePasswordAsync(user.Id, StrongPassword, "Lantern-Velvet-Orchid-77")).IsSuccess);
+
+        var signUp = await EventDataAsync(HubEventTypes.AuthSignUp, user.Id);
+        var locked = await EventDataAsync(HubEventTypes.AuthAccountLocked, user.Id);
+        var changed = await EventDataAsync(HubEventTypes.AuthPasswordChanged, user.Id);
+        Assert.Equal(email, (string?)signUp?["email"]);
+        Assert.Equal(("source_locked", "900"), ((string?)locked?["reason"], (string?)locked?["retry_after_seconds"]));
+        Assert.Equal(email, (string?)changed?["email"]);
+        Assert.All(new[] { signUp, locked, changed }, d => Assert.DoesNotContain("198.51.100.31", d!.ToJsonString(), StringComparison.Ordinal));
+        Assert.DoesNotContain("Lantern-Velvet-Orchid-77", changed!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The data of the platform project's message of <paramref name="type"/> about <paramref name="userId"/>, or null.</summary>
+    private async Task<JsonNode?> EventDataAsync(string type, string userId)
+    {
+        using var owner = Hub.Client(fixture.Platform.OwnerKey);
+        var list = await Json(await owner.GetAsync($"/v1/projects/{fixture.Platform.ProjectId}/messages?event_type={type}&per_page=100"), HttpStatusCode.OK);
+        foreach (var item in list["data"]!.AsArray())
+        {
+            var message = await Json(await owner.GetAsync($"/v1/projects/{fixture.Platform.ProjectId}/messages/{(string)item!["id"]!}"), HttpStatusCode.OK);
+            if ((string?)message["payload"]!["data"]!["user_id"] == userId)
+            {
+                return message["payload"]!["data"];
+            }
+        }
+
+        return null;
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Integrations.Core.Identity.Administration;
+using Integrations.Core.Identity.Lockout;
 using Integrations.Core.Identity.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,9 @@ public static class RecoveryServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoveryDelivery>>()));
         services.TryAddSingleton<RecoveryService>();
         services.TryAddSingleton<AdminUserService>();
+        services.TryAddSingleton<AuthEventPublisher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUserEventListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAccountLockoutListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
         return services;
     }
 }

@@ -57,8 +57,11 @@ public sealed partial class UserSessionService(
     EnvelopeCipher cipher,
     IOptions<UserSessionOptions> options,
     TimeProvider time,
+    IEnumerable<IUserEventListener> listeners,
     ILogger<UserSessionService> logger)
 {
+    private readonly IUserEventListener[] _listeners = [.. listeners];
+
     /// <summary>The longest display name, in UTF-16 code units after NFKC and trimming.</summary>
     public const int MaxDisplayNameLength = 100;
 
@@ -102,6 +105,7 @@ public sealed partial class UserSessionService(
 
         await organizations.CreatePersonalOrganizationAsync(user, cancellationToken).ConfigureAwait(false);
         Log.SignedUp(logger, user.Id);
+        await TellAsync(new UserEvent(Events.HubEventTypes.AuthSignUp, user, now)).ConfigureAwait(false);
         return user;
     }
 
@@ -277,6 +281,7 @@ public sealed partial class UserSessionService(
                 }
 
                 Log.ReuseDetected(logger, user.Id, session.Id, record.Generation, session.Generation);
+                await TellAsync(new UserEvent(Events.HubEventTypes.AuthRefreshTokenReuseDetected, user, now, session.Id)).ConfigureAwait(false);
                 return InvalidRefreshToken();
             }
 
@@ -384,6 +389,7 @@ public sealed partial class UserSessionService(
             if (await EndAllSessionsAsync(changed, SessionRevocation.PasswordChanged, now, cancellationToken).ConfigureAwait(false) is not null)
             {
                 Log.PasswordChanged(logger, user.Id);
+                await TellAsync(new UserEvent(Events.HubEventTypes.AuthPasswordChanged, changed, now)).ConfigureAwait(false);
                 return changed with { ETag = null };
             }
 
@@ -553,6 +559,23 @@ public sealed partial class UserSessionService(
         : HubError.NotFound("organization");
 
     // Event ids 9650-9679 are users' and sessions'. Never an address, a password or a token: user and session ids only.
+    /// <summary>Tells the listeners; one that fails is logged and changes nothing (the account change has happened).</summary>
+    private async Task TellAsync(UserEvent userEvent)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                // Not the request's token: the change is made, and the platform should still hear of it.
+                await listener.UserEventAsync(userEvent, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.ListenerFailed(logger, ex, userEvent.Type, userEvent.User.Id);
+            }
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 9650, Level = LogLevel.Information, Message = "User {UserId} signed up.")]
@@ -591,6 +614,9 @@ public sealed partial class UserSessionService(
 
         [LoggerMessage(EventId = 9661, Level = LogLevel.Information, Message = "User {UserId} changed their password; every session ended.")]
         public static partial void PasswordChanged(ILogger logger, string userId);
+
+        [LoggerMessage(EventId = 9664, Level = LogLevel.Warning, Message = "A listener failed on {EventType} for user {UserId}; the change stands.")]
+        public static partial void ListenerFailed(ILogger logger, Exception exception, string eventType, string userId);
 
         [LoggerMessage(EventId = 9662, Level = LogLevel.Information, Message = "Password change of user {UserId} refused: the current password did not match.")]
         public static partial void PasswordChangeRefused(ILogger logger, string userId);
