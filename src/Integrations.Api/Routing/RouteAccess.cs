@@ -1,3 +1,5 @@
+using Integrations.Core.Identity.Organizations;
+
 namespace Integrations.Api.Routing;
 
 /// <summary>
@@ -36,6 +38,10 @@ public abstract record RouteAccess
 
     /// <summary>Who may call, in words, for the OpenAPI document.</summary>
     public abstract string Describe();
+
+    /// <summary>The roles whose scopes (<see cref="RoleMatrix"/>) include every one of <paramref name="scopes"/>, for <see cref="Describe"/>.</summary>
+    protected static string RolesGranting(params string[] scopes) =>
+        string.Join(", ", Enum.GetValues<OrganizationRole>().Where(r => scopes.All(RoleMatrix.ScopesOf(r).Contains)).Select(OrganizationRoles.Name));
 }
 
 /// <summary>See <see cref="RouteAccess.Public"/>.</summary>
@@ -70,7 +76,9 @@ public sealed record PlatformAdminAccess : RouteAccess
 /// <param name="Scope">The API-key scope required, or null for any key of the organization.</param>
 public sealed record OrganizationAccess(string? Scope) : RouteAccess
 {
-    public override string Describe() => Scope is null ? "any API key of the organization" : $"an API key of the organization with scope '{Scope}'";
+    public override string Describe() => Scope is null
+        ? "any API key of the organization, or any member"
+        : $"an API key of the organization with scope '{Scope}', or a member whose role grants it ({RolesGranting(Scope)})";
 }
 
 /// <summary>See <see cref="RouteAccess.Project(string)"/>.</summary>
@@ -81,6 +89,6 @@ public sealed record ProjectAccess(string Scope) : RouteAccess
     public string? AlsoRequired { get; init; }
 
     public override string Describe() => AlsoRequired is null
-        ? $"an API key of the project's organization with scope '{Scope}'"
-        : $"an API key of the project's organization with scopes '{Scope}' and '{AlsoRequired}'";
+        ? $"an API key of the project's organization with scope '{Scope}', or a member whose role grants it ({RolesGranting(Scope)})"
+        : $"an API key of the project's organization with scopes '{Scope}' and '{AlsoRequired}', or a member whose role grants both ({RolesGranting(Scope, AlsoRequired)})";
 }
