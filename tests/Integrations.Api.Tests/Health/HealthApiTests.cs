@@ -15,6 +15,8 @@ public sealed class HealthApiTests(HubFixture hub) : IClassFixture<HubFixture>
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/readyz")).StatusCode);
         var openApi = await Json(await anonymous.GetAsync("/openapi.json"), HttpStatusCode.OK);
-        Assert.NotNull(openApi["paths"]!["/v1/projects/{projectId}/secrets/{name}/reveal"]!["post"]);
+        var reveal = openApi["paths"]!["/v1/projects/{projectId}/secrets/{name}/reveal"]!["post"]!;
+        // Who may call it, API keys and roles alike, from the role matrix: reveal is for owners and admins, not members.
+        Assert.Contains("or a member whose role grants it (owner, admin)", reveal.ToJsonString(), StringComparison.Ordinal);
     }
 }
