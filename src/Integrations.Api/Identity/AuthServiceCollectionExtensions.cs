@@ -24,6 +24,9 @@ public static class AuthServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<UserAuthenticationOptions>().BindConfiguration(UserAuthenticationOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton<SessionCheck>();
         services.TryAddSingleton<AuthEndpoints>();
+        // Members need user sessions (a removed member's end) besides memberships, so they are registered with both here.
+        services.TryAddSingleton<Core.Identity.Organizations.OrganizationMembers>();
+        services.TryAddSingleton<Organizations.MemberEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestAuthenticator, JwtAuthenticator>());
         if (!services.Any(d => d.ServiceType == typeof(IRequestAuthenticator) && d.ImplementationType == typeof(PrincipalHeaderAuthenticator)))
         {

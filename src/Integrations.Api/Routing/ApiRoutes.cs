@@ -29,6 +29,7 @@ public static class ApiRoutes
         .. JwksRoutes.All,
         .. AuthRoutes.All,
         .. OrganizationRoutes.All,
+        .. MemberRoutes.All,
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,
         .. SecretRoutes.All,

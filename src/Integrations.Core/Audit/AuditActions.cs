@@ -121,6 +121,11 @@ public static class AuditActions
     public const string UserPasswordChange = "user.password_change";
     public const string UserRead = "user.read";
 
+    /// <summary>An organization's member routes: the list, a role change, a removal (the target is the member's user id).</summary>
+    public const string MemberList = "member.list";
+    public const string MemberChange = "member.change";
+    public const string MemberRemove = "member.remove";
+
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
     public const string AuthenticationFailures = "auth.failures";
 

@@ -75,12 +75,15 @@ public static class HubEventTypes
     /// <summary>Too many failed logins locked an account (data: user_id, email, reason, retry_after_seconds).</summary>
     public const string AuthAccountLocked = "auth.account_locked";
 
+    /// <summary>A person was removed from the organization (<c>data.user_id</c>; <c>data.connections</c>: the ids of this project's connections they created or authorized).</summary>
+    public const string MemberRemoved = "member.removed";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
     ];
 

@@ -24,6 +24,28 @@ public sealed partial class AuthorityRows
         return authority.VerifyRowMac(MembershipKind, Fields(membership), mac);
     }
 
+    /// <summary>
+    /// The MAC domain of a membership's index row (keyed by organization): a separate domain, so neither row can stand in
+    /// for the other.
+    /// </summary>
+    public const string MembershipIndexKind = "membership-index/v1";
+
+    /// <summary>The MAC of a membership's index row.</summary>
+    public async ValueTask<string> SignIndexAsync(Membership membership, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.RowMac(MembershipIndexKind, Fields(membership));
+    }
+
+    /// <summary>True when <paramref name="mac"/> covers the index row's fields as they are.</summary>
+    public async ValueTask<bool> VerifyIndexAsync(Membership membership, string? mac, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        return authority.VerifyRowMac(MembershipIndexKind, Fields(membership), mac);
+    }
+
     /// <summary>Every field of a membership, in MAC order.</summary>
     public static IReadOnlyList<string?> Fields(Membership membership)
     {

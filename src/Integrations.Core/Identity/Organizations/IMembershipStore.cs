@@ -4,7 +4,9 @@ namespace Integrations.Core.Identity.Organizations;
 
 /// <summary>
 /// Storage of memberships (authority rows: the store signs what it writes and refuses, as absent, a row whose MAC fails).
-/// Small on purpose: members and invitations (a later part) add list-by-organization, role changes and removal.
+/// Each membership is two rows: the authority row keyed by user (what login, refresh and the pipeline read) and an index row
+/// keyed by organization (an organization's member list in one read), each MAC'd in its own domain. The index row is written
+/// before and removed after the authority row, so the index is never missing a member the authority rows hold.
 /// </summary>
 public interface IMembershipStore
 {
@@ -16,4 +18,16 @@ public interface IMembershipStore
 
     /// <summary>Every membership of the user, oldest first (rows that fail their MAC left out).</summary>
     Task<IReadOnlyList<Membership>> ListByUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every member of the organization from its index rows, oldest first (rows that fail their MAC left out).</summary>
+    Task<IReadOnlyList<Membership>> ListByOrganizationAsync(string organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the role of an existing membership; <see cref="WriteOutcome.Conflict"/> when it changed since
+    /// <paramref name="current"/> was read (or is gone).
+    /// </summary>
+    Task<WriteOutcome> ChangeRoleAsync(Membership current, OrganizationRole role, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the membership (both rows); false when there was none.</summary>
+    Task<bool> RemoveAsync(string userId, string organizationId, CancellationToken cancellationToken = default);
 }

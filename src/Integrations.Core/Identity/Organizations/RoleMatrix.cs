@@ -8,7 +8,8 @@ namespace Integrations.Core.Identity.Organizations;
 /// <remarks>
 /// Owner: every scope. Admin: every scope but <see cref="Scopes.Admin"/> (the organization's API keys and audit log are the
 /// owners'). Member: reads, plus the day-to-day writes of connections (with proxy and token hand-out), secrets, webhook
-/// sources, messages and sends — no reveal (nor a connection's token hand-out, which is a reveal), purge, provider or project changes, or administration. Viewer: reads only.
+/// sources, messages and sends — no reveal (nor a connection's token hand-out, which is a reveal), purge, provider or project changes, or administration. Viewer: reads only (the member list included: <see cref="Scopes.MembersRead"/>); changing members
+/// (<see cref="Scopes.MembersWrite"/>) is Owner and Admin.
 /// </remarks>
 public static class RoleMatrix
 {
@@ -16,7 +17,7 @@ public static class RoleMatrix
 
     private static readonly IReadOnlySet<string> AdminScopes = Set(Scopes.All.Where(s => s != Scopes.Admin));
 
-    private static readonly IReadOnlySet<string> ViewerScopes = Set([Scopes.SecretsRead, Scopes.ProvidersRead, Scopes.ConnectionsRead, Scopes.WebhooksRead]);
+    private static readonly IReadOnlySet<string> ViewerScopes = Set([Scopes.SecretsRead, Scopes.ProvidersRead, Scopes.ConnectionsRead, Scopes.WebhooksRead, Scopes.MembersRead]);
 
     private static readonly IReadOnlySet<string> MemberScopes = Set(
     [

@@ -24,6 +24,8 @@ public sealed class RoleMatrixTests
         { Scopes.WebhooksWrite,        true,  true,  true,  false },
         { Scopes.MessagesWrite,        true,  true,  true,  false },
         { Scopes.SendsWrite,           true,  true,  true,  false },
+        { Scopes.MembersRead,          true,  true,  true,  true },
+        { Scopes.MembersWrite,         true,  true,  false, false },
         { Scopes.Admin,                true,  false, false, false },
     };
 
