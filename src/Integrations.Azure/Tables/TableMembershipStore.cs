@@ -126,7 +126,7 @@ public sealed class TableMembershipStore(HubTables tables, AuthorityRows authori
     private async Task<Membership?> VerifiedAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         var membership = ToMembership(entity);
-        var mac = Mac(entity);
+        var mac = AuthorityRowColumns.MacOf(entity);
         var reason = membership switch
         {
             null => "unreadable row",
@@ -146,7 +146,7 @@ public sealed class TableMembershipStore(HubTables tables, AuthorityRows authori
     private async Task<Membership?> VerifiedIndexAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         var membership = ToMembership(entity) is { } m ? new Membership(m.UserId, m.OrganizationId, m.Role, m.Personal, m.CreatedAt) : null;
-        var mac = Mac(entity);
+        var mac = AuthorityRowColumns.MacOf(entity);
         var reason = membership switch
         {
             null => "unreadable row",
@@ -171,18 +171,6 @@ public sealed class TableMembershipStore(HubTables tables, AuthorityRows authori
                 && entity.GetDateTimeOffset("CreatedAt") is { } createdAt
                 ? new Membership(entity.RowKey, entity.PartitionKey, role, personal, createdAt)
                 : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Mac(TableEntity entity)
-    {
-        try
-        {
-            return entity.GetInt32("Format") == AuthorityRows.RowFormat ? entity.GetString("Mac") : null;
         }
         catch (InvalidOperationException)
         {

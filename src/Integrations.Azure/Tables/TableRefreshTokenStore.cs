@@ -43,7 +43,7 @@ public sealed class TableRefreshTokenStore(HubTables tables, AuthorityRows autho
         }
 
         var record = ToRecord(entity);
-        var mac = Mac(entity);
+        var mac = AuthorityRowColumns.MacOf(entity);
         var reason = record switch
         {
             null => "unreadable row",
@@ -88,18 +88,6 @@ public sealed class TableRefreshTokenStore(HubTables tables, AuthorityRows autho
                 && entity.GetInt32("Generation") is { } generation && entity.GetDateTimeOffset("IssuedAt") is { } issuedAt
                 ? new RefreshTokenRecord(entity.PartitionKey, userId, sessionId, generation, issuedAt)
                 : null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Mac(TableEntity entity)
-    {
-        try
-        {
-            return entity.GetInt32("Format") == AuthorityRows.RowFormat ? entity.GetString("Mac") : null;
         }
         catch (InvalidOperationException)
         {

@@ -306,8 +306,8 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         var reason = (userId, claimedAt, emailHash) switch
         {
             (null, _, _) or (_, null, _) or (_, _, null) => "unreadable row",
-            _ when Mac(entity) is null => "no MAC",
-            _ when !await authority.VerifyEmailClaimAsync(emailHash!, userId!, claimedAt!.Value, Mac(entity), cancellationToken).ConfigureAwait(false) => "MAC mismatch",
+            _ when AuthorityRowColumns.MacOf(entity) is null => "no MAC",
+            _ when !await authority.VerifyEmailClaimAsync(emailHash!, userId!, claimedAt!.Value, AuthorityRowColumns.MacOf(entity), cancellationToken).ConfigureAwait(false) => "MAC mismatch",
             _ => null,
         };
         if (reason is null)
@@ -322,7 +322,7 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
     private async Task<User?> VerifiedUserAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         var user = entity.RowKey == UserRow ? Read(() => ToUser(entity)) : null;
-        var mac = Mac(entity);
+        var mac = AuthorityRowColumns.MacOf(entity);
         var reason = user switch
         {
             null => "unreadable row",
@@ -342,7 +342,7 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
     private async Task<Session?> VerifiedSessionAsync(TableEntity entity, CancellationToken cancellationToken)
     {
         var session = entity.RowKey.StartsWith(SessionRowPrefix, StringComparison.Ordinal) ? Read(() => ToSession(entity)) : null;
-        var mac = Mac(entity);
+        var mac = AuthorityRowColumns.MacOf(entity);
         var reason = session switch
         {
             null => "unreadable row",
@@ -395,7 +395,6 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
     }
 
     // A MAC counts only on a row that states the MAC'd format.
-    private static string? Mac(TableEntity entity) => Read(() => entity.GetInt32("Format")) == AuthorityRows.RowFormat ? Read(() => entity.GetString("Mac")) : null;
 
     private static T? Read<T>(Func<T?> read)
     {
