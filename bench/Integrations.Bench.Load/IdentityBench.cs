@@ -31,6 +31,9 @@ internal static class IdentityBench
     private const string Password = "Correct horse battery staple 42!";
     private const double RefreshTarget = 0.8;
     private const double JwtAddedP50TargetMs = 0.050;
+
+    /// <summary>Unknown address and wrong password: their medians may differ by this much (both are one Argon2id, ~60 ms).</summary>
+    private const double LoginTimingBoundMs = 5;
     private static readonly string[] BenchKeyScopes = ["secrets:read", "secrets:write"];
 
     public static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellationToken)
@@ -44,6 +47,11 @@ internal static class IdentityBench
         {
             // One source address (the bench) makes every call: the per-source limit of the account routes would stop it.
             ["RateLimits__Policies__auth"] = "100000000",
+            // The timing comparison makes 200 wrong-password logins from one address: below every lockout limit, so each is
+            // answered by the hash, not by the throttle.
+            ["Auth__Lockout__MaxFailuresPerAccountSource"] = "100",
+            ["Auth__Lockout__MaxFailuresPerAccount"] = "1000",
+            ["Auth__Lockout__MaxFailuresPerSource"] = "1000",
         };
         await using var server = await HubServerProcess.StartAsync(azurite.ConnectionString, Prefix, options.MaxRunTime + TimeSpan.FromMinutes(1), environment, cancellationToken);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, UseCookies = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
@@ -112,7 +120,8 @@ internal static class IdentityBench
             }
         }
 
-        var report = Render(results, reads, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
+        var timing = await CompareLoginFailuresAsync(http, server.BaseAddress, users.TakeLast(4).Select(u => u.Email).ToList(), cancellationToken);
+        var report = Render(results, reads, timing, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
         Console.WriteLine();
         Console.WriteLine(report.Text);
         Console.WriteLine(Invariant($"Total run time {clock.Elapsed.TotalSeconds:F0} s."));
@@ -125,7 +134,7 @@ internal static class IdentityBench
         return results.Concat(reads).Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    private static (string Text, bool Met) Render(IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, RunContext context)
+    private static (string Text, bool Met) Render(IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, LoginFailureTiming timing, RunContext context)
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
@@ -168,8 +177,52 @@ internal static class IdentityBench
         var added = jwtP50 - apiKeyP50;
         met &= added <= JwtAddedP50TargetMs;
         text.AppendLine();
+        text.AppendLine();
+        var p50Gap = Math.Abs(timing.Wrong.P50 - timing.Unknown.P50);
+        met &= timing.SameAnswer && p50Gap <= LoginTimingBoundMs;
+        text.AppendLine(Invariant($"Login failures, {timing.Wrong.Count} of each, interleaved, one at a time: wrong password p50 {timing.Wrong.P50:F1} ms (p90 {timing.Wrong.P90:F1}, mean {timing.Wrong.Mean:F1}); unknown address p50 {timing.Unknown.P50:F1} ms (p90 {timing.Unknown.P90:F1}, mean {timing.Unknown.Mean:F1}). Same status and body (bar traceId) every time: {(timing.SameAnswer ? "yes" : "NO")}. p50 gap {p50Gap:F1} ms, bound <= {LoginTimingBoundMs:F0} ms: {(timing.SameAnswer && p50Gap <= LoginTimingBoundMs ? "PASS" : "MISS")}."));
         text.AppendLine(Invariant($"JWT per request: p50 {jwtP50 * 1000:F0} µs with the access token against {apiKeyP50 * 1000:F0} µs with an API key (best of three rounds each): {added * 1000:F0} µs added, target <= {JwtAddedP50TargetMs * 1000:F0} µs: {(added <= JwtAddedP50TargetMs ? "PASS" : "MISS")}."));
         return (text.ToString(), met);
+    }
+
+    /// <summary>
+    /// 200 logins with a wrong password (spread over four accounts, below the lockout limits) and 200 for addresses with no
+    /// account, interleaved, one at a time: the latency of each kind and whether every answer was the same.
+    /// </summary>
+    private static async Task<LoginFailureTiming> CompareLoginFailuresAsync(HttpClient http, Uri baseAddress, List<string> emails, CancellationToken cancellationToken)
+    {
+        const int Tries = 200;
+        var wrong = new List<double>(Tries);
+        var unknown = new List<double>(Tries);
+        string? first = null;
+        var same = true;
+        for (var i = 0; i < Tries; i++)
+        {
+            foreach (var (email, into) in new[] { (emails[i % emails.Count], wrong), ($"nobody{i}@example.com", unknown) })
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync(new Uri(baseAddress, "v1/auth/login"), new { email, password = "Wrong-Horse-Battery-7" }, cancellationToken)
+                    .ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                into.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var answer = (int)response.StatusCode + " " + System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", "");
+                first ??= answer;
+                same &= answer == first;
+            }
+        }
+
+        return new LoginFailureTiming(Summary.Of(wrong), Summary.Of(unknown), same);
+    }
+
+    private sealed record LoginFailureTiming(Summary Wrong, Summary Unknown, bool SameAnswer);
+
+    private sealed record Summary(int Count, double P50, double P90, double Mean)
+    {
+        public static Summary Of(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return new(sorted.Count, sorted[(int)Math.Ceiling(0.5 * sorted.Count) - 1], sorted[(int)Math.Ceiling(0.9 * sorted.Count) - 1], sorted.Average());
+        }
     }
 
     private static Measurement Print(Measurement m)

@@ -156,14 +156,15 @@ public sealed class ConnectionHotPathTests(HotPathHubFixture fixture, ITestOutpu
         var provider = await ProviderAsync(client, tenant); // refresh skew 1 s
         var id = (string)(await TokenHubFixture.CreateOAuthConnectionAsync(client, tenant, provider, "short-lived", "oauth2_client_credentials"))["id"]!;
         var lifetime = fixture.Idp.AccessTokenLifetime;
-        fixture.Idp.AccessTokenLifetime = TimeSpan.FromSeconds(3);
+        // Long enough that the first two calls land well inside it on a loaded machine (refresh point: lifetime − 1 s skew).
+        fixture.Idp.AccessTokenLifetime = TimeSpan.FromSeconds(8);
         try
         {
             var first = (string?)(await Json(await client.PostAsync(TokenPath(tenant, id), null), HttpStatusCode.OK))["access_token"];
             var cached = (string?)(await Json(await client.PostAsync(TokenPath(tenant, id), null), HttpStatusCode.OK))["access_token"];
             var grants = fixture.Idp.TokenRequests("client_credentials");
 
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // past expiry - skew, well within the cache duration (1 min)
+            await Task.Delay(TimeSpan.FromSeconds(7.5)); // past expiry - skew, well within the cache duration (1 min)
             var later = await Json(await client.PostAsync(TokenPath(tenant, id), null), HttpStatusCode.OK);
 
             Assert.Equal(first, cached);

@@ -89,7 +89,9 @@ public sealed class RecoveryApiTests(RecoveryApiFixture fixture) : IClassFixture
         var locked = await EventDataAsync(HubEventTypes.AuthAccountLocked, user.Id);
         var changed = await EventDataAsync(HubEventTypes.AuthPasswordChanged, user.Id);
         Assert.Equal(email, (string?)signUp?["email"]);
-        Assert.Equal(("source_locked", "900"), ((string?)locked?["reason"], (string?)locked?["retry_after_seconds"]));
+        Assert.Equal("source_locked", (string?)locked?["reason"]);
+        // Until the first of the five failures leaves the 15-minute window: a little under 900 s by the time it is published.
+        Assert.InRange(int.Parse((string)locked!["retry_after_seconds"]!, System.Globalization.CultureInfo.InvariantCulture), 600, 900);
         Assert.Equal(email, (string?)changed?["email"]);
         Assert.All(new[] { signUp, locked, changed }, d => Assert.DoesNotContain("198.51.100.31", d!.ToJsonString(), StringComparison.Ordinal));
         Assert.DoesNotContain("Lantern-Velvet-Orchid-77", changed!.ToJsonString(), StringComparison.Ordinal);
