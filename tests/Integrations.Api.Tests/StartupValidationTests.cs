@@ -84,6 +84,7 @@ public sealed class StartupValidationTests
     [InlineData("Auth:Lockout:Window", "00:00:10", "Auth:Lockout:Window")]
     [InlineData("Auth:Lockout:MaxFailuresPerAccountSource", "0", "Auth:Lockout:MaxFailuresPerAccountSource")]
     [InlineData("Auth:Lockout:MaxFailuresPerAccount", "5", "Auth:Lockout:MaxFailuresPerAccount")]
+    [InlineData("Auth:Lockout:LoginFailedEventInterval", "00:00:30", "Auth:Lockout:LoginFailedEventInterval")]
     [InlineData("Auth:Lockout:MaxFailuresPerAccount", "5000", "Auth:Lockout:MaxFailuresPerAccount")]
     [InlineData("Auth:Lockout:MaxFailuresPerSource", "3", "Auth:Lockout:MaxFailuresPerSource")]
     [InlineData("Auth:Lockout:AccountThrottleDelay", "00:00:00", "Auth:Lockout:AccountThrottleDelay")]

@@ -10,7 +10,8 @@ namespace Integrations.Azure.Tables;
 /// removes a row nobody wrote for <c>Counters:Retention</c>). Keys hold only keyed hashes, never an email or an address:
 /// <list type="bullet">
 /// <item>an account's rows: PartitionKey <c>hub|login|a-{account hash}</c>; RowKey <c>limit|login_account</c> (all sources) and
-/// <c>limit|login_from_{source hash}</c> (one per source that failed on it) — one partition, so a reset is one range query of
+/// <c>limit|login_from_{source hash}</c> (one per source that failed on it) and <c>limit|login_report</c> (when failed logins were
+/// last reported) — one partition, so a reset is one range query of
 /// the account's rows and a batch delete;</item>
 /// <item>a source's row across accounts: PartitionKey <c>hub|login|s-{source hash}</c>, RowKey <c>limit|login_source</c>.</item>
 /// </list>
@@ -158,6 +159,7 @@ public sealed class TableLoginFailureStore(HubTables tables) : ILoginFailureStor
     {
         LoginFailureScope.AccountSource => (AccountPartition(key.Account), AccountRows + "from_" + Hash(key.Source, nameof(key))),
         LoginFailureScope.Account => (AccountPartition(key.Account), AccountRows + "account"),
+        LoginFailureScope.AccountReport => (AccountPartition(key.Account), AccountRows + "report"),
         LoginFailureScope.Source => (TableCounterStore.Partition(new CounterKey("hub", "login", "s-" + Hash(key.Source, nameof(key)))), AccountRows + "source"),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key.Scope, "Unknown login failure scope."),
     };

@@ -75,6 +75,12 @@ public static class HubEventTypes
     /// <summary>Too many failed logins locked an account (data: user_id, email, reason, retry_after_seconds).</summary>
     public const string AuthAccountLocked = "auth.account_locked";
 
+    /// <summary>
+    /// Logins of an account are failing; at most one per account per <c>Auth:Lockout:LoginFailedEventInterval</c> (data: user_id,
+    /// email, failures — the account's failed logins in the lockout window — and window_seconds).
+    /// </summary>
+    public const string AuthLoginFailed = "auth.login_failed";
+
     /// <summary>A person was removed from the organization (<c>data.user_id</c>; <c>data.connections</c>: the ids of this project's connections they created or authorized).</summary>
     public const string MemberRemoved = "member.removed";
 
@@ -85,6 +91,7 @@ public static class HubEventTypes
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
+        AuthLoginFailed,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

@@ -39,4 +39,12 @@ public sealed class LockoutOptions
     /// </summary>
     [Range(1, ILoginFailureStore.MaxKept, ErrorMessage = "Auth:Lockout:MaxFailuresPerSource must be between 1 and 1000.")]
     public int MaxFailuresPerSource { get; set; } = 50;
+
+    /// <summary>
+    /// Failed logins of an account are reported (<c>auth.login_failed</c>, to <see cref="ILoginFailureListener"/>s) at most
+    /// once per this interval (default 5 minutes): the first failure after a quiet interval reports, and the report counts every
+    /// failure of the account in <see cref="Window"/>. 1 minute to 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Auth:Lockout:LoginFailedEventInterval must be between 00:01:00 and 1.00:00:00.")]
+    public TimeSpan LoginFailedEventInterval { get; set; } = TimeSpan.FromMinutes(5);
 }

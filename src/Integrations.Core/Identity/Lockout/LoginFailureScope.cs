@@ -11,4 +11,10 @@ public enum LoginFailureScope
 
     /// <summary>One source address, against every account (credential stuffing).</summary>
     Source,
+
+    /// <summary>
+    /// One account, from every source, over <see cref="LockoutOptions.LoginFailedEventInterval"/>: only its notice is used,
+    /// to report failed logins (<c>auth.login_failed</c>) at most once per account per interval.
+    /// </summary>
+    AccountReport,
 }

@@ -46,8 +46,8 @@ namespace Integrations.Core.Identity.Lockout;
 /// </para>
 /// </remarks>
 public sealed partial class LoginThrottle(
-    ILoginFailureStore store, KeyRing keys, IEnumerable<IAccountLockoutListener> listeners, IOptions<LockoutOptions> options, TimeProvider time,
-    ILogger<LoginThrottle> logger) : ILoginThrottle, ILoginThrottleReset
+    ILoginFailureStore store, KeyRing keys, IEnumerable<IAccountLockoutListener> listeners, IEnumerable<ILoginFailureListener> failureListeners,
+    IOptions<LockoutOptions> options, TimeProvider time, ILogger<LoginThrottle> logger) : ILoginThrottle, ILoginThrottleReset
 {
     /// <summary>The MAC domain of an account's stored hash.</summary>
     public const string AccountHashKind = "lockout-account/v1";
@@ -56,6 +56,7 @@ public sealed partial class LoginThrottle(
     public const string SourceHashKind = "lockout-source/v1";
 
     private readonly IAccountLockoutListener[] _listeners = [.. listeners];
+    private readonly ILoginFailureListener[] _failureListeners = [.. failureListeners];
     private LockoutOptions Options => options.Value;
 
     public async Task<LoginThrottleDecision> CheckAsync(string accountKey, string source, CancellationToken cancellationToken = default)
@@ -105,7 +106,10 @@ public sealed partial class LoginThrottle(
         var all = await store.AddAsync(LoginFailureKey.ForAccount(account), o.Window, now, pairLocked ? 1 : o.MaxFailuresPerAccount, cancellationToken)
             .ConfigureAwait(false);
 
-        var fromSource = await store.AddAsync(LoginFailureKey.ForSource(from), o.Window, now, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sourceAdd = store.AddAsync(LoginFailureKey.ForSource(from), o.Window, now, cancellationToken: cancellationToken);
+        var report = ReportAsync(accountKey, account, all.Count, now, cancellationToken);
+        await Task.WhenAll(sourceAdd, report).ConfigureAwait(false);
+        var fromSource = await sourceAdd.ConfigureAwait(false);
         if (fromSource.Count == o.MaxFailuresPerSource)
         {
             Log.SourceBlocked(logger, from, fromSource.Count, o.Window);
@@ -130,6 +134,39 @@ public sealed partial class LoginThrottle(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The failure is counted and the lock holds whatever a listener does; only its notice is lost.
+                Log.ListenerFailed(logger, ex, account, listener.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tells the failure listeners, at most once per account per <see cref="LockoutOptions.LoginFailedEventInterval"/>: the
+    /// report list's notice (threshold 1, window = the interval) is taken by exactly one failure per quiet interval, on whichever
+    /// instance. Costs one conditional write per failure, and none when no listener is registered.
+    /// </summary>
+    private async Task ReportAsync(string accountKey, string account, int failures, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_failureListeners.Length == 0)
+        {
+            return;
+        }
+
+        var o = Options;
+        var reported = await store.AddAsync(LoginFailureKey.ForAccountReport(account), o.LoginFailedEventInterval, now, 1, cancellationToken).ConfigureAwait(false);
+        if (!reported.Noticed)
+        {
+            return;
+        }
+
+        var report = new LoginFailureReport(accountKey, failures, o.Window, now);
+        foreach (var listener in _failureListeners)
+        {
+            try
+            {
+                await listener.LoginFailedAsync(report, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
                 Log.ListenerFailed(logger, ex, account, listener.GetType().Name);
             }
         }
@@ -188,7 +225,7 @@ public sealed partial class LoginThrottle(
         [LoggerMessage(EventId = 9682, Level = LogLevel.Debug, Message = "Login of account {Account} from source {Source} refused: {Why}; retry after {RetryAfter}.")]
         public static partial void Refused(ILogger logger, string account, string source, string why, TimeSpan retryAfter);
 
-        [LoggerMessage(EventId = 9683, Level = LogLevel.Error, Message = "Lockout listener {Listener} failed for account {Account}; its notice of the lock is lost.")]
+        [LoggerMessage(EventId = 9683, Level = LogLevel.Error, Message = "Login listener {Listener} failed for account {Account}; its notice (a lock or a failed-login report) is lost.")]
         public static partial void ListenerFailed(ILogger logger, Exception exception, string account, string listener);
 
         [LoggerMessage(EventId = 9684, Level = LogLevel.Information, Message = "Login lockout of account {Account} cleared (password reset or unlock).")]

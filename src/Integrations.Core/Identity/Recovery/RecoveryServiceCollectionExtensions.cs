@@ -30,6 +30,7 @@ public static class RecoveryServiceCollectionExtensions
         services.TryAddSingleton<AuthEventPublisher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUserEventListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAccountLockoutListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoginFailureListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
         return services;
     }
 }

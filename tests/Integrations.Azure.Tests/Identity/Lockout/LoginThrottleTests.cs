@@ -294,6 +294,58 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public async Task RecordFailureAsync_ManyFailuresInOneInterval_ReportsOnceThenTheNextIntervalReportsTheWindowCount()
+    {
+        await using var hub = await StartAsync();
+        var throttle = hub.Get<ILoginThrottle>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await throttle.RecordFailureAsync(Owner, i % 2 == 0 ? Attacker : OwnerHome);
+            _time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        var afterFirstInterval = _listener.Reports.ToArray();
+        _time.Advance(TimeSpan.FromMinutes(4)); // 6 minutes after the first report: a new 5-minute interval
+        await throttle.RecordFailureAsync(Owner, Attacker);
+        await throttle.RecordFailureAsync(Owner, Attacker);
+
+        var first = Assert.Single(afterFirstInterval);
+        Assert.Equal(1, first.Failures);
+        Assert.Equal(Owner, first.AccountKey);
+        Assert.Equal(2, _listener.Reports.Count);
+        var second = _listener.Reports.Last();
+        Assert.Equal(5, second.Failures); // every failure of the 15-minute window, from both sources
+        Assert.Equal(Window, second.Window);
+        Assert.DoesNotContain(Owner, second.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordFailureAsync_ConcurrentFailuresOnTwoInstances_ReportOnce()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync(first.Prefix);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => (i % 2 == 0 ? first : second).Get<ILoginThrottle>()
+            .RecordFailureAsync(Owner, i % 3 == 0 ? Attacker : OwnerHome)));
+
+        Assert.Single(_listener.Reports);
+    }
+
+    [Fact]
+    public async Task ResetAsync_AfterAReport_ReportsTheNextFailureAtOnce()
+    {
+        await using var hub = await StartAsync();
+        var throttle = hub.Get<ILoginThrottle>();
+        await throttle.RecordFailureAsync(Owner, Attacker);
+
+        await hub.Get<ILoginThrottleReset>().ResetAsync(Owner);
+        await throttle.RecordFailureAsync(Owner, Attacker);
+
+        Assert.Equal([1, 1], _listener.Reports.Select(r => r.Failures));
+    }
+
+    [Fact]
     public async Task RecordSuccessAsync_OnOneSource_KeepsTheFailuresOfOtherSources()
     {
         await using var hub = await StartAsync();
@@ -393,7 +445,7 @@ public sealed class LoginThrottleTests
             rows.Add(row);
         }
 
-        Assert.Equal(3, rows.Count); // the pair, the account, the source
+        Assert.Equal(4, rows.Count); // the pair, the account, the source, and when failures were last reported
         Assert.All(rows, row =>
         {
             var text = string.Join(" ", row.Select(column => $"{column.Key}={column.Value}"));
@@ -409,10 +461,19 @@ public sealed class LoginThrottleTests
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time));
             services.Replace(ServiceDescriptor.Singleton<ILogger<LoginThrottle>>(_log));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IAccountLockoutListener>(_listener));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoginFailureListener>(_listener));
         });
 
-    private sealed class RecordingListener : IAccountLockoutListener
+    private sealed class RecordingListener : IAccountLockoutListener, ILoginFailureListener
     {
+        public ConcurrentQueue<LoginFailureReport> Reports { get; } = new();
+
+        public Task LoginFailedAsync(LoginFailureReport report, CancellationToken cancellationToken = default)
+        {
+            Reports.Enqueue(report);
+            return Throw ? Task.FromException(new InvalidOperationException("The outbox is down.")) : Task.CompletedTask;
+        }
+
         public bool Throw { get; set; }
 
         public ConcurrentQueue<AccountLockout> Lockouts { get; } = new();
