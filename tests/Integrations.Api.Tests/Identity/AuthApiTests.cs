@@ -167,6 +167,24 @@ public sealed class AuthApiTests(AuthHubFixture auth) : IClassFixture<AuthHubFix
     }
 
     [Fact]
+    public async Task ChangePassword_OldAccessTokenRefusedOnASecondInstance_OnceTheSessionCheckIntervalPasses()
+    {
+        var email = AuthHubFixture.NewEmail();
+        var signedUp = await auth.SignUpAsync(email);
+        var login = await auth.LoginAsync(email);
+        using var onSecond = auth.Second.Client((string)login["access_token"]!);
+        using var onFirst = Hub.Client((string)signedUp["access_token"]!);
+        await Json(await onSecond.GetAsync("/v1/me"), HttpStatusCode.OK); // the second instance has now seen the session live
+
+        var changed = await onFirst.PostAsJsonAsync("/v1/auth/password", new { current_password = AuthHubFixture.Password, new_password = "Basalt-Orchid-Lantern-83" });
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var afterInterval = await onSecond.GetAsync("/v1/me");
+
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        await Problem(afterInterval, HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
     public async Task Logout_EndsTheSession_AndAnswers204EvenForAnUnknownToken()
     {
         var tokens = await auth.SignUpAsync();
