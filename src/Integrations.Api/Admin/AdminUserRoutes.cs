@@ -25,7 +25,7 @@ public static class AdminUserRoutes
         RouteHandlers.Of<AdminUserEndpoints>((e, r, ct) => e.ResetPasswordAsync(r, ct)));
 
     public static ApiRoute DeleteUser { get; } = new("AdminDeleteUser", "DELETE", "v1/admin/users/{userId}",
-        "Delete the user: sessions, refresh and recovery tokens, the account and its address. The audit keeps an HMAC of the address.",
+        "Delete the user: sessions, refresh and recovery tokens, memberships, the account and its address. 409 while they are the only owner of an organization with other members. The audit keeps an HMAC of the address.",
         RouteAccess.PlatformAdmin, AuditActions.AdminUserDelete, true, RateLimitPolicies.Standard,
         RouteHandlers.Of<AdminUserEndpoints>((e, r, ct) => e.DeleteAsync(r, ct)))
     {

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Integrations.Api.Tests.Identity;
 using Integrations.Core.Audit;
+using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Recovery;
 using Integrations.Core.Identity.Users;
 using Integrations.Testing;
@@ -109,6 +111,29 @@ public sealed class AdminUserApiTests(RecoveryApiFixture fixture) : IClassFixtur
         var records = await RecoveryApiTests.PlatformAuditAsync(Hub);
         Assert.Contains(records, r => r.Action == AuditActions.AdminUserDelete && r.Status == 204 && r.Target == $"user/{user.Id} email-hmac:{hmac}");
         Assert.All(records, r => Assert.DoesNotContain(email, r.ToString(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task DeleteUser_RemovesTheirMemberships_ButNotWhileTheyAreTheOnlyOwnerOfAnOrganizationWithMembers()
+    {
+        var owner = await SignUpAsync($"own{TestRandom.Hex(6)}@example.com");
+        var member = await SignUpAsync($"mem{TestRandom.Hex(6)}@example.com");
+        var store = Hub.Services.GetRequiredService<IMembershipStore>();
+        var shared = (await store.ListByUserAsync(owner.Id)).Single().OrganizationId; // the owner's personal organization
+        Assert.Equal(WriteOutcome.Written, await store.AddAsync(new Membership(shared, member.Id, OrganizationRole.Member, false, Hub.Services.GetRequiredService<TimeProvider>().GetUtcNow())));
+        using var admin = Hub.Client(Hub.AdminKey);
+
+        var refused = await admin.DeleteAsync($"/v1/admin/users/{owner.Id}");
+        var memberDeleted = await admin.DeleteAsync($"/v1/admin/users/{member.Id}");
+        var ownerDeleted = await admin.DeleteAsync($"/v1/admin/users/{owner.Id}");
+
+        var problem = await Problem(refused, HttpStatusCode.Conflict, "last-owner");
+        Assert.Contains(shared, (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, memberDeleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, ownerDeleted.StatusCode);
+        Assert.Empty(await store.ListByUserAsync(member.Id));
+        Assert.Empty(await store.ListByUserAsync(owner.Id));
+        Assert.Empty(await store.ListByOrganizationAsync(shared));
     }
 
     private async Task<User> SignUpAsync(string email)
