@@ -3,8 +3,9 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Integrations.Functions;
 
-/// <summary>The maintenance timers of OAuth connections and vault secrets (issue 8): what the Server runs as cron services.</summary>
-public sealed class MaintenanceFunctions(RefreshTokensAheadJob refreshTokensAhead, CheckClientSecretExpiryJob checkClientSecretExpiry, CheckSecretExpiryJob checkSecretExpiry)
+/// <summary>The maintenance timers of OAuth connections, vault secrets and people's sessions: what the Server runs as cron services.</summary>
+public sealed class MaintenanceFunctions(
+    RefreshTokensAheadJob refreshTokensAhead, CheckClientSecretExpiryJob checkClientSecretExpiry, CheckSecretExpiryJob checkSecretExpiry, CleanupUserSessionsJob cleanupUserSessions)
 {
     [Function("CheckSecretExpiry")]
     public Task CheckSecretExpiry([TimerTrigger("%Vault:ExpiryCheckSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -17,4 +18,8 @@ public sealed class MaintenanceFunctions(RefreshTokensAheadJob refreshTokensAhea
     [Function("RefreshTokensAhead")]
     public Task RefreshTokensAhead([TimerTrigger("%OAuth:RefreshAheadSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         refreshTokensAhead.RunAsync(cancellationToken);
+
+    [Function("CleanupUserSessions")]
+    public Task CleanupUserSessions([TimerTrigger("%Auth:SessionCleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        cleanupUserSessions.RunAsync(cancellationToken);
 }

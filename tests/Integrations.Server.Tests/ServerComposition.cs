@@ -31,6 +31,7 @@ internal static class ServerComposition
             ["Counters:CleanupSchedule"] = "0 50 3 * * *",
             ["Connections:HealthCheckSchedule"] = "0 0 5 * * *",
             ["Webhooks:CleanupSchedule"] = "0 20 4 * * *",
+            ["Auth:SessionCleanupSchedule"] = "0 40 4 * * *",
             ["Hub:PublicBaseUrl"] = "https://hub.example.com",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

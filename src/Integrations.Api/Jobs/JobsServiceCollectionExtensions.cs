@@ -33,6 +33,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton<RecoverWebhookFanOutJob>();
         services.TryAddSingleton<OutboundSendJob>();
         services.TryAddSingleton<CleanupOutboundSendsJob>();
+        services.TryAddSingleton<CleanupUserSessionsJob>();
         services.TryAddSingleton<ScheduledKeyRotationJob>();
         services.AddOptionsWithValidateOnStart<KeyWrappingOptions>()
             .Validate(o => ScheduledKeyRotationJob.IsValidSchedule(o.RotationSchedule),

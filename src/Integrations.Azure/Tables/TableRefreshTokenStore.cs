@@ -77,6 +77,21 @@ public sealed class TableRefreshTokenStore(HubTables tables, AuthorityRows autho
         return count;
     }
 
+    public async Task<int> DeleteIssuedBeforeAsync(DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
+    {
+        // A cross-partition scan filtered on IssuedAt (each token is its own partition); rows are never updated, so an
+        // unconditional delete removes exactly what was read.
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter($"IssuedAt lt {issuedBefore}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+            count++;
+        }
+
+        return count;
+    }
+
     public async Task DeleteAsync(string lookupHash, CancellationToken cancellationToken = default) =>
         await TableWrites.TryAsync(() => Table.DeleteEntityAsync(lookupHash, TokenRow, ETag.All, cancellationToken)).ConfigureAwait(false);
 

@@ -232,6 +232,24 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         return true;
     }
 
+    public async Task<int> DeleteEndedSessionsAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default)
+    {
+        // A cross-partition scan of the session rows ("s:" ≤ RowKey < "s;") that ended before the cutoff. Each delete is
+        // conditional on the ETag read: a session refreshed since (its expiry moved on) is no longer ended and stays.
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {SessionRowPrefix} and RowKey lt {"s;"} and (ExpiresAt lt {endedBefore} or RevokedAt lt {endedBefore})");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Takes over a claim that grants nothing: one that fails verification, or whose user never appeared. False when the address is taken.</summary>
     private async Task<bool> TryTakeOverAsync(TableEntity claim, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -30,6 +30,7 @@ public static class ServerJobsServiceCollectionExtensions
         AddCron<DrainWebhookDeliveryPoisonJob>(services, ScheduledJobs.WebhookDeliveryPoisonDrain, (job, ct) => job.RunAsync(ct));
         AddCron<RecoverWebhookFanOutJob>(services, ScheduledJobs.WebhookFanOutRecovery, (job, ct) => job.RunAsync(ct));
         AddCron<CleanupOutboundSendsJob>(services, ScheduledJobs.OutboundSendCleanup, (job, ct) => job.RunAsync(ct));
+        AddCron<CleanupUserSessionsJob>(services, ScheduledJobs.UserSessionCleanup, (job, ct) => job.RunAsync(ct));
         foreach (var job in QueueJobs.All)
         {
             services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueJobService>(sp, job));

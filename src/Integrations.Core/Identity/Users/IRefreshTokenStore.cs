@@ -13,4 +13,7 @@ public interface IRefreshTokenStore
 
     /// <summary>Removes every refresh-token row of the user (account deletion). The number removed.</summary>
     Task<int> DeleteForUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every refresh-token row issued before <paramref name="issuedBefore"/> (the cleanup job). The number removed.</summary>
+    Task<int> DeleteIssuedBeforeAsync(DateTimeOffset issuedBefore, CancellationToken cancellationToken = default);
 }

@@ -48,4 +48,10 @@ public interface IUserStore
 
     /// <summary>Removes the user row, their sessions and their email claim. False when there was no such user.</summary>
     Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes, across all users, the session rows that expired or were revoked before <paramref name="endedBefore"/> (the
+    /// cleanup job), each conditional on the row read: a session refreshed meanwhile stays. The number removed.
+    /// </summary>
+    Task<int> DeleteEndedSessionsAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default);
 }
