@@ -35,6 +35,9 @@ public sealed class InvitationApiFixture : IAsyncLifetime
 
     public Tenant Platform { get; private set; } = null!;
 
+    /// <summary>The storage prefix the Server runs on (the setup Server's, not <see cref="HubFixture.Prefix"/>).</summary>
+    public string Prefix { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         Resend = await FakeResendApi.StartAsync();
@@ -55,6 +58,7 @@ public sealed class InvitationApiFixture : IAsyncLifetime
         }
 
         var settings = Hub.Settings;
+        Prefix = setup.Prefix;
         settings["Storage:Prefix"] = setup.Prefix;
         settings["KeyWrapping:RootKey"] = rootKey;
         settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.0/8";
@@ -294,12 +298,32 @@ public sealed class InvitationApiTests(InvitationApiFixture fixture) : IClassFix
         return null;
     }
 
-    private Task<string> AllAuditTextAsync() => AllRowsTextAsync("audit");
+    // Every record of every partition, decoded from the stored segments (zlib'd JSON).
+    private async Task<string> AllAuditTextAsync()
+    {
+        var audit = new TableClient(Hub.ConnectionString, fixture.Prefix + "audit");
+        var partitions = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in audit.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            partitions.Add(row.PartitionKey);
+        }
+
+        var text = new StringBuilder();
+        foreach (var partition in partitions)
+        {
+            foreach (var (_, record) in await AuditRows.ReadAsync(audit, partition))
+            {
+                text.Append(record.ToJsonString()).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
 
     private async Task<string> AllRowsTextAsync(string table)
     {
         var text = new StringBuilder();
-        await foreach (var row in new TableClient(Hub.ConnectionString, Hub.Prefix + table).QueryAsync<TableEntity>())
+        await foreach (var row in new TableClient(Hub.ConnectionString, fixture.Prefix + table).QueryAsync<TableEntity>())
         {
             foreach (var (key, value) in row)
             {
