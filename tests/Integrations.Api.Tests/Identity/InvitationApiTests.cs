@@ -191,7 +191,10 @@ public sealed class InvitationApiTests(InvitationApiFixture fixture) : IClassFix
         await Problem(byMember, HttpStatusCode.Forbidden, "missing-scope");
         await Problem(byViewer, HttpStatusCode.Forbidden, "missing-scope");
         await Problem(viewerList, HttpStatusCode.Forbidden, "missing-scope");
-        Assert.Equal("owner", (string?)(await Json(byOwner, HttpStatusCode.Created))["role"]);
+        var ownerInvitation = await Json(byOwner, HttpStatusCode.Created);
+        Assert.Equal("owner", (string?)ownerInvitation["role"]);
+        await Problem(await team.Admin.DeleteAsync($"{team.Invitations}/{(string)ownerInvitation["id"]!}"), HttpStatusCode.Forbidden, MemberErrors.OwnerOnly);
+        Assert.Equal(HttpStatusCode.NoContent, (await team.Owner.DeleteAsync($"{team.Invitations}/{(string)ownerInvitation["id"]!}")).StatusCode);
         await Problem(badRole, HttpStatusCode.BadRequest, MemberErrors.InvalidRole);
         await Problem(badEmail, HttpStatusCode.BadRequest, "invalid-email");
         await Problem(existingMember, HttpStatusCode.Conflict, InvitationErrors.AlreadyMember);
