@@ -13,6 +13,11 @@ public sealed class MemberFunctions(RequestPipeline pipeline)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/orgs/{orgId}/members")] HttpRequest request, string orgId, FunctionContext function) =>
         pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), orgId);
 
+    [Function("AddMember")]
+    public Task<IResult> AddMember(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/orgs/{orgId}/members")] HttpRequest request, string orgId, FunctionContext function) =>
+        pipeline.RunAsync(request.HttpContext, ApiRoutes.Named(function.FunctionDefinition.Name), orgId);
+
     [Function("ChangeMember")]
     public Task<IResult> ChangeMember(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "v1/orgs/{orgId}/members/{userId}")] HttpRequest request, string orgId, string userId, FunctionContext function) =>

@@ -77,6 +77,8 @@ public sealed class StartupValidationTests
     [InlineData("Auth:SessionCheckInterval", "00:00:31", "Auth:SessionCheckInterval")]
     [InlineData("Auth:SessionCheckInterval", "-00:00:01", "Auth:SessionCheckInterval")]
     [InlineData("Auth:RefreshTokenLifetime", "00:10:00", "Auth:RefreshTokenLifetime")]
+    [InlineData("Auth:InvitationLifetime", "00:30:00", "Auth:InvitationLifetime")]
+    [InlineData("Auth:InvitationLifetime", "31.00:00:00", "Auth:InvitationLifetime")]
     [InlineData("RateLimits:Policies:auth", "0", "RateLimits:Policies")]
     [InlineData("Auth:Issuer", "hub.example.com", "Auth:Issuer")]
     [InlineData("Auth:Issuer", "https://hub.example.com/?x=1", "Auth:Issuer")]

@@ -1,4 +1,5 @@
 using Integrations.Api.Pipeline;
+using Integrations.Core.Identity.Invitations;
 using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,8 @@ public static class AuthServiceCollectionExtensions
         // Members need user sessions (a removed member's end) besides memberships, so they are registered with both here.
         services.TryAddSingleton<Core.Identity.Organizations.OrganizationMembers>();
         services.TryAddSingleton<Organizations.MemberEndpoints>();
+        services.AddIntegrationsInvitations();
+        services.TryAddSingleton<Organizations.InvitationEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRequestAuthenticator, JwtAuthenticator>());
         if (!services.Any(d => d.ServiceType == typeof(IRequestAuthenticator) && d.ImplementationType == typeof(PrincipalHeaderAuthenticator)))
         {

@@ -22,6 +22,26 @@ public sealed class MemberEndpoints(OrganizationMembers members)
         return Responses.Page(page.Value.Apply(all.ToList()), MemberResponse.From);
     }
 
+    /// <summary><c>POST /v1/orgs/{orgId}/members</c> {user_id, role} → 201 with the member.</summary>
+    public async Task<IResult> AddAsync(HubRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = await JsonBody.ReadAsync<AddMemberRequest>(request.Request).ConfigureAwait(false);
+        if (!body.IsSuccess)
+        {
+            return Problems.From(body.Error);
+        }
+
+        var added = await members.AddAsync(request.OrganizationId, body.Value.UserId, body.Value.Role, ActsAsOwner(request.Caller), cancellationToken).ConfigureAwait(false);
+        if (!added.IsSuccess)
+        {
+            return Problems.From(added.Error);
+        }
+
+        request.Audit.Target = MemberRoutes.Target(added.Value.Membership.UserId);
+        return Responses.Json(MemberResponse.From(added.Value), StatusCodes.Status201Created);
+    }
+
     public async Task<IResult> ChangeAsync(HubRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

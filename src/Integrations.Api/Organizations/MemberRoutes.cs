@@ -16,6 +16,11 @@ public static class MemberRoutes
         RouteAccess.Organization(Scopes.MembersRead), AuditActions.MemberList, false, RateLimitPolicies.Standard,
         RouteHandlers.Of<MemberEndpoints>((e, r, ct) => e.ListAsync(r, ct)));
 
+    public static ApiRoute Add { get; } = new("AddMember", "POST", Collection,
+        "Add an existing user {user_id, role} directly (a platform provisioning its users): 201 with the member; 404 for an unknown user, 409 when already a member. Only an owner adds an owner.",
+        RouteAccess.Organization(Scopes.MembersWrite), AuditActions.MemberAdd, true, RateLimitPolicies.Standard,
+        RouteHandlers.Of<MemberEndpoints>((e, r, ct) => e.AddAsync(r, ct)));
+
     public static ApiRoute Change { get; } = new("ChangeMember", "PATCH", Collection + "/{userId}",
         "Change a member's role {role}. Only an owner grants or takes away owner or changes an owner; the last owner cannot be demoted (409).",
         RouteAccess.Organization(Scopes.MembersWrite), AuditActions.MemberChange, true, RateLimitPolicies.Standard,
@@ -32,7 +37,7 @@ public static class MemberRoutes
         AuditTarget = static values => Target(values["userId"]),
     };
 
-    public static IReadOnlyList<ApiRoute> All { get; } = [List, Change, Remove];
+    public static IReadOnlyList<ApiRoute> All { get; } = [List, Add, Change, Remove];
 
     /// <summary>The audit target of a member; an id of the wrong shape is not echoed.</summary>
     public static string Target(string? userId) => Ids.IsValid(User.IdPrefix, userId) ? $"user/{userId}" : "user/(invalid id)";

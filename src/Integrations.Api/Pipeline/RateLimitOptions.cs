@@ -25,5 +25,5 @@ public sealed class RateLimitOptions
     public bool TrustForwardedFor { get; set; }
 
     /// <summary>Per-minute limits of other named policies (<c>RateLimits:Policies:{name}</c>); a policy not listed uses <see cref="PerCredentialPerMinute"/>.</summary>
-    public Dictionary<string, int> Policies { get; } = new(StringComparer.Ordinal) { [Routing.RateLimitPolicies.Auth] = 30, [Routing.RateLimitPolicies.Recovery] = 10 };
+    public Dictionary<string, int> Policies { get; } = new(StringComparer.Ordinal) { [Routing.RateLimitPolicies.Auth] = 30, [Routing.RateLimitPolicies.Recovery] = 10, [Routing.RateLimitPolicies.Invitations] = 20 };
 }

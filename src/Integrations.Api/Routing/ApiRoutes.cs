@@ -29,7 +29,7 @@ public static class ApiRoutes
         .. JwksRoutes.All,
         .. AuthRoutes.All,
         .. OrganizationRoutes.All,
-        .. MemberRoutes.All,
+        .. MemberRoutes.All, .. InvitationRoutes.All,
         .. ApiKeyRoutes.All,
         .. ProjectRoutes.All,
         .. SecretRoutes.All,

@@ -21,4 +21,10 @@ public static class RateLimitPolicies
     /// <c>RateLimits:Policies:recovery</c>, 10 a minute by default — each request may send a mail.
     /// </summary>
     public const string Recovery = "recovery";
+
+    /// <summary>
+    /// Creating and accepting invitations, per credential (the API key or the person): <c>RateLimits:Policies:invitations</c>,
+    /// 20 a minute by default — each creation may send a mail to any address, and each accept is a guess at a token.
+    /// </summary>
+    public const string Invitations = "invitations";
 }

@@ -64,7 +64,10 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Email-verification and password-reset tokens by lookup hash (<see cref="TableRecoveryTokenStore"/>).</summary>
     public TableClient RecoveryTokens { get; } = service.GetTableClient(prefix + "recoverytokens");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, Memberships, RecoveryTokens];
+    /// <summary>Organization invitations by token lookup hash, with an index by organization (<see cref="TableInvitationStore"/>).</summary>
+    public TableClient Invitations { get; } = service.GetTableClient(prefix + "invitations");
+
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, Memberships, RecoveryTokens, Invitations];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

@@ -125,6 +125,13 @@ public static class AuditActions
     public const string MemberList = "member.list";
     public const string MemberChange = "member.change";
     public const string MemberRemove = "member.remove";
+    public const string MemberAdd = "member.add";
+
+    /// <summary>Invitations: create, list and revoke (target <c>invitation/{id}</c>), and a person accepting one.</summary>
+    public const string InvitationCreate = "invitation.create";
+    public const string InvitationList = "invitation.list";
+    public const string InvitationRevoke = "invitation.revoke";
+    public const string InvitationAccept = "invitation.accept";
 
     /// <summary>A summary of failed authentications from one address within a minute, with their count.</summary>
     public const string AuthenticationFailures = "auth.failures";

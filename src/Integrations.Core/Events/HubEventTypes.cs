@@ -84,6 +84,12 @@ public static class HubEventTypes
     /// <summary>A person was removed from the organization (<c>data.user_id</c>; <c>data.connections</c>: the ids of this project's connections they created or authorized).</summary>
     public const string MemberRemoved = "member.removed";
 
+    /// <summary>
+    /// A person was invited into an organization (data: invitation_id, organization_id, email, role, invited_by, expires_at;
+    /// <c>data.sealed_link</c> holds the sealed token and link, associated data <c>{type}\n{invitation id}</c>; see InvitationDelivery).
+    /// </summary>
+    public const string AuthInvitationCreated = "auth.invitation_created";
+
     public static IReadOnlyList<string> All { get; } =
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
@@ -91,7 +97,7 @@ public static class HubEventTypes
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
-        AuthLoginFailed,
+        AuthLoginFailed, AuthInvitationCreated,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

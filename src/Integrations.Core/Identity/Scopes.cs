@@ -44,13 +44,16 @@ public static class Scopes
     /// <summary>List the organization's members (people) and their roles.</summary>
     public const string MembersRead = "members:read";
 
-    /// <summary>Invite people, change members' roles and remove members (owners are changed only by owners).</summary>
+    /// <summary>Add people directly, change members' roles and remove members (owners are changed only by owners).</summary>
     public const string MembersWrite = "members:write";
+
+    /// <summary>Invite people by email, list and revoke pending invitations (only owners invite an owner).</summary>
+    public const string MembersInvite = "members:invite";
 
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
-    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, MessagesWrite, SendsWrite, MembersRead, MembersWrite, Admin];
+    public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, MessagesWrite, SendsWrite, MembersRead, MembersWrite, MembersInvite, Admin];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }

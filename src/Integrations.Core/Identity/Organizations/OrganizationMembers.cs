@@ -18,7 +18,7 @@ public sealed record OrganizationMember(Membership Membership, string? Email, st
 /// </summary>
 public sealed partial class OrganizationMembers(
     IMembershipStore memberships, IUserStore users, UserSessionService sessions, ITenancyStore tenancy, IConnectionStore connections, EventWriter events,
-    ILogger<OrganizationMembers> logger)
+    TimeProvider time, ILogger<OrganizationMembers> logger)
 {
     private const int MaxAttempts = 3;
     private const int MaxConnectionPages = 20;
@@ -29,6 +29,39 @@ public sealed partial class OrganizationMembers(
         var all = await memberships.ListByOrganizationAsync(organizationId, cancellationToken).ConfigureAwait(false);
         var people = await Task.WhenAll(all.Select(m => users.GetAsync(m.UserId, cancellationToken))).ConfigureAwait(false);
         return all.Select((m, i) => new OrganizationMember(m, people[i]?.Email, people[i]?.DisplayName)).ToList();
+    }
+
+    /// <summary>
+    /// Adds an existing user to the organization directly (a platform provisioning its users with an API key): 404 for an
+    /// unknown user, 409 <c>already-member</c>; only an owner adds an owner.
+    /// </summary>
+    public async Task<Result<OrganizationMember>> AddAsync(string organizationId, string? userId, string? roleName, bool actingAsOwner,
+        CancellationToken cancellationToken = default)
+    {
+        if (OrganizationRoles.Parse(roleName) is not { } role)
+        {
+            return HubError.Invalid(MemberErrors.InvalidRole, "role must be one of owner, admin, member, viewer.", "role");
+        }
+
+        if (role == OrganizationRole.Owner && !actingAsOwner)
+        {
+            return OwnerOnly();
+        }
+
+        var user = Ids.IsValid(User.IdPrefix, userId) ? await users.GetAsync(userId!, cancellationToken).ConfigureAwait(false) : null;
+        if (user is null)
+        {
+            return HubError.NotFound("user");
+        }
+
+        var membership = new Membership(organizationId, user.Id, role, Personal: false, time.GetUtcNow());
+        if (await memberships.AddAsync(membership, cancellationToken).ConfigureAwait(false) != WriteOutcome.Written)
+        {
+            return HubError.Conflict(Invitations.InvitationErrors.AlreadyMember, "The person is already a member of the organization.");
+        }
+
+        Log.MemberAdded(logger, organizationId, user.Id, role);
+        return new OrganizationMember(membership, user.Email, user.DisplayName);
     }
 
     /// <summary>Changes <paramref name="userId"/>'s role in the organization under the owner rules.</summary>
@@ -167,5 +200,8 @@ public sealed partial class OrganizationMembers(
 
         [LoggerMessage(EventId = 9761, Level = LogLevel.Information, Message = "Member {UserId} removed from organization {OrganizationId}; {SessionsEnded} sessions ended.")]
         public static partial void MemberRemoved(ILogger logger, string organizationId, string userId, int sessionsEnded);
+
+        [LoggerMessage(EventId = 9795, Level = LogLevel.Information, Message = "User {UserId} added to organization {OrganizationId} as {Role}.")]
+        public static partial void MemberAdded(ILogger logger, string organizationId, string userId, OrganizationRole role);
     }
 }

@@ -9,7 +9,7 @@ namespace Integrations.Core.Identity.Organizations;
 /// Owner: every scope. Admin: every scope but <see cref="Scopes.Admin"/> (the organization's API keys and audit log are the
 /// owners'). Member: reads, plus the day-to-day writes of connections (with proxy and token hand-out), secrets, webhook
 /// sources, messages and sends — no reveal (nor a connection's token hand-out, which is a reveal), purge, provider or project changes, or administration. Viewer: reads only (the member list included: <see cref="Scopes.MembersRead"/>); changing members
-/// (<see cref="Scopes.MembersWrite"/>) is Owner and Admin.
+/// (<see cref="Scopes.MembersWrite"/>) and inviting them (<see cref="Scopes.MembersInvite"/>) is Owner and Admin.
 /// </remarks>
 public static class RoleMatrix
 {

@@ -1,11 +1,7 @@
-using System.Buffers.Text;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Integrations.Core.Events;
 using Integrations.Core.Identity.Users;
-using Integrations.Core.Vault;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,7 +24,7 @@ namespace Integrations.Core.Identity.Recovery;
 public sealed partial class RecoveryDelivery(
     IServiceProvider services, IEmailSender? mail, IOptions<RecoveryOptions> options, ILogger<RecoveryDelivery> logger)
 {
-    public const string SealedLinkVersion = "v1";
+    public const string SealedLinkVersion = SealedLink.Version;
 
     private RecoveryOptions Options => options.Value;
 
@@ -76,62 +72,12 @@ public sealed partial class RecoveryDelivery(
     }
 
     /// <summary>Opens a <c>sealed_link</c> with the key (what the platform's app does); null when it does not open.</summary>
-    public static (string Token, string? Url)? OpenSealedLink(string sealedLink, ReadOnlySpan<byte> key, string eventType, string userId)
-    {
-        ArgumentNullException.ThrowIfNull(sealedLink);
-        var parts = sealedLink.Split('.');
-        if (parts.Length != 3 || parts[0] != SealedLinkVersion || key.Length != 32)
-        {
-            return null;
-        }
-
-        try
-        {
-            var nonce = Base64Url.DecodeFromChars(parts[1]);
-            var sealedBytes = Base64Url.DecodeFromChars(parts[2]);
-            if (nonce.Length != 12 || sealedBytes.Length < 16)
-            {
-                return null;
-            }
-
-            var plaintext = new byte[sealedBytes.Length - 16];
-            using var aes = new AesGcm(key, 16);
-            aes.Decrypt(nonce, sealedBytes.AsSpan(0, plaintext.Length), sealedBytes.AsSpan(plaintext.Length), plaintext, AssociatedData(eventType, userId));
-            try
-            {
-                // JsonDocument reads the buffer in place: zero it only once the values are copied out.
-                using var document = JsonDocument.Parse(plaintext);
-                var root = document.RootElement;
-                return (root.GetProperty("token").GetString()!, root.TryGetProperty("url", out var url) ? url.GetString() : null);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plaintext);
-            }
-        }
-        catch (Exception ex) when (ex is FormatException or AuthenticationTagMismatchException or JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public static (string Token, string? Url)? OpenSealedLink(string sealedLink, ReadOnlySpan<byte> key, string eventType, string userId) =>
+        SealedLink.Open(sealedLink, key, eventType, userId);
 
     /// <summary>Seals <paramref name="token"/> and <paramref name="url"/> under <paramref name="key"/> (see the remarks).</summary>
-    public static string SealLink(string token, string? url, ReadOnlySpan<byte> key, string eventType, string userId)
-    {
-        var plaintext = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string?> { ["token"] = token, ["url"] = url });
-        try
-        {
-            var nonce = RandomNumberGenerator.GetBytes(12);
-            var output = new byte[plaintext.Length + 16];
-            using var aes = new AesGcm(key, 16);
-            aes.Encrypt(nonce, plaintext, output.AsSpan(0, plaintext.Length), output.AsSpan(plaintext.Length), AssociatedData(eventType, userId));
-            return $"{SealedLinkVersion}.{Base64Url.EncodeToString(nonce)}.{Base64Url.EncodeToString(output)}";
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
-    }
+    public static string SealLink(string token, string? url, ReadOnlySpan<byte> key, string eventType, string userId) =>
+        SealedLink.Seal(token, url, key, eventType, userId);
 
     /// <summary>Replaces <c>{{name}}</c> placeholders; values go into HTML escaped when <paramref name="html"/>. Unknown names stay as written.</summary>
     public static string Render(string template, IReadOnlyDictionary<string, string> values, bool html)
@@ -170,32 +116,7 @@ public sealed partial class RecoveryDelivery(
     private async Task PublishAsync(User user, IssuedRecoveryToken issued, string type, CancellationToken cancellationToken)
     {
         var platform = Options.Platform;
-        var key = await RevealAsync(Options.Events.SealingKey!, cancellationToken).ConfigureAwait(false);
-        byte[] keyBytes;
-        try
-        {
-            keyBytes = Convert.FromBase64String(key.Trim());
-        }
-        catch (FormatException)
-        {
-            keyBytes = [];
-        }
-
-        if (keyBytes.Length != 32)
-        {
-            throw new InvalidOperationException("Auth:Events:SealingKey's secret is not a base64 256-bit key.");
-        }
-
-        string sealedLink;
-        try
-        {
-            sealedLink = SealLink(issued.Token, issued.Url, keyBytes, type, user.Id);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(keyBytes);
-        }
-
+        var sealedLink = await SealedLink.SealWithPlatformKeyAsync(services, Options, issued.Token, issued.Url, type, user.Id, cancellationToken).ConfigureAwait(false);
         var data = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["user_id"] = user.Id,
@@ -231,25 +152,13 @@ public sealed partial class RecoveryDelivery(
             Render(verification ? email.VerificationSubject : email.ResetSubject, values, html: false),
             Render(verification ? email.VerificationHtml : email.ResetHtml, values, html: true),
             Render(verification ? email.VerificationText : email.ResetText, values, html: false));
-        var apiKey = await RevealAsync(Options.Resend.ApiKey!, cancellationToken).ConfigureAwait(false);
+        var apiKey = await SealedLink.RevealPlatformSecretAsync(services, Options, Options.Resend.ApiKey!, cancellationToken).ConfigureAwait(false);
         var sent = await mail.SendAsync(message, apiKey.Trim(), cancellationToken).ConfigureAwait(false);
         if (sent)
         {
             Log.MailSent(logger, issued.Purpose, user.Id);
         }
     }
-
-    private async Task<string> RevealAsync(string secretName, CancellationToken cancellationToken)
-    {
-        var vault = services.GetRequiredService<VaultService>();
-        var platform = Options.Platform;
-        var revealed = await vault.RevealAsync(new SecretLocation(platform.OrganizationId!, platform.ProjectId!, secretName), null, cancellationToken).ConfigureAwait(false);
-        return revealed.IsSuccess
-            ? revealed.Value.Value
-            : throw new InvalidOperationException($"The platform project's vault secret '{secretName}' could not be read ({revealed.Error.Code}).");
-    }
-
-    private static byte[] AssociatedData(string eventType, string userId) => Encoding.UTF8.GetBytes(eventType + "\n" + userId);
 
     // Event ids 9730-9759 are recovery's and admin's. Never a token, a password, an address or an API key.
     private static partial class Log

@@ -26,6 +26,7 @@ public sealed class RoleMatrixTests
         { Scopes.SendsWrite,           true,  true,  true,  false },
         { Scopes.MembersRead,          true,  true,  true,  true },
         { Scopes.MembersWrite,         true,  true,  false, false },
+        { Scopes.MembersInvite,        true,  true,  false, false },
         { Scopes.Admin,                true,  false, false, false },
     };
 

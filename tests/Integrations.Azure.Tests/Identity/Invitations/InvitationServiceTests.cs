@@ -1,0 +1,177 @@
+using Azure;
+using Azure.Data.Tables;
+using Integrations.Azure.Tests.Identity.Recovery;
+using Integrations.Azure.Tests.Identity.Users;
+using Integrations.Core.Common;
+using Integrations.Core.Identity.Administration;
+using Integrations.Core.Identity.Invitations;
+using Integrations.Core.Identity.Organizations;
+using Integrations.Core.Identity.Recovery;
+using Integrations.Core.Identity.Users;
+
+namespace Integrations.Azure.Tests.Identity.Invitations;
+
+/// <summary>
+/// Invitations on Azurite with a fake clock: expiry, single use under concurrency, and an attacker who writes the
+/// <c>invitations</c> table directly with the Tables SDK (raising a role, re-pointing an invitation at another organization
+/// or address, swapping a stronger invitation's row under their own token, planting index rows) — they cannot compute the MAC.
+/// </summary>
+public sealed class InvitationServiceTests
+{
+    private const string Inviter = "usr_inviterinviterinvit";
+
+    [Fact]
+    public async Task Accept_AtTheEndOfTheLifetime_IsExpired_AndASecondBeforeItWorks()
+    {
+        await using var hub = await StartAsync();
+        var organization = Ids.New("org");
+        var late = await InviteAsync(hub, organization, "late@example.com", "member");
+        var onTime = await InviteAsync(hub, Ids.New("org"), "ontime@example.com", "member");
+        var lateUser = await VerifiedUserAsync(hub, "late@example.com");
+        var onTimeUser = await VerifiedUserAsync(hub, "ontime@example.com");
+
+        hub.Time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        var inTime = await Service(hub).AcceptAsync(onTimeUser.Id, onTime.Token);
+        hub.Time.Advance(TimeSpan.FromSeconds(1));
+        var expired = await Service(hub).AcceptAsync(lateUser.Id, late.Token);
+
+        Assert.True(inTime.IsSuccess, inTime.Error?.Code);
+        Assert.Equal(InvitationErrors.InvitationExpired, expired.Error?.Code);
+        Assert.Null(await hub.Services.Get<IMembershipStore>().FindAsync(lateUser.Id, organization));
+        Assert.Empty(await Service(hub).ListPendingAsync(organization));
+    }
+
+    [Fact]
+    public async Task Accept_EightAtOnce_ExactlyOneWins_AndOneMembershipExists()
+    {
+        await using var hub = await StartAsync();
+        var organization = Ids.New("org");
+        var issued = await InviteAsync(hub, organization, "race@example.com", "admin");
+        var user = await VerifiedUserAsync(hub, "race@example.com");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Service(hub).AcceptAsync(user.Id, issued.Token))));
+
+        Assert.Single(outcomes, o => o.IsSuccess);
+        Assert.All(outcomes.Where(o => !o.IsSuccess), o => Assert.Contains(o.Error!.Code, new[] { InvitationErrors.InvalidInvitation, InvitationErrors.AlreadyMember }));
+        Assert.Equal(OrganizationRole.Admin, (await hub.Services.Get<IMembershipStore>().FindAsync(user.Id, organization))?.Role);
+    }
+
+    [Fact]
+    public async Task StorageWriter_RaisingTheRole_OrRepointingOrganizationOrAddress_MakesTheInvitationInvalid()
+    {
+        await using var hub = await StartAsync();
+        var attacker = await VerifiedUserAsync(hub, "mallory@example.com");
+        var table = Table(hub);
+        var raised = await InviteAsync(hub, Ids.New("org"), "mallory@example.com", "viewer");
+        await TamperAsync(table, raised, row => row["Role"] = "owner");
+        var moved = await InviteAsync(hub, Ids.New("org"), "mallory@example.com", "viewer");
+        var victimOrganization = Ids.New("org");
+        await TamperAsync(table, moved, row => row["OrganizationId"] = victimOrganization);
+        var forSomeoneElse = await InviteAsync(hub, Ids.New("org"), "alice@example.com", "admin");
+        await TamperAsync(table, forSomeoneElse, row =>
+        {
+            row["Email"] = "mallory@example.com";
+            row["EmailLookupKey"] = "mallory@example.com";
+        });
+
+        var outcomes = new[]
+        {
+            await Service(hub).AcceptAsync(attacker.Id, raised.Token),
+            await Service(hub).AcceptAsync(attacker.Id, moved.Token),
+            await Service(hub).AcceptAsync(attacker.Id, forSomeoneElse.Token),
+        };
+
+        Assert.All(outcomes, o => Assert.Equal(InvitationErrors.InvalidInvitation, o.Error?.Code));
+        Assert.Empty(await hub.Services.Get<IMembershipStore>().ListByUserAsync(attacker.Id));
+    }
+
+    [Fact]
+    public async Task StorageWriter_CopyingAStrongerInvitationsRowUnderTheirOwnToken_IsRefused()
+    {
+        await using var hub = await StartAsync();
+        var attacker = await VerifiedUserAsync(hub, "mallory@example.com");
+        var organization = Ids.New("org");
+        var own = await InviteAsync(hub, organization, "mallory@example.com", "viewer");
+        // An owner invitation (of another organization) for the attacker's own address too: only the row's MAC stands in the way.
+        var stronger = await InviteAsync(hub, Ids.New("org"), "mallory@example.com", "owner");
+        var table = Table(hub);
+        var strongerRow = (await table.GetEntityAsync<TableEntity>(stronger.Invitation.LookupHash, "inv")).Value;
+        await table.UpsertEntityAsync(new TableEntity(strongerRow) { PartitionKey = own.Invitation.LookupHash, RowKey = "inv" }, TableUpdateMode.Replace);
+
+        var outcome = await Service(hub).AcceptAsync(attacker.Id, own.Token);
+
+        Assert.Equal(InvitationErrors.InvalidInvitation, outcome.Error?.Code);
+        Assert.Null(await hub.Services.Get<IMembershipStore>().FindAsync(attacker.Id, organization));
+    }
+
+    [Fact]
+    public async Task StorageWriter_PlantingOrRaisingIndexRows_IsNotListed_AndCannotBeRevokedThrough()
+    {
+        await using var hub = await StartAsync();
+        var organization = Ids.New("org");
+        var other = Ids.New("org");
+        var genuine = await InviteAsync(hub, organization, "bob@example.com", "viewer");
+        var elsewhere = await InviteAsync(hub, other, "carol@example.com", "admin");
+        var table = Table(hub);
+        var genuineIndex = (await table.GetEntityAsync<TableEntity>(organization, genuine.Invitation.Id)).Value;
+        genuineIndex["Role"] = "owner";
+        await table.UpdateEntityAsync(genuineIndex, ETag.All, TableUpdateMode.Replace);
+        var otherIndex = (await table.GetEntityAsync<TableEntity>(other, elsewhere.Invitation.Id)).Value;
+        await table.UpsertEntityAsync(new TableEntity(otherIndex) { PartitionKey = organization }, TableUpdateMode.Replace);
+
+        var listed = await Service(hub).ListPendingAsync(organization);
+        var revokeThroughPlanted = await Service(hub).RevokeAsync(organization, elsewhere.Invitation.Id, actingAsOwner: true);
+
+        Assert.Empty(listed);
+        Assert.Equal(ErrorKind.NotFound, revokeThroughPlanted.Error?.Kind);
+        Assert.NotNull(await hub.Services.Get<IInvitationStore>().FindByTokenAsync(elsewhere.Invitation.LookupHash));
+    }
+
+    [Fact]
+    public async Task Create_ForAnAddressWithAPendingInvitation_RevokesTheEarlierOne()
+    {
+        await using var hub = await StartAsync();
+        var organization = Ids.New("org");
+        var first = await InviteAsync(hub, organization, "dave@example.com", "viewer");
+        var second = await InviteAsync(hub, organization, "Dave@Example.com", "member");
+        var user = await VerifiedUserAsync(hub, "dave@example.com");
+
+        var withFirst = await Service(hub).AcceptAsync(user.Id, first.Token);
+        var pending = Assert.Single(await Service(hub).ListPendingAsync(organization));
+        var withSecond = await Service(hub).AcceptAsync(user.Id, second.Token);
+
+        Assert.Equal(InvitationErrors.InvalidInvitation, withFirst.Error?.Code);
+        Assert.Equal(second.Invitation.Id, pending.Id);
+        Assert.Equal(OrganizationRole.Member, withSecond.Value?.Role);
+        Assert.Empty(await Service(hub).ListPendingAsync(organization));
+    }
+
+    private static Task<UserHub> StartAsync() =>
+        UserHub.StartAsync(settings: RecoveryHub.Settings(), configure: s => s.AddIntegrationsRecovery().AddIntegrationsInvitations());
+
+    private static InvitationService Service(UserHub hub) => hub.Services.Get<InvitationService>();
+
+    private static TableClient Table(UserHub hub) => new(hub.Services.ConnectionString, hub.Services.Prefix + "invitations");
+
+    private static async Task<IssuedInvitation> InviteAsync(UserHub hub, string organizationId, string email, string role)
+    {
+        var issued = await Service(hub).CreateAsync(organizationId, email, role, Inviter, actingAsOwner: true);
+        Assert.True(issued.IsSuccess, issued.Error?.Code);
+        return issued.Value!;
+    }
+
+    private static async Task<User> VerifiedUserAsync(UserHub hub, string email)
+    {
+        var user = await hub.SignUpAsync(email);
+        var verified = await hub.Services.Get<AdminUserService>().VerifyAsync(user.Id);
+        Assert.True(verified.IsSuccess, verified.Error?.Code);
+        return verified.Value!;
+    }
+
+    private static async Task TamperAsync(TableClient table, IssuedInvitation issued, Action<TableEntity> change)
+    {
+        var row = (await table.GetEntityAsync<TableEntity>(issued.Invitation.LookupHash, "inv")).Value;
+        change(row);
+        await table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Replace);
+    }
+}
