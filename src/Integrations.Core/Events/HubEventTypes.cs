@@ -75,6 +75,9 @@ public static class HubEventTypes
     /// <summary>Too many failed logins locked an account (data: user_id, email, reason, retry_after_seconds).</summary>
     public const string AuthAccountLocked = "auth.account_locked";
 
+    /// <summary>A person logged in through a social provider (data: user_id, email, provider, new_user, linked; never a token).</summary>
+    public const string AuthSocialLogin = "auth.social_login";
+
     /// <summary>A person was removed from the organization (<c>data.user_id</c>; <c>data.connections</c>: the ids of this project's connections they created or authorized).</summary>
     public const string MemberRemoved = "member.removed";
 
@@ -85,6 +88,7 @@ public static class HubEventTypes
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
+        AuthSocialLogin,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

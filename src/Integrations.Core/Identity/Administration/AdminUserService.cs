@@ -18,6 +18,7 @@ public sealed partial class AdminUserService(
     IRecoveryTokenStore recoveryTokens,
     ILoginThrottleReset throttleReset,
     UserSessionService sessions,
+    Social.ISocialLinkStore socialLinks,
     RecoveryService recovery,
     AuditLog audit,
     TimeProvider time,
@@ -104,6 +105,8 @@ public sealed partial class AdminUserService(
         // Credentials first: if the process dies midway, what is left can no longer be used to act as the person.
         var recoveryCount = await recoveryTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         var refreshCount = await refreshTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
+        await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
         await throttleReset.ResetAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
         Log.Deleted(logger, user.Id, refreshCount, recoveryCount);
