@@ -122,11 +122,19 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
 
         // The user row is touched (a column outside its MAC) under the ETag the decision was made on: of two removals that
         // each saw the other's link as the remaining way in, one fails here and, re-reading, finds it is the last.
-        var touch = new TableEntity(link.UserId, TableUserStore.UserRow) { ["LinksChangedAt"] = time.GetUtcNow() };
+        // The row is written back as read (its MAC'd columns unchanged) rather than merged: a replace is what the other
+        // conditional writes of the user row use, and it carries the If-Match the decision depends on.
+        var user = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, link.UserId, TableUserStore.UserRow, null, cancellationToken).ConfigureAwait(false);
+        if (user is null || user.ETag != new ETag(userETag))
+        {
+            return WriteOutcome.Conflict;
+        }
+
+        user["LinksChangedAt"] = time.GetUtcNow();
         var outcome = await TableWrites.TryTransactionAsync(Table,
         [
             new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(link.UserId, LinkRowPrefix + link.Provider), new ETag(link.ETag)),
-            new TableTransactionAction(TableTransactionActionType.UpdateMerge, touch, new ETag(userETag)),
+            new TableTransactionAction(TableTransactionActionType.UpdateReplace, user, new ETag(userETag)),
         ], cancellationToken).ConfigureAwait(false);
         if (outcome != WriteOutcome.Written)
         {
