@@ -120,24 +120,31 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
             throw new ArgumentException("A removal needs the ETag the link was read with.", nameof(link));
         }
 
-        // The user row is touched (a column outside its MAC) under the ETag the decision was made on: of two removals that
-        // each saw the other's link as the remaining way in, one fails here and, re-reading, finds it is the last.
-        // The row is written back as read (its MAC'd columns unchanged) rather than merged: a replace is what the other
-        // conditional writes of the user row use, and it carries the If-Match the decision depends on.
-        var user = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, link.UserId, TableUserStore.UserRow, null, cancellationToken).ConfigureAwait(false);
-        if (user is null || user.ETag != new ETag(userETag))
+        // The link row goes first (conditional on its ETag), then the user row is written back as read (its MAC'd columns
+        // unchanged, one column outside the MAC touched) under the ETag the caller decided on; if that fails, someone changed
+        // the account meanwhile — perhaps another removal that counted this link as the remaining way in — and the link row is
+        // put back. Of two removals decided on the same reading of the user row exactly one passes its If-Match; and a removal
+        // that read the user row after another's write reads the links after that removal's delete. Single-entity writes, not
+        // one transaction: Azurite ignores If-Match inside a batch (Azure/Azurite#1233), and the guarantee must hold there too.
+        var deleted = await TableWrites.TryAsync(() => Table.DeleteEntityAsync(link.UserId, LinkRowPrefix + link.Provider, new ETag(link.ETag), cancellationToken))
+            .ConfigureAwait(false);
+        if (deleted != WriteOutcome.Written)
         {
             return WriteOutcome.Conflict;
         }
 
-        user["LinksChangedAt"] = time.GetUtcNow();
-        var outcome = await TableWrites.TryTransactionAsync(Table,
-        [
-            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(link.UserId, LinkRowPrefix + link.Provider), new ETag(link.ETag)),
-            new TableTransactionAction(TableTransactionActionType.UpdateReplace, user, new ETag(userETag)),
-        ], cancellationToken).ConfigureAwait(false);
-        if (outcome != WriteOutcome.Written)
+        var user = await TableWrites.GetOrDefaultAsync<TableEntity>(Table, link.UserId, TableUserStore.UserRow, null, CancellationToken.None).ConfigureAwait(false);
+        var touched = WriteOutcome.Conflict;
+        if (user is not null && user.ETag == new ETag(userETag))
         {
+            user["LinksChangedAt"] = time.GetUtcNow();
+            touched = await TableWrites.TryAsync(() => Table.UpdateEntityAsync(user, new ETag(userETag), TableUpdateMode.Replace, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        if (touched != WriteOutcome.Written)
+        {
+            var row = await LinkEntityAsync(link, CancellationToken.None).ConfigureAwait(false);
+            await TableWrites.TryAsync(() => Table.AddEntityAsync(row, CancellationToken.None)).ConfigureAwait(false);
             return WriteOutcome.Conflict;
         }
 

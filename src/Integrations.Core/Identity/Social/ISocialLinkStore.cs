@@ -25,8 +25,9 @@ public interface ISocialLinkStore
     Task<WriteOutcome> AddAsync(SocialLink link, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes the link row in one transaction with a no-op write on the user row conditional on <paramref name="userETag"/>
-    /// (so two removals decided on the same reading of the account cannot both win), then the claim.
+    /// Removes the link row, then makes a no-op write on the user row conditional on <paramref name="userETag"/> (putting the
+    /// link row back if that fails), then the claim: two removals decided on the same reading of the account cannot both win.
+    /// Read the user row before the links when deciding.
     /// <see cref="WriteOutcome.Conflict"/> when the user or the link changed since read.
     /// </summary>
     Task<WriteOutcome> RemoveAsync(SocialLink link, string userETag, CancellationToken cancellationToken = default);

@@ -113,9 +113,10 @@ public sealed partial class SocialLoginService(
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var readingLinks = links.ListAsync(userId, cancellationToken);
+            // The user row first, then the links (not in parallel): a removal deletes its link before it writes the user row,
+            // so links read after the user row include every removal that row's ETag does not already reflect.
             var user = await users.GetAsync(userId, cancellationToken).ConfigureAwait(false);
-            var current = await readingLinks.ConfigureAwait(false);
+            var current = user is null ? [] : await links.ListAsync(userId, cancellationToken).ConfigureAwait(false);
             if (user is null || current.FirstOrDefault(l => l.Provider == provider) is not { } link)
             {
                 return HubError.NotFound("social connection");
