@@ -183,6 +183,22 @@ public sealed class SocialLoginServiceTests
     }
 
     [Fact]
+    public async Task LoginAsync_TwoFirstLoginsOfOneProviderAccountAtOnce_EndAsOnePersonWithOneLink()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            await using var hub = await SocialHub.StartAsync();
+
+            var both = await Task.WhenAll(
+                hub.Social().LoginAsync(Profile("p@example.com"), UserHub.Source), hub.Social().LoginAsync(Profile("p@example.com"), UserHub.Source));
+
+            Assert.All(both, r => Assert.True(r.IsSuccess, r.Error?.Code));
+            Assert.Equal(both[0].Value!.Tokens.User.Id, both[1].Value!.Tokens.User.Id);
+            Assert.Single(await hub.Links().ListAsync(both[0].Value!.Tokens.User.Id));
+        }
+    }
+
+    [Fact]
     public async Task LoginAsync_PublishesAuthSocialLogin_WithProviderAndFlags_NeverTheProviderId()
     {
         var heard = new List<UserEvent>();
