@@ -19,7 +19,7 @@ internal static class ApiKeyCommands
 
         var name = new Option<string>("--name") { Description = "What the key is for (1 to 100 characters).", Required = true };
         var scopes = new Option<string[]>("--scope") { Description = "A scope the key grants; repeat for more.", Required = true };
-        scopes.AcceptOnlyFromAmong([.. Scopes.All]);
+        scopes.AcceptOnlyFromAmong([.. Scopes.All, .. Scopes.Platform]);
         var expires = new Option<DateTimeOffset?>("--expires")
         {
             Description = "When the key stops working, ISO 8601 (e.g. 2026-12-31T23:59:00Z; without an offset, UTC), within Hub:MaxApiKeyLifetime. " +

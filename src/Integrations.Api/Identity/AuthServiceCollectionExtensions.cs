@@ -25,6 +25,8 @@ public static class AuthServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<UserAuthenticationOptions>().BindConfiguration(UserAuthenticationOptions.SectionName).ValidateDataAnnotations();
         services.TryAddSingleton<SessionCheck>();
         services.TryAddSingleton<AuthEndpoints>();
+        services.TryAddSingleton<Core.Identity.Social.SocialLoginService>();
+        services.TryAddSingleton<SocialEndpoints>();
         // Members need user sessions (a removed member's end) besides memberships, so they are registered with both here.
         services.TryAddSingleton<Core.Identity.Organizations.OrganizationMembers>();
         services.TryAddSingleton<Organizations.MemberEndpoints>();

@@ -28,6 +28,7 @@ public static class ApiRoutes
         .. HealthRoutes.All,
         .. JwksRoutes.All,
         .. AuthRoutes.All,
+        .. SocialRoutes.All,
         .. OrganizationRoutes.All,
         .. MemberRoutes.All, .. InvitationRoutes.All,
         .. ApiKeyRoutes.All,

@@ -78,7 +78,9 @@ public sealed record OrganizationAccess(string? Scope) : RouteAccess
 {
     public override string Describe() => Scope is null
         ? "any API key of the organization, or any member"
-        : $"an API key of the organization with scope '{Scope}', or a member whose role grants it ({RolesGranting(Scope)})";
+        : RolesGranting(Scope).Length == 0
+            ? $"an API key of the organization with scope '{Scope}' (no role grants it)"
+            : $"an API key of the organization with scope '{Scope}', or a member whose role grants it ({RolesGranting(Scope)})";
 }
 
 /// <summary>See <see cref="RouteAccess.Project(string)"/>.</summary>

@@ -73,6 +73,7 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<Core.Identity.Organizations.IMembershipStore, TableMembershipStore>();
         services.TryAddSingleton<Core.Identity.Recovery.IRecoveryTokenStore, TableRecoveryTokenStore>();
         services.TryAddSingleton<Core.Identity.Invitations.IInvitationStore, TableInvitationStore>();
+        services.TryAddSingleton<Core.Identity.Social.ISocialLinkStore, TableSocialLinkStore>();
         services.TryAddSingleton<IOAuthStateStore, TableOAuthStateStore>();
         services.TryAddSingleton<IProjectOAuthSettingsStore, TableProjectOAuthSettingsStore>();
         services.TryAddSingleton<IProviderStore, TableProviderStore>();

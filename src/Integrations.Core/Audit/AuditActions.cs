@@ -121,6 +121,11 @@ public static class AuditActions
     public const string UserPasswordChange = "user.password_change";
     public const string UserRead = "user.read";
 
+    /// <summary>Social login (the platform's key logs a person in) and a person's own social connections (list, remove).</summary>
+    public const string UserSocialLogin = "user.social_login";
+    public const string UserSocialConnectionList = "user.social_connection.list";
+    public const string UserSocialConnectionDelete = "user.social_connection.delete";
+
     /// <summary>An organization's member routes: the list, a role change, a removal (the target is the member's user id).</summary>
     public const string MemberList = "member.list";
     public const string MemberChange = "member.change";

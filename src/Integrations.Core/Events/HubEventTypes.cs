@@ -81,6 +81,9 @@ public static class HubEventTypes
     /// </summary>
     public const string AuthLoginFailed = "auth.login_failed";
 
+    /// <summary>A person logged in through a social provider (data: user_id, email, provider, new_user, linked; never a token).</summary>
+    public const string AuthSocialLogin = "auth.social_login";
+
     /// <summary>A person was removed from the organization (<c>data.user_id</c>; <c>data.connections</c>: the ids of this project's connections they created or authorized).</summary>
     public const string MemberRemoved = "member.removed";
 
@@ -97,7 +100,7 @@ public static class HubEventTypes
         ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
-        AuthLoginFailed, AuthInvitationCreated,
+        AuthLoginFailed, AuthInvitationCreated, AuthSocialLogin,
     ];
 
     public static bool IsKnown(string? type) => type is not null && All.Contains(type, StringComparer.Ordinal);

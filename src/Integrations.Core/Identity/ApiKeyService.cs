@@ -11,7 +11,8 @@ namespace Integrations.Core.Identity;
 /// recorded as their parent, and revoking it revokes them.
 /// </summary>
 public sealed class ApiKeyService(
-    IApiKeyStore store, CallerAuthenticator authenticator, AuthorityRows authority, AuditLog audit, TimeProvider time, IOptions<HubOptions> options)
+    IApiKeyStore store, CallerAuthenticator authenticator, AuthorityRows authority, AuditLog audit, TimeProvider time, IOptions<HubOptions> options,
+    IOptions<Recovery.RecoveryOptions> auth)
 {
     public const int MaxNameLength = 100;
 
@@ -154,6 +155,14 @@ public sealed class ApiKeyService(
         {
             var unknown = scopes.First(s => s is null || !Scopes.IsKnown(s));
             return HubError.Invalid(IdentityErrors.UnknownScope, $"'{unknown ?? "null"}' is not a scope. Scopes: {string.Join(", ", Scopes.All)}.", "scopes");
+        }
+
+        // A platform scope (log in as any person) is the platform's own: never on another organization's key, whoever asks.
+        if (scopes.FirstOrDefault(s => Scopes.Platform.Contains(s, StringComparer.Ordinal)) is { } platformScope
+            && !string.Equals(organizationId, auth.Value.Platform.OrganizationId, StringComparison.Ordinal))
+        {
+            return HubError.Invalid(IdentityErrors.ScopePlatformOnly,
+                $"'{platformScope}' can only be given to a key of the platform's own organization (Auth:Platform:OrganizationId).", "scopes");
         }
 
         if (parent is not null && scopes.FirstOrDefault(s => !parent.Scopes.Contains(s, StringComparer.Ordinal)) is { } notHeld)

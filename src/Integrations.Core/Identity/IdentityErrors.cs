@@ -6,6 +6,9 @@ public static class IdentityErrors
     public const string UnknownScope = "unknown-scope";
     public const string InvalidExpiry = "invalid-expiry";
 
+    /// <summary>A key of an organization other than <c>Auth:Platform:OrganizationId</c> asked for a platform scope (<see cref="Scopes.Platform"/>).</summary>
+    public const string ScopePlatformOnly = "scope-platform-only";
+
     /// <summary>A key asked for a scope the creating key does not hold itself.</summary>
     public const string ScopeNotHeld = "scope-not-held";
 

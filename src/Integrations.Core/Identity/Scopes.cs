@@ -53,7 +53,19 @@ public static class Scopes
     /// <summary>Manage the organization's API keys and read its audit log.</summary>
     public const string Admin = "admin";
 
+    /// <summary>
+    /// Log people in on the platform's behalf (<c>POST /v1/auth/social-login</c>): whoever holds it can become any user, so
+    /// it is a <b>platform</b> scope — not in <see cref="All"/> (no role holds it, an organization's owner key does not get
+    /// it), grantable only by an operator and only to a key of the <c>Auth:Platform</c> organization
+    /// (<see cref="ApiKeyService"/>), and honoured only on such a key.
+    /// </summary>
+    public const string AuthSocialLogin = "auth:social-login";
+
+    /// <summary>The organization scopes: what roles and an organization's owner key may hold.</summary>
     public static IReadOnlyList<string> All { get; } = [SecretsRead, SecretsWrite, SecretsReveal, SecretsPurge, ProjectsWrite, ProvidersRead, ProvidersWrite, ConnectionsRead, ConnectionsWrite, ConnectionsToken, ConnectionsProxy, WebhooksRead, WebhooksWrite, MessagesWrite, SendsWrite, MembersRead, MembersWrite, MembersInvite, Admin];
 
-    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
+    /// <summary>Scopes only a key of the platform's own organization (<c>Auth:Platform:OrganizationId</c>) may hold.</summary>
+    public static IReadOnlyList<string> Platform { get; } = [AuthSocialLogin];
+
+    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal) || Platform.Contains(scope, StringComparer.Ordinal);
 }

@@ -20,6 +20,7 @@ public sealed partial class AdminUserService(
     ILoginThrottleReset throttleReset,
     IMembershipStore memberships,
     UserSessionService sessions,
+    Social.ISocialLinkStore socialLinks,
     RecoveryService recovery,
     AuditLog audit,
     TimeProvider time,
@@ -113,6 +114,8 @@ public sealed partial class AdminUserService(
         // Credentials first: if the process dies midway, what is left can no longer be used to act as the person.
         var recoveryCount = await recoveryTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         var refreshCount = await refreshTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
+        await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
         // After the user row: a membership left by a crash here names a user who no longer exists, so it grants nothing
         // (every authenticated request and refresh reads the user first), and member lists show it until re-run.

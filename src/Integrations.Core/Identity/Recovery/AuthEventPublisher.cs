@@ -26,6 +26,11 @@ public sealed class AuthEventPublisher(IServiceProvider services, IUserStore use
             data["session_id"] = sessionId;
         }
 
+        foreach (var (name, value) in userEvent.Data ?? new Dictionary<string, string>())
+        {
+            data.TryAdd(name, value); // Never over user_id or email.
+        }
+
         return PublishAsync(userEvent.Type, userEvent.User, data, cancellationToken);
     }
 

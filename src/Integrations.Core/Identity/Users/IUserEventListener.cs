@@ -11,4 +11,5 @@ public interface IUserEventListener
 }
 
 /// <summary>What happened (<see cref="Events.HubEventTypes"/>' <c>auth.*</c>), to whom, and when. Never a password or a token.</summary>
-public sealed record UserEvent(string Type, User User, DateTimeOffset At, string? SessionId = null);
+/// <param name="Data">More event data (e.g. <c>auth.social_login</c>'s provider and flags), added to the user's; never a secret.</param>
+public sealed record UserEvent(string Type, User User, DateTimeOffset At, string? SessionId = null, IReadOnlyDictionary<string, string>? Data = null);

@@ -183,6 +183,34 @@ public sealed partial class UserSessionService(
     }
 
     /// <summary>
+    /// Starts a session for a person already proven by other means (social login: the platform's app ran the provider's
+    /// sign-in): no password check and no login throttle — the lock answers password guessing, which this is not. The same
+    /// tokens as <see cref="LoginAsync"/>; 404 for an <paramref name="organizationId"/> the person is not in.
+    /// </summary>
+    public async Task<Result<UserTokens>> StartSessionAsync(User user, string source, string? organizationId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(source);
+        var organization = await organizations.FindAsync(user.Id, organizationId, cancellationToken).ConfigureAwait(false);
+        if (organization is null)
+        {
+            return NoOrganization(organizationId);
+        }
+
+        var now = time.GetUtcNow();
+        var refreshToken = RefreshToken.Generate();
+        var hash = await LookupHashAsync(refreshToken, cancellationToken).ConfigureAwait(false);
+        var session = new Session(Ids.New(Session.IdPrefix), user.Id, organization.OrganizationId, user.SecurityStamp, source, now, now,
+            now + options.Value.RefreshTokenLifetime, Generation: 0, hash, null, null, null, null, null);
+        var accessToken = await issuer.IssueAsync(new AccessTokenClaims(user.Id, organization.OrganizationId, organization.Role, session.Id), cancellationToken)
+            .ConfigureAwait(false);
+        await refreshTokens.AddAsync(new RefreshTokenRecord(hash, user.Id, session.Id, 0, now), cancellationToken).ConfigureAwait(false);
+        await users.AddSessionAsync(session, cancellationToken).ConfigureAwait(false);
+        Log.LoggedIn(logger, user.Id, session.Id);
+        return new UserTokens(accessToken, refreshToken, session.ExpiresAt, user, session.Id, organization);
+    }
+
+    /// <summary>
     /// Exchanges a refresh token for a new pair (rotation). The current token of a live session rotates once; the token a
     /// rotation consumed answers with the same pair for the grace window; any other token of the family revokes the session.
     /// Every refusal is <see cref="UserErrors.InvalidRefreshToken"/>. <paramref name="organizationId"/> switches the

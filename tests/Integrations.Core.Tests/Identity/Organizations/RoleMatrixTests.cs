@@ -50,6 +50,14 @@ public sealed class RoleMatrixTests
     }
 
     [Fact]
+    public void ScopesOf_NoRole_HoldsAPlatformScope_SoNoPersonCanLogInAsOthers()
+    {
+        Assert.All(Enum.GetValues<OrganizationRole>(), role => Assert.DoesNotContain(Scopes.AuthSocialLogin, RoleMatrix.ScopesOf(role)));
+        Assert.DoesNotContain(Scopes.AuthSocialLogin, Scopes.All);
+        Assert.True(Scopes.IsKnown(Scopes.AuthSocialLogin));
+    }
+
+    [Fact]
     public void Roles_AreNested_EachHoldsEverythingTheOneBelowHolds()
     {
         Assert.Superset(RoleMatrix.ScopesOf(OrganizationRole.Admin).ToHashSet(), RoleMatrix.ScopesOf(OrganizationRole.Owner).ToHashSet());
