@@ -150,6 +150,7 @@ public sealed class StartupValidationTests
         settings["OAuth:RefreshAheadSchedule"] = "0 */5 * * * *";
         settings["OAuth:ClientSecretExpiryCheckSchedule"] = "0 15 4 * * *";
         settings["Webhooks:CleanupSchedule"] = "0 20 4 * * *";
+        settings["Auth:SessionCleanupSchedule"] = "0 40 4 * * *";
         settings["Webhooks:PoisonDrainSchedule"] = "0 * * * * *";
         settings["Webhooks:FanOutRecoverySchedule"] = "30 * * * * *";
         settings["Hub:PublicBaseUrl"] = "https://hub.example.com";

@@ -28,6 +28,8 @@ public sealed class HotPathHubFixture : IAsyncLifetime
         Hub.Settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.0/8";
         // Long enough that no entry expires during a test on a loaded machine; expiry itself is unit-tested.
         Hub.Settings["Connections:CacheDuration"] = "00:01:00";
+        // The storage calls counted are the requests' own: no audit sealing (every 5 minutes) may fall inside a test.
+        Hub.Settings["Audit:SealSchedule"] = "0 0 0 1 1 *";
         Hub.ConfigureServices = Storage.Register;
         await Hub.InitializeAsync();
     }

@@ -4,9 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Integrations.Api.Tests.OutboundWebhooks;
 using Integrations.Core.Events;
+using Integrations.Core.Identity;
 using Integrations.Core.Identity.Recovery;
 using Integrations.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using StandardWebhooks;
 using static Integrations.Api.Tests.HubFixture;
 
@@ -63,10 +65,17 @@ public sealed class AuthEventDeliveryTests(RecoveryApiFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.NoContent,
             (await person.PostAsJsonAsync("/v1/auth/password", new { current_password = Password + "x", new_password = NewPassword })).StatusCode);
 
+        // The platform's app signs the same person in through Google: an existing account links with a provider-verified address.
+        var social = await Hub.Services.GetRequiredService<ApiKeyService>()
+            .CreateAsync(fixture.Platform.OrganizationId, "social login", [Scopes.AuthSocialLogin], null, "test-operator");
+        using var platformApp = Hub.Client(social.Value!.Token);
+        await Json(await platformApp.PostAsJsonAsync("/v1/auth/social-login",
+            new { provider = "google", provider_user_id = "1098" + TestRandom.Hex(8), email, email_verified = true, display_name = "Pat" }), HttpStatusCode.OK);
+
         // Assert: each type arrives for this person, and verifies with the endpoint's secret.
         string[] expected =
         [
-            HubEventTypes.AuthSignUp, HubEventTypes.AuthEmailVerificationRequired, HubEventTypes.AuthLoginFailed, HubEventTypes.AuthAccountLocked,
+            HubEventTypes.AuthSignUp, HubEventTypes.AuthSocialLogin, HubEventTypes.AuthEmailVerificationRequired, HubEventTypes.AuthLoginFailed, HubEventTypes.AuthAccountLocked,
             HubEventTypes.AuthPasswordResetRequested, HubEventTypes.AuthRefreshTokenReuseDetected, HubEventTypes.AuthPasswordChanged,
         ];
         var received = await WaitForTypesAsync(url, email, expected);

@@ -164,8 +164,14 @@ public sealed partial class SocialLoginService(
                     "Log in with the account's password (or reset it) and connect the provider from there, or verify the address at the provider.");
             }
 
-            if ((await links.ListAsync(existing.Id, cancellationToken).ConfigureAwait(false)).Any(l => l.Provider == provider))
+            if ((await links.ListAsync(existing.Id, cancellationToken).ConfigureAwait(false)).FirstOrDefault(l => l.Provider == provider) is { } held)
             {
+                if (string.Equals(held.LookupHash, lookupHash, StringComparison.Ordinal))
+                {
+                    // This very provider account, linked by a concurrent first login between our claim read and now: look again.
+                    return (Person?)null;
+                }
+
                 return HubError.Conflict(SocialErrors.ProviderAlreadyLinked,
                     $"The account with this email address is already connected to another {provider} account.");
             }
