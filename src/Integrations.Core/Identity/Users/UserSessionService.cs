@@ -162,24 +162,8 @@ public sealed partial class UserSessionService(
         }
 
         await throttle.RecordSuccessAsync(accountKey, source, cancellationToken).ConfigureAwait(false);
-        var organization = await organizations.FindAsync(user.Id, organizationId, cancellationToken).ConfigureAwait(false);
-        if (organization is null)
-        {
-            return LoginResult.Failed(NoOrganization(organizationId));
-        }
-
-        var now = time.GetUtcNow();
-        var refreshToken = RefreshToken.Generate();
-        var hash = await LookupHashAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        var session = new Session(Ids.New(Session.IdPrefix), user.Id, organization.OrganizationId, user.SecurityStamp, source, now, now,
-            now + options.Value.RefreshTokenLifetime, Generation: 0, hash, null, null, null, null, null);
-        var accessToken = await issuer.IssueAsync(new AccessTokenClaims(user.Id, organization.OrganizationId, organization.Role, session.Id), cancellationToken)
-            .ConfigureAwait(false);
-        // The token row first: a session is never current with a token that has no row.
-        await refreshTokens.AddAsync(new RefreshTokenRecord(hash, user.Id, session.Id, 0, now), cancellationToken).ConfigureAwait(false);
-        await users.AddSessionAsync(session, cancellationToken).ConfigureAwait(false);
-        Log.LoggedIn(logger, user.Id, session.Id);
-        return LoginResult.Success(new UserTokens(accessToken, refreshToken, session.ExpiresAt, user, session.Id, organization));
+        var started = await StartSessionAsync(user, source, organizationId, cancellationToken).ConfigureAwait(false);
+        return started.IsSuccess ? LoginResult.Success(started.Value!) : LoginResult.Failed(started.Error!);
     }
 
     /// <summary>
@@ -204,6 +188,7 @@ public sealed partial class UserSessionService(
             now + options.Value.RefreshTokenLifetime, Generation: 0, hash, null, null, null, null, null);
         var accessToken = await issuer.IssueAsync(new AccessTokenClaims(user.Id, organization.OrganizationId, organization.Role, session.Id), cancellationToken)
             .ConfigureAwait(false);
+        // The token row first: a session is never current with a token that has no row.
         await refreshTokens.AddAsync(new RefreshTokenRecord(hash, user.Id, session.Id, 0, now), cancellationToken).ConfigureAwait(false);
         await users.AddSessionAsync(session, cancellationToken).ConfigureAwait(false);
         Log.LoggedIn(logger, user.Id, session.Id);
