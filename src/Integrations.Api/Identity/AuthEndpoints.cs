@@ -17,7 +17,7 @@ namespace Integrations.Api.Identity;
 /// (the audit record names the user id at most; problems name the field, never its value).
 /// </summary>
 public sealed partial class AuthEndpoints(
-    UserSessionService sessions, UserOrganizations organizations, IUserStore users, IRefreshTokenStore refreshTokens, KeyRing keyRing,
+    UserSessionService sessions, UserOrganizations organizations, IUserStore users, KeyRing keyRing,
     RecoveryService recovery, ILogger<AuthEndpoints> logger)
 {
     public async Task<IResult> SignUpAsync(HubRequest request, CancellationToken cancellationToken)
@@ -120,17 +120,16 @@ public sealed partial class AuthEndpoints(
             return Problems.From(body.Error);
         }
 
-        if (body.Value.RefreshToken is { } token && RefreshToken.IsWellFormed(token))
+        // Any token of the family the hub issued (its tag verifies) names the session to end; a made-up one naming someone
+        // else's session ends nothing.
+        if (RefreshToken.ReadSubject(body.Value.RefreshToken) is { } subject
+            && RefreshToken.HasValidTag(await keyRing.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false), body.Value.RefreshToken!))
         {
-            var hash = RefreshToken.LookupHash(await keyRing.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false), token);
-            if (await refreshTokens.FindAsync(hash, cancellationToken).ConfigureAwait(false) is { } record)
+            request.Audit.Target = "user/" + subject.UserId;
+            var ended = await sessions.LogoutAsync(subject.UserId, subject.SessionId, cancellationToken).ConfigureAwait(false);
+            if (!ended.IsSuccess && ended.Error.Kind != ErrorKind.NotFound)
             {
-                request.Audit.Target = "user/" + record.UserId;
-                var ended = await sessions.LogoutAsync(record.UserId, record.SessionId, cancellationToken).ConfigureAwait(false);
-                if (!ended.IsSuccess && ended.Error.Kind != ErrorKind.NotFound)
-                {
-                    return Problems.From(ended.Error);
-                }
+                return Problems.From(ended.Error);
             }
         }
 

@@ -34,9 +34,7 @@ public sealed class SessionCheck(IUserStore users, IOptions<UserAuthenticationOp
             return false;
         }
 
-        var readingSession = users.GetSessionAsync(userId, sessionId, cancellationToken);
-        var user = await users.GetAsync(userId, cancellationToken).ConfigureAwait(false);
-        var session = await readingSession.ConfigureAwait(false);
+        var (user, session) = await users.GetWithSessionAsync(userId, sessionId, cancellationToken).ConfigureAwait(false);
         // The stamp check also catches a session row put back from before a logout everywhere or password change.
         var live = session is { RevokedAt: null } && user is not null && string.Equals(session.SecurityStamp, user.SecurityStamp, StringComparison.Ordinal);
         if (_sessions.Count >= MaxEntries)

@@ -43,7 +43,7 @@ public static class ScheduledJobs
     /// <summary>Deletes direct sends past Webhooks:SendRetention, on the webhook cleanup's schedule.</summary>
     public static ScheduledJob OutboundSendCleanup { get; } = new("CleanupOutboundSends", "Webhooks:CleanupSchedule");
 
-    /// <summary>Deletes refresh-token rows past their lifetime and ended sessions: tables have no TTL.</summary>
+    /// <summary>Deletes ended sessions: tables have no TTL.</summary>
     public static ScheduledJob UserSessionCleanup { get; } = new("CleanupUserSessions", "Auth:SessionCleanupSchedule");
 
     public static IReadOnlyList<ScheduledJob> All { get; } =

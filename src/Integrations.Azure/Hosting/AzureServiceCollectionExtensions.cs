@@ -69,7 +69,6 @@ public static class AzureServiceCollectionExtensions
         services.TryAddSingleton<ITenancyStore, TableTenancyStore>();
         services.TryAddSingleton<IApiKeyStore, TableApiKeyStore>();
         services.TryAddSingleton<Core.Identity.Users.IUserStore, TableUserStore>();
-        services.TryAddSingleton<Core.Identity.Users.IRefreshTokenStore, TableRefreshTokenStore>();
         services.TryAddSingleton<Core.Identity.Organizations.IMembershipStore, TableMembershipStore>();
         services.TryAddSingleton<Core.Identity.Recovery.IRecoveryTokenStore, TableRecoveryTokenStore>();
         services.TryAddSingleton<Core.Identity.Invitations.IInvitationStore, TableInvitationStore>();

@@ -55,8 +55,6 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Users, their email claims and sessions (<see cref="TableUserStore"/>).</summary>
     public TableClient Users { get; } = service.GetTableClient(prefix + "users");
 
-    /// <summary>Refresh tokens by lookup hash (<see cref="TableRefreshTokenStore"/>).</summary>
-    public TableClient RefreshTokens { get; } = service.GetTableClient(prefix + "refreshtokens");
 
     /// <summary>Memberships: who belongs to which organization, with which role (<see cref="TableMembershipStore"/>).</summary>
     public TableClient Memberships { get; } = service.GetTableClient(prefix + "memberships");
@@ -67,7 +65,7 @@ public sealed class HubTables(TableServiceClient service, string prefix)
     /// <summary>Organization invitations by token lookup hash, with an index by organization (<see cref="TableInvitationStore"/>).</summary>
     public TableClient Invitations { get; } = service.GetTableClient(prefix + "invitations");
 
-    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, RefreshTokens, Memberships, RecoveryTokens, Invitations];
+    public IEnumerable<TableClient> All => [Secrets, Keys, Tenancy, ApiKeys, Audit, AuditChain, Rotations, JobFailures, OAuthStates, Connections, Events, Providers, RefreshDue, WebhookSources, WebhookEvents, Counters, WebhookEndpoints, WebhookMessages, OutboundSends, Users, Memberships, RecoveryTokens, Invitations];
 
     public async Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default)
     {

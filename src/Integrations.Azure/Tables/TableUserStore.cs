@@ -116,6 +116,32 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         return entity is null ? null : await VerifiedSessionAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<(User? User, Session? Session)> GetWithSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        // One query for both rows of the partition instead of two point reads: a refresh is storage-bound, and this is its
+        // only read.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and (RowKey eq {UserRow} or RowKey eq {SessionRowPrefix + sessionId})");
+        TableEntity? userRow = null;
+        TableEntity? sessionRow = null;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == UserRow)
+            {
+                userRow = row;
+            }
+            else
+            {
+                sessionRow = row;
+            }
+        }
+
+        var user = userRow is null ? null : await VerifiedUserAsync(userRow, cancellationToken).ConfigureAwait(false);
+        var session = sessionRow is null ? null : await VerifiedSessionAsync(sessionRow, cancellationToken).ConfigureAwait(false);
+        return (user, session);
+    }
+
     public async Task<IReadOnlyList<Session>> ListSessionsAsync(string userId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);

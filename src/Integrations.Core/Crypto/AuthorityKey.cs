@@ -5,7 +5,7 @@ using System.Text;
 namespace Integrations.Core.Crypto;
 
 /// <summary>
-/// The key of authority, zeroed on dispose. Two uses, each with its own label (domain separation), so an output of one
+/// The key of authority, zeroed on dispose. Several uses, each with its own label (domain separation), so an output of one
 /// can never stand for an output of the other: the lookup hash of an API key, and the MAC of a row that grants authority.
 /// </summary>
 public sealed class AuthorityKey : IDisposable
@@ -13,6 +13,7 @@ public sealed class AuthorityKey : IDisposable
     private static readonly byte[] LookupLabel = "ih/authority/apikey-lookup/v1"u8.ToArray();
     private static readonly byte[] RowLabel = "ih/authority/row/v1"u8.ToArray();
     private static readonly byte[] RefreshLookupLabel = "ih/authority/refresh-lookup/v1"u8.ToArray();
+    private static readonly byte[] RefreshTagLabel = "ih/authority/refresh-tag/v1"u8.ToArray();
     private readonly byte[] _key;
 
     public AuthorityKey(string id, ReadOnlySpan<byte> key)
@@ -46,6 +47,19 @@ public sealed class AuthorityKey : IDisposable
         RefreshLookupLabel.CopyTo(data);
         sha256Digest.CopyTo(data[RefreshLookupLabel.Length..]);
         return Convert.ToHexStringLower(HMACSHA256.HashData(_key, data));
+    }
+
+    /// <summary>
+    /// The tag a refresh token carries over its own leading characters (who, which session, which generation, a nonce):
+    /// HMAC-SHA256 under its own label. It proves the hub issued a token of that session and generation without a row per
+    /// token, which is what lets a consumed token be recognised (and its family revoked) when it comes back.
+    /// </summary>
+    public byte[] RefreshTokenTag(ReadOnlySpan<byte> body)
+    {
+        Span<byte> data = stackalloc byte[RefreshTagLabel.Length + body.Length];
+        RefreshTagLabel.CopyTo(data);
+        body.CopyTo(data[RefreshTagLabel.Length..]);
+        return HMACSHA256.HashData(_key, data);
     }
 
     /// <summary>

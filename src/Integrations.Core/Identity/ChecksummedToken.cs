@@ -22,11 +22,7 @@ internal static class ChecksummedToken
     {
         Span<char> chars = stackalloc char[Length];
         prefix.AsSpan().CopyTo(chars);
-        for (var i = 0; i < RandomLength; i++)
-        {
-            // GetInt32 is uniform (rejection sampling): no modulo bias.
-            chars[PrefixLength + i] = Base62[RandomNumberGenerator.GetInt32(Base62.Length)];
-        }
+        FillRandom(chars.Slice(PrefixLength, RandomLength));
 
         WriteChecksum(chars[..(Length - ChecksumLength)], chars[(Length - ChecksumLength)..]);
         return new string(chars);
@@ -35,22 +31,7 @@ internal static class ChecksummedToken
     /// <summary>True when <paramref name="token"/> has the shape with <paramref name="prefix"/> and a matching checksum.</summary>
     public static bool IsWellFormed(ReadOnlySpan<char> token, string prefix)
     {
-        if (token.Length != Length || !token.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in token[PrefixLength..])
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-
-        Span<char> checksum = stackalloc char[ChecksumLength];
-        WriteChecksum(token[..(Length - ChecksumLength)], checksum);
-        return token[(Length - ChecksumLength)..].SequenceEqual(checksum);
+        return IsWellFormed(token, prefix, Length);
     }
 
     /// <summary>SHA-256 of the credential's UTF-8 bytes.</summary>
@@ -67,7 +48,41 @@ internal static class ChecksummedToken
         return $"{token[..PrefixLength]}…{token[^4..]}";
     }
 
-    private static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
+    /// <summary>
+    /// True when <paramref name="token"/> is <paramref name="length"/> ASCII letters and digits after <paramref name="prefix"/>
+    /// and ends in the checksum of what precedes it: the shape check of a credential longer than the plain one.
+    /// </summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> token, string prefix, int length)
+    {
+        if (token.Length != length || !token.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in token[prefix.Length..])
+        {
+            if (!char.IsAsciiLetterOrDigit(c))
+            {
+                return false;
+            }
+        }
+
+        Span<char> checksum = stackalloc char[ChecksumLength];
+        WriteChecksum(token[..(length - ChecksumLength)], checksum);
+        return token[(length - ChecksumLength)..].SequenceEqual(checksum);
+    }
+
+    /// <summary>Base62 characters drawn uniformly (rejection sampling: no modulo bias) into <paramref name="destination"/>.</summary>
+    public static void FillRandom(Span<char> destination)
+    {
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = Base62[RandomNumberGenerator.GetInt32(Base62.Length)];
+        }
+    }
+
+    /// <summary>Writes the 6-character base62 CRC32 of <paramref name="body"/> into <paramref name="destination"/>.</summary>
+    public static void WriteChecksum(ReadOnlySpan<char> body, Span<char> destination)
     {
         Span<byte> ascii = stackalloc byte[body.Length];
         Encoding.ASCII.GetBytes(body, ascii);

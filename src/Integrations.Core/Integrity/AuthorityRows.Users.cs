@@ -3,7 +3,7 @@ using Integrations.Core.Identity.Users;
 
 namespace Integrations.Core.Integrity;
 
-// Users, their email claims, sessions and refresh tokens: the rows that decide who can log in and which refresh tokens work.
+// Users, their email claims and sessions: the rows that decide who can log in and which refresh token works.
 public sealed partial class AuthorityRows
 {
     /// <summary>The MAC domain of a user row: its password hash, address and security stamp decide who can log in as them.</summary>
@@ -14,9 +14,6 @@ public sealed partial class AuthorityRows
 
     /// <summary>The MAC domain of a session row: whether it is revoked, which refresh token is current, and until when.</summary>
     public const string SessionKind = "session/v1";
-
-    /// <summary>The MAC domain of a refresh-token row: which session (family) and generation a token belongs to.</summary>
-    public const string RefreshTokenKind = "refresh-token/v1";
 
     // Not a row MAC: the keyed hash an email claim is found under, so partition keys never show an address.
     private const string EmailLookupKind = "email-lookup/v1";
@@ -78,22 +75,6 @@ public sealed partial class AuthorityRows
         return authority.VerifyRowMac(SessionKind, Fields(session), mac);
     }
 
-    /// <summary>The MAC of a refresh-token row (<see cref="Fields(RefreshTokenRecord)"/>).</summary>
-    public async ValueTask<string> SignAsync(RefreshTokenRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
-        return authority.RowMac(RefreshTokenKind, Fields(record));
-    }
-
-    /// <summary>True when <paramref name="mac"/> covers the refresh-token row's fields as they are.</summary>
-    public async ValueTask<bool> VerifyAsync(RefreshTokenRecord record, string? mac, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var authority = await keys.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
-        return authority.VerifyRowMac(RefreshTokenKind, Fields(record), mac);
-    }
-
     /// <summary>Every field of a user, in MAC order (all but the ETag).</summary>
     public static IReadOnlyList<string?> Fields(User user)
     {
@@ -134,20 +115,6 @@ public sealed partial class AuthorityRows
             session.SealedGrace is null ? null : Convert.ToBase64String(session.SealedGrace),
             Time(session.RevokedAt),
             session.RevokedReason,
-        ];
-    }
-
-    /// <summary>Every field of a refresh-token row, in MAC order.</summary>
-    public static IReadOnlyList<string?> Fields(RefreshTokenRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return
-        [
-            record.LookupHash,
-            record.UserId,
-            record.SessionId,
-            record.Generation.ToString(CultureInfo.InvariantCulture),
-            Time(record.IssuedAt),
         ];
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Integrations.Core.Audit;
 using Integrations.Core.Identity.Organizations;
+using Integrations.Core.Identity.Tokens;
 using Integrations.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Integrations.Api.Tests.HubFixture;
@@ -197,6 +198,23 @@ public sealed class AuthApiTests(AuthHubFixture auth) : IClassFixture<AuthHubFix
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, unknown.StatusCode);
         await Problem(refresh, HttpStatusCode.Unauthorized, "invalid-refresh-token");
+    }
+
+    [Fact]
+    public async Task Logout_WithATokenMadeUpToNameAnotherPersonsSession_EndsNothing()
+    {
+        var victim = await auth.SignUpAsync();
+        var attacker = await auth.SignUpAsync();
+        var victimToken = (string)victim["refresh_token"]!;
+        var named = RefreshToken.ReadSubject(victimToken)!; // the ids a token names are no secret (the access token has sid)
+        var forged = ForgedRefreshToken.Naming((string)attacker["refresh_token"]!, named.UserId, named.SessionId, named.Generation);
+        using var client = Hub.Client();
+
+        var logout = await client.PostAsJsonAsync("/v1/auth/logout", new { refresh_token = forged });
+        var refresh = await client.PostAsJsonAsync("/v1/auth/refresh", new { refresh_token = victimToken });
+
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        await Json(refresh, HttpStatusCode.OK);
     }
 
     [Fact]

@@ -15,7 +15,6 @@ namespace Integrations.Core.Identity.Administration;
 /// </summary>
 public sealed partial class AdminUserService(
     IUserStore users,
-    IRefreshTokenStore refreshTokens,
     IRecoveryTokenStore recoveryTokens,
     ILoginThrottleReset throttleReset,
     IMembershipStore memberships,
@@ -113,7 +112,6 @@ public sealed partial class AdminUserService(
         var emailHmac = await audit.HmacAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
         // Credentials first: if the process dies midway, what is left can no longer be used to act as the person.
         var recoveryCount = await recoveryTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
-        var refreshCount = await refreshTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
         await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
         await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
@@ -125,7 +123,7 @@ public sealed partial class AdminUserService(
         }
 
         await throttleReset.ResetAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
-        Log.Deleted(logger, user.Id, refreshCount, recoveryCount, memberOf.Count);
+        Log.Deleted(logger, user.Id, recoveryCount, memberOf.Count);
         return emailHmac;
     }
 
@@ -174,7 +172,7 @@ public sealed partial class AdminUserService(
         [LoggerMessage(EventId = 9751, Level = LogLevel.Information, Message = "Admin: email of user {UserId} marked verified.")]
         public static partial void Verified(ILogger logger, string userId);
 
-        [LoggerMessage(EventId = 9752, Level = LogLevel.Information, Message = "Admin: user {UserId} deleted ({RefreshTokens} refresh token(s), {RecoveryTokens} recovery token(s), {Memberships} membership(s) removed).")]
-        public static partial void Deleted(ILogger logger, string userId, int refreshTokens, int recoveryTokens, int memberships);
+        [LoggerMessage(EventId = 9752, Level = LogLevel.Information, Message = "Admin: user {UserId} deleted with their sessions ({RecoveryTokens} recovery token(s), {Memberships} membership(s) removed).")]
+        public static partial void Deleted(ILogger logger, string userId, int recoveryTokens, int memberships);
     }
 }

@@ -27,6 +27,12 @@ public interface IUserStore
 
     Task<Session?> GetSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The user and one of their sessions in one read (a refresh needs both; they share the user's partition). Each is null
+    /// when absent or when its row does not verify.
+    /// </summary>
+    Task<(User? User, Session? Session)> GetWithSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default);
+
     /// <summary>Every session of the user (ended ones too), oldest first.</summary>
     Task<IReadOnlyList<Session>> ListSessionsAsync(string userId, CancellationToken cancellationToken = default);
 

@@ -18,13 +18,14 @@ namespace Integrations.Core.Identity.Users;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Sessions and refresh-token families.</b> A login creates a session: one family of refresh tokens. Every token of it
-/// has a row (by its keyed lookup hash, never the token) naming its session and generation; the session row says which
-/// one token is current. A refresh of the current token issues a new pair and moves the session to it with one write
-/// conditional on the session's ETag, so of two refreshes of one token exactly one rotates.
+/// <b>Sessions and refresh-token families.</b> A login creates a session: one family of refresh tokens. Each token names its
+/// user, session and generation and carries a tag under the authority key (<see cref="RefreshToken"/>), so there is no row
+/// per token: a refresh reads the user and the session in one request, and the session row says, by keyed lookup hash
+/// (never the token), which one token is current. A refresh of the current token issues a new pair and moves the session
+/// to it with one write conditional on the session's ETag, so of two refreshes of one token exactly one rotates.
 /// </para>
 /// <para>
-/// <b>Reuse detection.</b> A token of the family that is not current has been used before. Used again, someone else holds a
+/// <b>Reuse detection.</b> A token of the family (its tag verifies) from an earlier generation has been used before. Used again, someone else holds a
 /// copy (a stolen token, or the thief's own rotation made the owner's copy stale): the whole session is revoked, so both
 /// the thief and the owner must log in again (RFC 9700 §4.14.2, OAuth 2.0 Security BCP). The answer is the same
 /// <see cref="UserErrors.InvalidRefreshToken"/> as for an unknown token.
@@ -47,7 +48,6 @@ namespace Integrations.Core.Identity.Users;
 /// </remarks>
 public sealed partial class UserSessionService(
     IUserStore users,
-    IRefreshTokenStore refreshTokens,
     IUserOrganizations organizations,
     ILoginThrottle throttle,
     IPasswordHasher hasher,
@@ -182,14 +182,13 @@ public sealed partial class UserSessionService(
         }
 
         var now = time.GetUtcNow();
-        var refreshToken = RefreshToken.Generate();
-        var hash = await LookupHashAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        var session = new Session(Ids.New(Session.IdPrefix), user.Id, organization.OrganizationId, user.SecurityStamp, source, now, now,
-            now + options.Value.RefreshTokenLifetime, Generation: 0, hash, null, null, null, null, null);
+        var sessionId = Ids.New(Session.IdPrefix);
+        var authorityKey = await keyRing.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        var refreshToken = RefreshToken.Issue(authorityKey, user.Id, sessionId, generation: 0);
+        var session = new Session(sessionId, user.Id, organization.OrganizationId, user.SecurityStamp, source, now, now,
+            now + options.Value.RefreshTokenLifetime, Generation: 0, RefreshToken.LookupHash(authorityKey, refreshToken), null, null, null, null, null);
         var accessToken = await issuer.IssueAsync(new AccessTokenClaims(user.Id, organization.OrganizationId, organization.Role, session.Id), cancellationToken)
             .ConfigureAwait(false);
-        // The token row first: a session is never current with a token that has no row.
-        await refreshTokens.AddAsync(new RefreshTokenRecord(hash, user.Id, session.Id, 0, now), cancellationToken).ConfigureAwait(false);
         await users.AddSessionAsync(session, cancellationToken).ConfigureAwait(false);
         Log.LoggedIn(logger, user.Id, session.Id);
         return new UserTokens(accessToken, refreshToken, session.ExpiresAt, user, session.Id, organization);
@@ -203,27 +202,22 @@ public sealed partial class UserSessionService(
     /// </summary>
     public async Task<Result<UserTokens>> RefreshAsync(string? refreshToken, string? organizationId = null, CancellationToken cancellationToken = default)
     {
-        if (refreshToken is null || !RefreshToken.IsWellFormed(refreshToken))
+        var subject = RefreshToken.ReadSubject(refreshToken);
+        if (subject is null)
         {
             return Refused("malformed", null);
         }
 
-        var hash = await LookupHashAsync(refreshToken, cancellationToken).ConfigureAwait(false);
-        var record = await refreshTokens.FindAsync(hash, cancellationToken).ConfigureAwait(false);
-        if (record is null)
-        {
-            return Refused("unknown token", null);
-        }
-
+        var authorityKey = await keyRing.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false);
+        var hash = RefreshToken.LookupHash(authorityKey, refreshToken!);
         var grace = options.Value.RefreshTokenReuseGrace;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var readingSession = users.GetSessionAsync(record.UserId, record.SessionId, cancellationToken);
-            var user = await users.GetAsync(record.UserId, cancellationToken).ConfigureAwait(false);
-            var session = await readingSession.ConfigureAwait(false);
+            // The user and the session in one read: the token names both.
+            var (user, session) = await users.GetWithSessionAsync(subject.UserId, subject.SessionId, cancellationToken).ConfigureAwait(false);
             if (session is null || user is null)
             {
-                return Refused("no session or user", record.SessionId);
+                return Refused("no session or user", subject.SessionId);
             }
 
             if (session.RevokedAt is not null)
@@ -256,7 +250,7 @@ public sealed partial class UserSessionService(
                     return NoOrganization(organizationId);
                 }
 
-                var (outcome, tokens) = await RotateAsync(session, user, hash, organization, now, grace, cancellationToken).ConfigureAwait(false);
+                var (outcome, tokens) = await RotateAsync(session, user, hash, organization, now, grace, authorityKey, cancellationToken).ConfigureAwait(false);
                 if (tokens is not null)
                 {
                     return tokens;
@@ -283,7 +277,7 @@ public sealed partial class UserSessionService(
                 return new UserTokens(pair.Value.AccessToken, pair.Value.RefreshToken, session.ExpiresAt, user, session.Id, pair.Value.Organization);
             }
 
-            if (record.Generation < session.Generation)
+            if (subject.Generation < session.Generation && RefreshToken.HasValidTag(authorityKey, refreshToken!))
             {
                 // A consumed token used again: someone else holds a copy. End the family.
                 var revoked = Revoked(session, SessionRevocation.ReuseDetected, now);
@@ -293,7 +287,7 @@ public sealed partial class UserSessionService(
                     continue;
                 }
 
-                Log.ReuseDetected(logger, user.Id, session.Id, record.Generation, session.Generation);
+                Log.ReuseDetected(logger, user.Id, session.Id, subject.Generation, session.Generation);
                 await TellAsync(new UserEvent(Events.HubEventTypes.AuthRefreshTokenReuseDetected, user, now, session.Id)).ConfigureAwait(false);
                 return InvalidRefreshToken();
             }
@@ -301,7 +295,7 @@ public sealed partial class UserSessionService(
             return Refused("not the family's current token", session.Id);
         }
 
-        return Refused("too many concurrent changes", record.SessionId);
+        return Refused("too many concurrent changes", subject.SessionId);
     }
 
     /// <summary>Ends one session of <paramref name="userId"/>: its refresh tokens are refused at once. Idempotent; 404 when there is no such session.</summary>
@@ -432,17 +426,17 @@ public sealed partial class UserSessionService(
     }
 
     private async Task<(WriteOutcome Outcome, UserTokens? Tokens)> RotateAsync(
-        Session session, User user, string consumedHash, UserOrganization organization, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
+        Session session, User user, string consumedHash, UserOrganization organization, DateTimeOffset now, TimeSpan grace, AuthorityKey authorityKey,
+        CancellationToken cancellationToken)
     {
-        var next = RefreshToken.Generate();
-        var nextHash = await LookupHashAsync(next, cancellationToken).ConfigureAwait(false);
         var generation = session.Generation + 1;
+        var next = RefreshToken.Issue(authorityKey, user.Id, session.Id, generation);
+        var nextHash = RefreshToken.LookupHash(authorityKey, next);
         var accessToken = await issuer.IssueAsync(new AccessTokenClaims(user.Id, organization.OrganizationId, organization.Role, session.Id), cancellationToken)
             .ConfigureAwait(false);
         var sealedGrace = grace > TimeSpan.Zero
             ? await SealGraceAsync(session.UserId, session.Id, consumedHash, generation, next, accessToken, organization, cancellationToken).ConfigureAwait(false)
             : null;
-        await refreshTokens.AddAsync(new RefreshTokenRecord(nextHash, user.Id, session.Id, generation, now), cancellationToken).ConfigureAwait(false);
         var rotated = session with
         {
             OrganizationId = organization.OrganizationId,
@@ -461,8 +455,7 @@ public sealed partial class UserSessionService(
             return (outcome, new UserTokens(accessToken, next, rotated.ExpiresAt, user, session.Id, organization));
         }
 
-        // Lost the race: this token was never handed out, and is not current; remove its row.
-        await refreshTokens.DeleteAsync(nextHash, CancellationToken.None).ConfigureAwait(false);
+        // Lost the race: this token was never handed out and is not current (no row of it exists to remove).
         return (outcome, null);
     }
 
@@ -545,9 +538,6 @@ public sealed partial class UserSessionService(
         Log.RehashSkipped(logger, user.Id);
         return user;
     }
-
-    private async ValueTask<string> LookupHashAsync(string refreshToken, CancellationToken cancellationToken) =>
-        RefreshToken.LookupHash(await keyRing.GetAuthorityKeyAsync(cancellationToken).ConfigureAwait(false), refreshToken);
 
     private static Session Revoked(Session session, string reason, DateTimeOffset now) =>
         // The sealed pair is dropped with the session: nothing may open it again.

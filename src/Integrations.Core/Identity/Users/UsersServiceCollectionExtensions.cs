@@ -12,7 +12,7 @@ public static class UsersServiceCollectionExtensions
     /// Registers <see cref="UserSessionService"/> with its options (<c>Auth:RefreshTokenLifetime</c>,
     /// <c>Auth:RefreshTokenReuseGrace</c>, validated at start), the passwords and access tokens it uses, and the defaults of
     /// its seams: the login throttle (<see cref="LockoutServiceCollectionExtensions.AddIntegrationsLoginThrottle"/>, the real
-    /// brute-force protection — never a no-op) and <see cref="NoUserOrganizations"/> (replaced by organizations). Needs the stores <see cref="IUserStore"/> and <see cref="IRefreshTokenStore"/>
+    /// brute-force protection — never a no-op) and <see cref="NoUserOrganizations"/> (replaced by organizations). Needs the stores <see cref="IUserStore"/>
     /// (<c>AddIntegrationsAzure</c>). Idempotent.
     /// </summary>
     public static IServiceCollection AddIntegrationsUserSessions(this IServiceCollection services)
