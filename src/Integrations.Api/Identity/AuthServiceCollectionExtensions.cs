@@ -27,8 +27,6 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<AuthEndpoints>();
         services.TryAddSingleton<Core.Identity.Social.SocialLoginService>();
         services.TryAddSingleton<SocialEndpoints>();
-        // Members need user sessions (a removed member's end) besides memberships, so they are registered with both here.
-        services.TryAddSingleton<Core.Identity.Organizations.OrganizationMembers>();
         services.TryAddSingleton<Organizations.MemberEndpoints>();
         services.AddIntegrationsInvitations();
         services.TryAddSingleton<Organizations.InvitationEndpoints>();

@@ -137,6 +137,24 @@ public sealed class MemberApiTests(MemberHubFixture fixture) : IClassFixture<Mem
     }
 
     [Fact]
+    public async Task AdminDeletesAMembersAccount_EachProjectGetsAMemberRemovedEvent_AndTheListDropsThem()
+    {
+        var team = await TeamAsync();
+        var project = await Json(await team.Client(OrganizationRole.Owner).PostAsJsonAsync("/v1/projects", new { name = "team-project" }), HttpStatusCode.Created);
+        var gone = team.People[OrganizationRole.Viewer];
+        using var admin = Hub.Client(Hub.AdminKey);
+
+        var deleted = await admin.DeleteAsync($"/v1/admin/users/{gone.UserId}");
+        var listed = await Json(await team.Client(OrganizationRole.Owner).GetAsync(team.Members), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.DoesNotContain(listed["data"]!.AsArray(), m => (string?)m!["user_id"] == gone.UserId);
+        var events = await Hub.Services.GetRequiredService<IEventOutbox>().ListAsync(team.OrganizationId, (string)project["id"]!,
+            new ActivityQuery(new PageRequest(1, 50), HubEventTypes.MemberRemoved));
+        Assert.Equal(gone.UserId, Assert.Single(events.Items).Data["user_id"]);
+    }
+
+    [Fact]
     public async Task StorageWriter_PlantingAnIndexRow_IsNotListed_AndDoesNotCountAsAnotherOwner()
     {
         var team = await TeamAsync();

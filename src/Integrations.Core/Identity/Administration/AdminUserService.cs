@@ -18,6 +18,7 @@ public sealed partial class AdminUserService(
     IRecoveryTokenStore recoveryTokens,
     ILoginThrottleReset throttleReset,
     IMembershipStore memberships,
+    OrganizationMembers members,
     UserSessionService sessions,
     Social.ISocialLinkStore socialLinks,
     RecoveryService recovery,
@@ -120,6 +121,7 @@ public sealed partial class AdminUserService(
         foreach (var membership in memberOf)
         {
             await memberships.RemoveAsync(user.Id, membership.OrganizationId, cancellationToken).ConfigureAwait(false);
+            await members.AnnounceRemovalAsync(membership.OrganizationId, user.Id, cancellationToken).ConfigureAwait(false);
         }
 
         await throttleReset.ResetAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);

@@ -134,7 +134,7 @@ public sealed partial class OrganizationMembers(
         // speaking for this organization now rather than at their next refresh.
         var ended = await sessions.LogoutAllAsync(userId, cancellationToken).ConfigureAwait(false);
         Log.MemberRemoved(logger, organizationId, userId, ended.IsSuccess ? ended.Value : -1);
-        await TellProjectsAsync(organizationId, userId, cancellationToken).ConfigureAwait(false);
+        await AnnounceRemovalAsync(organizationId, userId, cancellationToken).ConfigureAwait(false);
         return current;
     }
 
@@ -156,7 +156,12 @@ public sealed partial class OrganizationMembers(
         return false;
     }
 
-    private async Task TellProjectsAsync(string organizationId, string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <see cref="HubEventTypes.MemberRemoved"/> to each of the organization's projects, naming the connections the
+    /// person created or authorized (they may need a new owner). Called after a membership is gone — a removal here, or the
+    /// person's account deleted by an operator.
+    /// </summary>
+    public async Task AnnounceRemovalAsync(string organizationId, string userId, CancellationToken cancellationToken = default)
     {
         foreach (var project in await tenancy.ListProjectsAsync(organizationId, cancellationToken).ConfigureAwait(false))
         {

@@ -26,6 +26,8 @@ public static class RecoveryServiceCollectionExtensions
             sp, sp.GetService<IEmailSender>(), sp.GetRequiredService<IOptions<RecoveryOptions>>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoveryDelivery>>()));
         services.TryAddSingleton<RecoveryService>();
+        // Members need user sessions (a removed member's end) besides memberships; the admin's user delete announces removals.
+        services.TryAddSingleton<Organizations.OrganizationMembers>();
         services.TryAddSingleton<AdminUserService>();
         services.TryAddSingleton<AuthEventPublisher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUserEventListener, AuthEventPublisher>(sp => sp.GetRequiredService<AuthEventPublisher>()));
