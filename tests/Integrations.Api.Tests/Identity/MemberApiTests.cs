@@ -137,6 +137,31 @@ public sealed class MemberApiTests(MemberHubFixture fixture) : IClassFixture<Mem
     }
 
     [Fact]
+    public async Task TwoOwnersDemotingEachOtherAtOnce_OneWins_AndTheOrganizationKeepsAnOwner()
+    {
+        var store = Hub.Services.GetRequiredService<IMembershipStore>();
+        // A few rounds: without the owner lock both checks saw the other still an Owner, and the organization was left with none.
+        for (var round = 0; round < 3; round++)
+        {
+            var team = await TeamAsync();
+            var promoted = (await team.MembershipAsync(Hub, OrganizationRole.Admin))!;
+            Assert.Equal(WriteOutcome.Written, await store.ChangeRoleAsync(promoted, OrganizationRole.Owner));
+            using var anonymous = Hub.Client();
+            var asOwner = await Json(await anonymous.PostAsJsonAsync("/v1/auth/refresh", new { refresh_token = team.People[OrganizationRole.Admin].RefreshToken }),
+                HttpStatusCode.OK);
+            using var secondOwner = Hub.Client((string)asOwner["access_token"]!);
+
+            var answers = await Task.WhenAll(
+                team.Client(OrganizationRole.Owner).PatchAsJsonAsync(team.Member(OrganizationRole.Admin), new { role = "admin" }),
+                secondOwner.PatchAsJsonAsync(team.Member(OrganizationRole.Owner), new { role = "admin" }));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            await Problem(answers.Single(a => a.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict, "last-owner");
+            Assert.Single(await store.ListByOrganizationAsync(team.OrganizationId), m => m.Role == OrganizationRole.Owner);
+        }
+    }
+
+    [Fact]
     public async Task AdminDeletesAMembersAccount_EachProjectGetsAMemberRemovedEvent_AndTheListDropsThem()
     {
         var team = await TeamAsync();

@@ -19,6 +19,7 @@ public sealed partial class AdminUserService(
     ILoginThrottleReset throttleReset,
     IMembershipStore memberships,
     OrganizationMembers members,
+    OwnerChangeLock ownerLock,
     UserSessionService sessions,
     Social.ISocialLinkStore socialLinks,
     RecoveryService recovery,
@@ -104,29 +105,52 @@ public sealed partial class AdminUserService(
         }
 
         var memberOf = await memberships.ListByUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
-        if (await SoleOwnerOfSharedOrganizationAsync(user.Id, memberOf, cancellationToken).ConfigureAwait(false) is { } organizationId)
+        // The owner locks of the organizations they own, held through the check and the delete: an owner demoted elsewhere
+        // meanwhile must not leave such an organization with no one.
+        var held = new List<ILockHandle>();
+        try
         {
-            return HubError.Conflict(MemberErrors.LastOwner,
-                $"The user is the only owner of organization {organizationId}, which has other members; make one of them an owner first.");
-        }
+            foreach (var owned in memberOf.Where(m => m.Role == OrganizationRole.Owner).OrderBy(m => m.OrganizationId, StringComparer.Ordinal))
+            {
+                if (await ownerLock.AcquireAsync(owned.OrganizationId, cancellationToken).ConfigureAwait(false) is not { } owners)
+                {
+                    return HubError.Conflict(MemberErrors.MembershipChanged, "Another change of an organization's owners is under way; try again.");
+                }
 
-        var emailHmac = await audit.HmacAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
-        // Credentials first: if the process dies midway, what is left can no longer be used to act as the person.
-        var recoveryCount = await recoveryTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
-        // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
-        await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
-        await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
-        // After the user row: a membership left by a crash here names a user who no longer exists, so it grants nothing
-        // (every authenticated request and refresh reads the user first), and member lists show it until re-run.
-        foreach (var membership in memberOf)
+                held.Add(owners);
+            }
+
+            if (await SoleOwnerOfSharedOrganizationAsync(user.Id, memberOf, cancellationToken).ConfigureAwait(false) is { } organizationId)
+            {
+                return HubError.Conflict(MemberErrors.LastOwner,
+                    $"The user is the only owner of organization {organizationId}, which has other members; make one of them an owner first.");
+            }
+
+            var emailHmac = await audit.HmacAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
+            // Credentials first: if the process dies midway, what is left can no longer be used to act as the person.
+            var recoveryCount = await recoveryTokens.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
+            // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
+            await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
+            await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
+            // After the user row: a membership left by a crash here names a user who no longer exists, so it grants nothing
+            // (every authenticated request and refresh reads the user first), and member lists show it until re-run.
+            foreach (var membership in memberOf)
+            {
+                await memberships.RemoveAsync(user.Id, membership.OrganizationId, cancellationToken).ConfigureAwait(false);
+                await members.AnnounceRemovalAsync(membership.OrganizationId, user.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            await throttleReset.ResetAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
+            Log.Deleted(logger, user.Id, recoveryCount, memberOf.Count);
+            return emailHmac;
+        }
+        finally
         {
-            await memberships.RemoveAsync(user.Id, membership.OrganizationId, cancellationToken).ConfigureAwait(false);
-            await members.AnnounceRemovalAsync(membership.OrganizationId, user.Id, cancellationToken).ConfigureAwait(false);
+            foreach (var owners in held)
+            {
+                await owners.DisposeAsync().ConfigureAwait(false);
+            }
         }
-
-        await throttleReset.ResetAsync(user.EmailLookupKey, cancellationToken).ConfigureAwait(false);
-        Log.Deleted(logger, user.Id, recoveryCount, memberOf.Count);
-        return emailHmac;
     }
 
     /// <summary>

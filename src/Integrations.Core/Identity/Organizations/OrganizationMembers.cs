@@ -18,7 +18,7 @@ public sealed record OrganizationMember(Membership Membership, string? Email, st
 /// </summary>
 public sealed partial class OrganizationMembers(
     IMembershipStore memberships, IUserStore users, UserSessionService sessions, ITenancyStore tenancy, IConnectionStore connections, EventWriter events,
-    TimeProvider time, ILogger<OrganizationMembers> logger)
+    OwnerChangeLock ownerLock, TimeProvider time, ILogger<OrganizationMembers> logger)
 {
     private const int MaxAttempts = 3;
     private const int MaxConnectionPages = 20;
@@ -72,37 +72,63 @@ public sealed partial class OrganizationMembers(
             return HubError.Invalid(MemberErrors.InvalidRole, "role must be one of owner, admin, member, viewer.", "role");
         }
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        ILockHandle? owners = null;
+        try
         {
-            var current = await FindAsync(organizationId, userId, cancellationToken).ConfigureAwait(false);
-            if (current is null)
+            // One more attempt than usual: taking the owner lock costs one, to read again under it.
+            for (var attempt = 0; attempt <= MaxAttempts; attempt++)
             {
-                return HubError.NotFound("member");
+                var current = await FindAsync(organizationId, userId, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return HubError.NotFound("member");
+                }
+
+                if ((current.Role == OrganizationRole.Owner || role == OrganizationRole.Owner) && !actingAsOwner)
+                {
+                    return OwnerOnly();
+                }
+
+                if (current.Role == role)
+                {
+                    return current;
+                }
+
+                if (current.Role == OrganizationRole.Owner)
+                {
+                    if (owners is null)
+                    {
+                        owners = await ownerLock.AcquireAsync(organizationId, cancellationToken).ConfigureAwait(false);
+                        if (owners is null)
+                        {
+                            return OwnersBusy();
+                        }
+
+                        continue; // read again under the lock: another owner change may just have finished
+                    }
+
+                    if (!await HasAnotherOwnerAsync(organizationId, userId, cancellationToken).ConfigureAwait(false))
+                    {
+                        return LastOwner("demoted");
+                    }
+                }
+
+                if (await memberships.ChangeRoleAsync(current, role, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
+                {
+                    Log.RoleChanged(logger, organizationId, userId, role);
+                    return current with { Role = role };
+                }
             }
 
-            if ((current.Role == OrganizationRole.Owner || role == OrganizationRole.Owner) && !actingAsOwner)
+            return HubError.Conflict(MemberErrors.MembershipChanged, "The membership changed while it was being changed; try again.");
+        }
+        finally
+        {
+            if (owners is not null)
             {
-                return OwnerOnly();
-            }
-
-            if (current.Role == role)
-            {
-                return current;
-            }
-
-            if (current.Role == OrganizationRole.Owner && !await HasAnotherOwnerAsync(organizationId, userId, cancellationToken).ConfigureAwait(false))
-            {
-                return LastOwner("demoted");
-            }
-
-            if (await memberships.ChangeRoleAsync(current, role, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
-            {
-                Log.RoleChanged(logger, organizationId, userId, role);
-                return current with { Role = role };
+                await owners.DisposeAsync().ConfigureAwait(false);
             }
         }
-
-        return HubError.Conflict(MemberErrors.MembershipChanged, "The membership changed while it was being changed; try again.");
     }
 
     /// <summary>Removes <paramref name="userId"/> from the organization, ends their sessions and tells the projects.</summary>
@@ -124,12 +150,35 @@ public sealed partial class OrganizationMembers(
             return HubError.Conflict(MemberErrors.PersonalOwner, "The person this personal organization was made for cannot be removed from it.");
         }
 
-        if (current.Role == OrganizationRole.Owner && !await HasAnotherOwnerAsync(organizationId, userId, cancellationToken).ConfigureAwait(false))
+        if (current.Role == OrganizationRole.Owner)
         {
-            return LastOwner("removed");
+            var owners = await ownerLock.AcquireAsync(organizationId, cancellationToken).ConfigureAwait(false);
+            if (owners is null)
+            {
+                return OwnersBusy();
+            }
+
+            await using (owners.ConfigureAwait(false))
+            {
+                // Read again under the lock: another owner change may just have finished.
+                if (await FindAsync(organizationId, userId, cancellationToken).ConfigureAwait(false) is not { } now)
+                {
+                    return HubError.NotFound("member");
+                }
+
+                if (now.Role == OrganizationRole.Owner && !await HasAnotherOwnerAsync(organizationId, userId, cancellationToken).ConfigureAwait(false))
+                {
+                    return LastOwner("removed");
+                }
+
+                await memberships.RemoveAsync(userId, organizationId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await memberships.RemoveAsync(userId, organizationId, cancellationToken).ConfigureAwait(false);
         }
 
-        await memberships.RemoveAsync(userId, organizationId, cancellationToken).ConfigureAwait(false);
         // Access tokens carry the organization and role; ending every session of the person is the one way to stop the ones
         // speaking for this organization now rather than at their next refresh.
         var ended = await sessions.LogoutAllAsync(userId, cancellationToken).ConfigureAwait(false);
@@ -193,6 +242,9 @@ public sealed partial class OrganizationMembers(
 
     private static HubError OwnerOnly() =>
         new(ErrorKind.Forbidden, MemberErrors.OwnerOnly, "Only an owner may grant or take away the owner role, or change or remove an owner.");
+
+    private static HubError OwnersBusy() =>
+        HubError.Conflict(MemberErrors.MembershipChanged, "Another change of this organization's owners is under way; try again.");
 
     private static HubError LastOwner(string what) =>
         HubError.Conflict(MemberErrors.LastOwner, $"The organization's last owner cannot be {what}; make another member an owner first.");

@@ -27,6 +27,7 @@ public static class RecoveryServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RecoveryDelivery>>()));
         services.TryAddSingleton<RecoveryService>();
         // Members need user sessions (a removed member's end) besides memberships; the admin's user delete announces removals.
+        services.TryAddSingleton<Organizations.OwnerChangeLock>();
         services.TryAddSingleton<Organizations.OrganizationMembers>();
         services.TryAddSingleton<AdminUserService>();
         services.TryAddSingleton<AuthEventPublisher>();
