@@ -75,7 +75,7 @@ public sealed partial class AppSettingsTests
         var settings = Deployed(await CompiledTemplate.AppSettingsAsync());
 
         // Act
-        var failure = HubComposition.StartupFailure(settings);
+        var failure = await HubComposition.StartupFailureAsync(settings);
 
         // Assert
         Assert.Null(failure);
@@ -93,7 +93,7 @@ public sealed partial class AppSettingsTests
         var settings = Deployed(await CompiledTemplate.AppSettingsAsync()).Where(s => s.Key != removed).ToDictionary();
 
         // Act
-        var failure = HubComposition.StartupFailure(settings);
+        var failure = await HubComposition.StartupFailureAsync(settings);
 
         // Assert
         Assert.NotNull(failure);

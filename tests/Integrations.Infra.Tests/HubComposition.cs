@@ -24,7 +24,7 @@ internal static class HubComposition
     /// Validates <paramref name="appSettings"/> as the hub does at start: null when it would start, else the message
     /// naming what is wrong. App setting names spell ':' as '__'; .NET configuration reads them back the same way.
     /// </summary>
-    public static string? StartupFailure(IReadOnlyDictionary<string, string> appSettings)
+    public static async Task<string?> StartupFailureAsync(IReadOnlyDictionary<string, string> appSettings)
     {
         var configuration = new ConfigurationBuilder()
             // Program.cs's own default, inserted below every other source.
@@ -43,7 +43,8 @@ internal static class HubComposition
             .AddIntegrationsUserAuthentication()
             .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
             .Configure<JobQueueOptions>(options => options.NameSettingsRequired = true);
-        using var provider = services.BuildServiceProvider();
+        // Some singletons (the audit store, the outbound pipelines) dispose only asynchronously.
+        await using var provider = services.BuildServiceProvider();
         try
         {
             provider.GetRequiredService<IStartupValidator>().Validate();
