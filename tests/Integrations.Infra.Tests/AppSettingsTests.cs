@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Integrations.Infra.Tests.Arm;
+using Microsoft.Extensions.Configuration;
 
 namespace Integrations.Infra.Tests;
 
@@ -168,6 +169,22 @@ public sealed partial class AppSettingsTests
         // Assert
         Assert.Contains("InstrumentationKey=", CompiledTemplate.StandIn(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]), StringComparison.Ordinal);
         Assert.Equal($"ClientId={IdentityClientId(settings)};Authorization=AAD", CompiledTemplate.StandIn(settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]));
+    }
+
+    [Fact]
+    public async Task AppSettings_PassIhubDoctorsProductionChecklist()
+    {
+        // Arrange: the settings as the app reads them ('__' is ':').
+        var deployed = Deployed(await CompiledTemplate.AppSettingsAsync());
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(deployed.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)))
+            .Build();
+
+        // Act
+        var findings = Integrations.Cli.DoctorChecks.Run(configuration, "Production");
+
+        // Assert: what azd deploys is what the checklist asks for (https, Key Vault, retention, rotation, no shared keys, telemetry).
+        Assert.All(findings, f => Assert.True(f.Passed, $"{f.Check}: {f.Problem}"));
     }
 
     /// <summary>The settings as the app reads them once deployed: Key Vault references resolved (to a stand-in secret).</summary>
