@@ -46,6 +46,7 @@ internal static class Cli
             ApiKeyCommands.Create(context),
             UserCommands.Create(context),
             UpgradeCommands.Create(context),
+            DoctorCommands.Create(context),
         };
         foreach (var option in context.Globals.All)
         {

@@ -55,6 +55,29 @@ internal sealed class CliContext(IConfiguration? settings, IAnsiConsole output, 
         }
     }
 
+    /// <summary>
+    /// The settings a command sees, layered as <see cref="CliHost"/> layers them: the environment's (or the tests'),
+    /// then <paramref name="file"/> when given (instead of the environment), then the global options.
+    /// </summary>
+    public IConfiguration Configuration(ParseResult parsed, IConfiguration? file = null)
+    {
+        var builder = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            builder.AddConfiguration(file);
+        }
+        else if (settings is null)
+        {
+            builder.AddEnvironmentVariables();
+        }
+        else
+        {
+            builder.AddConfiguration(settings);
+        }
+
+        return builder.AddInMemoryCollection(globals.ToSettings(parsed)).Build();
+    }
+
     /// <summary>Reports an expected failure of a Core operation. Invalid input is a usage problem (2); anything else a failure (1).</summary>
     public int Fail(HubError hubError)
     {
