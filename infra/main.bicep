@@ -113,7 +113,7 @@ var applicationInsightsName = 'appi-ihub-${resourceToken}'
 var hubTables = [
   'secrets', 'keys', 'tenancy', 'apikeys', 'audit', 'auditchain', 'rotations', 'jobfailures', 'oauthstates'
   'connections', 'events', 'providers', 'refreshdue', 'webhookevents', 'webhooksources', 'counters'
-  'webhookendpoints', 'webhookmessages', 'outboundsends', 'users', 'refreshtokens', 'memberships', 'recoverytokens'
+  'webhookendpoints', 'webhookmessages', 'outboundsends', 'users', 'memberships', 'recoverytokens'
   'invitations'
 ]
 var jobQueues = {
