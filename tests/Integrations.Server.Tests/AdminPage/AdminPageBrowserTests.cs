@@ -137,6 +137,63 @@ public sealed class AdminPageBrowserTests(AdminPageFixture f)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task NewConnectionForm_FromProviderTemplate_CreatesTheProviderAndAPendingConnection()
+    {
+        // Arrange
+        var template = await f.SendAsync(HttpMethod.Get, "v1/provider-templates/github", f.ApiKey, null, HttpStatusCode.OK);
+        var name = "gh-" + TestRandom.Hex(4);
+        var clientId = "Iv1." + TestRandom.Hex(8);
+        var page = await f.SignedInPageAsync();
+        await page.ClickAsync("#new-connection");
+        var form = page.Locator("form[data-form='new-connection']");
+
+        // Act: an OAuth connection on a new provider made from the GitHub template.
+        await form.Locator("input[name='name']").FillAsync(name);
+        await form.Locator("select[name='type']").SelectOptionAsync("oauth2_authorization_code");
+        await form.Locator("select[name='provider']").SelectOptionAsync("template:github");
+        await form.Locator("input[name='client_id']").FillAsync(clientId);
+        await form.Locator("input[name='client_secret']").FillAsync("gh-client-secret-" + TestRandom.Hex(8));
+        var scopes = await form.Locator("input[name='scopes']").InputValueAsync();
+        await form.Locator("input[name='base_url']").FillAsync("https://api.github.com");
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        // Assert: the new card, pending; the provider from the template with the client id typed; the template's scopes.
+        var card = page.Locator("[data-connection-id]", new() { HasText = name });
+        await Assertions.Expect(card.Locator("[data-badge='status']")).ToHaveTextAsync("pending");
+        Assert.Equal(string.Join(' ', template["default_scopes"]!.AsArray().Select(s => (string?)s)), scopes);
+        var providers = await f.SendAsync(HttpMethod.Get, f.Project("providers?per_page=100"), f.ApiKey, null, HttpStatusCode.OK);
+        var provider = Assert.Single(providers["data"]!.AsArray(), p => (string?)p!["client_id"] == clientId)!;
+        Assert.Equal("github", (string?)provider["template"]);
+        var connections = await f.SendAsync(HttpMethod.Get, f.Project("connections?per_page=100"), f.ApiKey, null, HttpStatusCode.OK);
+        var connection = Assert.Single(connections["data"]!.AsArray(), c => (string?)c!["name"] == name)!;
+        Assert.Equal((string?)provider["id"], (string?)connection["provider_id"]);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task EditForm_OnConnection_SavesTheChange()
+    {
+        // Arrange
+        var connection = await BearerConnectionAsync("edited");
+        var page = await f.SignedInPageAsync();
+        var card = page.Locator($"[data-connection-id='{connection}']");
+        await card.Locator("[data-action='edit']").ClickAsync();
+        var form = card.Locator("form[data-form='edit-connection']");
+
+        // Act
+        await form.Locator("input[name='description']").FillAsync("Edited <b>in</b> the admin page");
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        // Assert: saved, and the list is back showing it as text (the markup in it is not markup on the page).
+        var description = page.Locator($"[data-connection-id='{connection}'] [data-role='description']");
+        await Assertions.Expect(description).ToHaveTextAsync("Edited <b>in</b> the admin page");
+        Assert.Equal(0, await description.Locator("b").CountAsync());
+        var saved = await f.SendAsync(HttpMethod.Get, f.Project($"connections/{connection}"), f.ApiKey, null, HttpStatusCode.OK);
+        Assert.Equal("Edited <b>in</b> the admin page", (string?)saved["description"]);
+        await page.Context.CloseAsync();
+    }
+
     private int Deliveries(string path, string marker) => f.Received.Count(r => r.Path == path && r.Body.Contains(marker, StringComparison.Ordinal));
 
     /// <summary>A bearer connection to the receiver whose test request is <c>GET /ping-{id}</c> (so its hits can be told apart).</summary>

@@ -60,6 +60,7 @@ export async function connectionCard(ctx, connection) {
         testBadge(s),
         s.enabled === false ? badge('disabled', 'neutral', 'enabled') : null,
         h('span', { class: 'hint mono' }, connection.type)),
+      connection.description ? h('p', { class: 'hint', dataset: { role: 'description' } }, connection.description) : null,
       connection.base_url ? h('p', { class: 'hint mono' }, connection.base_url) : null,
       meta([
         ['Last used', time(s.last_used_at)],
