@@ -124,6 +124,10 @@ public sealed class AdminPageBrowserTests(AdminPageFixture f)
         var marker = "replay-" + TestRandom.Hex(6);
         await f.SendAsync(HttpMethod.Post, f.Project("messages"), f.ApiKey, new { event_type = "order.paid", payload = new { marker } }, HttpStatusCode.Accepted);
         await AdminPageFixture.EventuallyAsync(() => Deliveries(path, marker) == 1, "the first delivery");
+        // The receiver's 200 arrives before the hub records the attempt: the page lists what is recorded.
+        await AdminPageFixture.EventuallyAsync(
+            async () => (await f.SendAsync(HttpMethod.Get, f.Project($"webhook-endpoints/{endpoint}/attempts"), f.ApiKey, null, HttpStatusCode.OK))["data"]!.AsArray().Count == 1,
+            "the first attempt on record");
         var page = await f.SignedInPageAsync();
         var card = page.Locator($"[data-endpoint-id='{endpoint}']");
         await card.Locator("[data-action='replay']").First.WaitForAsync();

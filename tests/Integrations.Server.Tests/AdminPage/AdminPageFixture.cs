@@ -182,6 +182,22 @@ public sealed class AdminPageFixture : IAsyncLifetime
         Assert.True(condition(), $"Not within a minute: {what}");
     }
 
+    /// <summary>Waits (polling, up to a minute) until <paramref name="condition"/> holds.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Not within a minute: {what}");
+    }
+
     private async Task<Uri> StartReceiverAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
