@@ -15,6 +15,8 @@ internal sealed class AdminPageResult(AdminPageAsset asset) : IResult
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        // No other site's window keeps a handle on the page; the popups it opens itself (Connect) keep theirs.
+        headers["Cross-Origin-Opener-Policy"] = "same-origin-allow-popups";
         // The page is never stored (it is where a key is typed); scripts and style are revalidated by their ETag, so a
         // deployment is picked up at once.
         headers.CacheControl = asset.IsHtml ? "no-store" : "no-cache";

@@ -188,6 +188,7 @@ public sealed class AdminPageHttpTests(AdminPageFixture f)
         Assert.DoesNotContain("unsafe", csp, StringComparison.Ordinal);
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.Equal("same-origin-allow-popups", Assert.Single(response.Headers.GetValues("Cross-Origin-Opener-Policy")));
     }
 
     /// <summary>A GET with <paramref name="target"/> sent byte for byte over HTTP/1.1.</summary>

@@ -93,6 +93,9 @@ async function connectInPopup(ctx, path, before, button, result, render, event) 
     ctx.notify('The browser blocked the sign-in window: allow popups for this page and press Connect again.');
     return;
   }
+  // The provider's pages must not reach this window (window.opener could navigate it elsewhere): cut the link while the
+  // popup is still our own about:blank. This window keeps its handle, to close the popup and see when it is closed.
+  popup.opener = null;
   button.disabled = true;
   result.className = 'result';
   result.textContent = 'Waiting for the provider…';
