@@ -9,6 +9,18 @@ for tool in dotnet node npm; do
 done
 
 npm ci --no-audit --no-fund --loglevel=error
+# The admin page's browser tests drive Debian's chromium through Playwright's ExecutablePath (Playwright's own browser
+# download cannot run here; its driver ships inside the NuGet package). Installed once, quietly, when missing.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing chromium (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: chromium is required for the admin page tests: sudo apt-get install chromium" >&2
+    exit 1
+  fi
+fi
 dotnet build IntegrationsFunctions.sln -c Release --nologo -v quiet
 
 results="$(mktemp -d)"

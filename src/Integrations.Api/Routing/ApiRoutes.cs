@@ -1,5 +1,6 @@
 using Integrations.Api.Activity;
 using Integrations.Api.Admin;
+using Integrations.Api.AdminPage;
 using Integrations.Api.ApiKeys;
 using Integrations.Api.Audit;
 using Integrations.Api.Connections;
@@ -52,6 +53,7 @@ public static class ApiRoutes
         .. WebhookEndpointRoutes.All,
         .. MessageRoutes.All,
         .. DeliveryRoutes.All,
+        .. AdminPageRoutes.All,
     ];
 
     private static readonly Dictionary<string, ApiRoute> ByName = All.ToDictionary(r => r.Name, StringComparer.Ordinal);
