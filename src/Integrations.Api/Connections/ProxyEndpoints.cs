@@ -8,6 +8,7 @@ using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Connections.Usage;
 using Integrations.Core.Events;
 using Integrations.Core.OAuth.Tokens;
+using Integrations.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -104,7 +105,30 @@ public sealed partial class ProxyEndpoints(
             RefreshCredentials = credential.Value.Refresh,
         };
 
-        var response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
+        ProxyResponse response;
+        // The span names the connection and the method, never the target: its path and query are the caller's and may
+        // carry an API key (the HTTP client span below it records the URL without its query).
+        using (var activity = HubTelemetry.StartActivity("proxy " + method, System.Diagnostics.ActivityKind.Internal))
+        {
+            activity?.SetTag(HubTelemetry.Tags.OrganizationId, connection.OrganizationId);
+            activity?.SetTag(HubTelemetry.Tags.ProjectId, connection.ProjectId);
+            activity?.SetTag(HubTelemetry.Tags.ConnectionId, connection.Id);
+            response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
+            var errorClass = HubTelemetry.ErrorClasses.Of(response.HasResponse ? response.StatusCode : 0, response.HasResponse ? null : ErrorClassOf(response.Failure.Kind));
+            HubTelemetry.RecordProxyRequest(errorClass);
+            activity?.SetTag(HubTelemetry.Tags.ErrorClass, errorClass);
+            activity?.SetTag(HubTelemetry.Tags.Attempt, response.Attempts);
+            if (response.HasResponse)
+            {
+                activity?.SetTag(HubTelemetry.Tags.StatusCode, response.StatusCode);
+            }
+
+            if (errorClass != HubTelemetry.ErrorClasses.None)
+            {
+                activity.Fail(errorClass);
+            }
+        }
+
         request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
         if (response.HasResponse && response.StatusCode == StatusCodes.Status401Unauthorized && useCredential && !ConnectionTypes.IsOAuth(connection.Type))
         {
@@ -169,6 +193,14 @@ public sealed partial class ProxyEndpoints(
         ConnectionTestBlock.NoBaseUrl => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.NoBaseUrl, "No base URL",
             "The connection has no base_url: set one to send requests through it.", "base_url"),
         _ => null,
+    };
+
+    private static string ErrorClassOf(ProxyFailureKind kind) => kind switch
+    {
+        ProxyFailureKind.TargetRefused => HubTelemetry.ErrorClasses.TargetRefused,
+        ProxyFailureKind.CircuitOpen => HubTelemetry.ErrorClasses.CircuitOpen,
+        ProxyFailureKind.Timeout => HubTelemetry.ErrorClasses.Timeout,
+        _ => HubTelemetry.ErrorClasses.Network,
     };
 
     private static bool TryReadAuthOverride(HttpRequest request, out bool useCredential)
