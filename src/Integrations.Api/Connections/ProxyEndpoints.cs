@@ -300,12 +300,20 @@ public sealed partial class ProxyEndpoints(
             // The event is written (once per window across instances); the log line is this instance's.
             Log.AuthErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, count);
         }
+
+        if (status >= 500 && await usage.RecordServerErrorAsync(connection, now, CancellationToken.None).ConfigureAwait(false) is { } serverErrors)
+        {
+            Log.ServerErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, serverErrors);
+        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 8601, Level = LogLevel.Error, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: {Count} 401/403 answers through the proxy in the alert window.")]
         public static partial void AuthErrorsSpike(ILogger logger, string organizationId, string projectId, string connectionId, int count);
+
+        [LoggerMessage(EventId = 9870, Level = LogLevel.Error, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: {Count} 5xx answers through the proxy in the alert window.")]
+        public static partial void ServerErrorsSpike(ILogger logger, string organizationId, string projectId, string connectionId, int count);
 
         [LoggerMessage(EventId = 8602, Level = LogLevel.Warning, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: the upstream announced a deprecation or sunset.")]
         public static partial void ApiDeprecated(ILogger logger, string organizationId, string projectId, string connectionId);

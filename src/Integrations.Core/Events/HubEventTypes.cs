@@ -37,6 +37,9 @@ public static class HubEventTypes
     /// <summary>401/403 answers through the proxy passed the configured rate.</summary>
     public const string ConnectionAuthErrorsSpike = "connection.auth_errors_spike";
 
+    /// <summary>5xx answers through the proxy passed the configured rate (<c>Connections:ServerErrorAlert*</c>; data: connection_id, name, count, window_start, window_seconds).</summary>
+    public const string ConnectionServerErrorsSpike = "connection.server_errors_spike";
+
     /// <summary>The upstream sent <c>Deprecation</c> or <c>Sunset</c> (once per connection).</summary>
     public const string ConnectionApiDeprecated = "connection.api_deprecated";
 
@@ -97,7 +100,7 @@ public static class HubEventTypes
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
-        ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
+        ConnectionAuthErrorsSpike, ConnectionServerErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
         ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
         AuthLoginFailed, AuthInvitationCreated, AuthSocialLogin,
