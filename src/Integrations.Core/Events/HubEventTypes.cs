@@ -57,6 +57,12 @@ public static class HubEventTypes
     /// <summary>The daily health check's test request failed for a connection whose previous test had passed (or that had none).</summary>
     public const string ConnectionHealthCheckFailed = "connection.health_check_failed";
 
+    /// <summary>
+    /// Deliveries of the project landed in the poison queue (their job failed every try) and were failed; at most one per
+    /// <c>Webhooks:PoisonAlertWindow</c> (data: count — drained in the run that raised it — queue, window_start, window_seconds).
+    /// </summary>
+    public const string WebhookDeliveriesPoisoned = "webhook.deliveries_poisoned";
+
     /// <summary>The hub disabled an outbound webhook endpoint (<c>data.endpoint_id</c>, <c>data.reason</c>: 410 Gone, or failing too long).</summary>
     public const string EndpointDisabled = "endpoint.disabled";
 
@@ -101,7 +107,7 @@ public static class HubEventTypes
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionServerErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, WebhookDeliveriesPoisoned, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
         AuthLoginFailed, AuthInvitationCreated, AuthSocialLogin,
     ];
