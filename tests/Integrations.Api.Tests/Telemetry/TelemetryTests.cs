@@ -89,6 +89,9 @@ public sealed class TelemetryTests(TelemetryHub fixture) : IClassFixture<Telemet
         Assert.Equal(1, Sum(metrics, HubTelemetry.WebhookDeliveries, (HubTelemetry.Tags.Endpoint, endpoint.Id), (HubTelemetry.Tags.Outcome, HubTelemetry.Outcomes.Delivered)));
         Assert.True(HistogramCount(metrics, HubTelemetry.QueueLag, (HubTelemetry.Tags.Queue, "webhook-delivery")) >= 1);
         Assert.True(HistogramCount(metrics, HubTelemetry.AuditWriteDuration) >= 1);
+        // The drain job (every second here) counts each job queue's poison queue.
+        Assert.Contains(metrics.Where(m => m.Name == HubTelemetry.PoisonMessages).SelectMany(m => m.MetricPoints),
+            p => Tags(p).Any(t => t.Key == HubTelemetry.Tags.Queue && Equals(t.Value, "webhook-delivery")));
         Assert.True(HistogramCount(metrics, "http.server.request.duration", ("http.route", RevealRoute), ("http.response.status_code", 200)) >= 1);
     }
 
