@@ -67,6 +67,6 @@ public sealed class JobFunctions(SealAuditLogJob sealAuditLog, CleanupAuditLogJo
     private static QueueJobMessage ToJobMessage(QueueMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new(message.MessageId, message.Body.ToString(), message.DequeueCount);
+        return new(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn);
     }
 }

@@ -4,6 +4,7 @@ using Integrations.Azure.Hosting;
 using Integrations.Azure.Queues;
 using Integrations.Core.Connections;
 using Integrations.Core.Hosting;
+using Integrations.Functions;
 using Integrations.Http.Hosting;
 using Integrations.Http.OAuth;
 using Integrations.Http.Resilience;
@@ -32,6 +33,7 @@ builder.Services
     .AddSingleton<IRetryStrategyCatalog>(new RetryStrategyCatalog(RetryStrategies.All.Keys))
     // The host binds each queue trigger to %Jobs:Queues:…% from app settings, with no default: stop at start,
     // naming the setting, when one is missing, rather than enqueue to a queue no trigger listens on.
-    .Configure<JobQueueOptions>(options => options.NameSettingsRequired = true);
+    .Configure<JobQueueOptions>(options => options.NameSettingsRequired = true)
+    .AddIntegrationsFunctionsTelemetry(builder.Configuration);
 
 builder.Build().Run();

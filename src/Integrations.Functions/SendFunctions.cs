@@ -29,7 +29,7 @@ public sealed class SendFunctions(RequestPipeline pipeline, QueueJobRunner queue
     public Task OutboundSend([QueueTrigger("%Jobs:Queues:OutboundSend%", Connection = "Storage")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return queueJobs.RunAsync(QueueJobs.OutboundSend, new QueueJobMessage(message.MessageId, message.Body.ToString(), message.DequeueCount), cancellationToken);
+        return queueJobs.RunAsync(QueueJobs.OutboundSend, new QueueJobMessage(message.MessageId, message.Body.ToString(), message.DequeueCount, message.InsertedOn), cancellationToken);
     }
 
     [Function("CleanupOutboundSends")]

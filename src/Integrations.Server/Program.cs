@@ -2,6 +2,7 @@ using Integrations.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddIntegrationsHubServer();
+builder.Services.AddIntegrationsServerTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -8,6 +8,7 @@ using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Connections.Usage;
 using Integrations.Core.Events;
 using Integrations.Core.OAuth.Tokens;
+using Integrations.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -104,7 +105,30 @@ public sealed partial class ProxyEndpoints(
             RefreshCredentials = credential.Value.Refresh,
         };
 
-        var response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
+        ProxyResponse response;
+        // The span names the connection and the method, never the target: its path and query are the caller's and may
+        // carry an API key (the HTTP client span below it records the URL without its query).
+        using (var activity = HubTelemetry.StartActivity("proxy " + method, System.Diagnostics.ActivityKind.Internal))
+        {
+            activity?.SetTag(HubTelemetry.Tags.OrganizationId, connection.OrganizationId);
+            activity?.SetTag(HubTelemetry.Tags.ProjectId, connection.ProjectId);
+            activity?.SetTag(HubTelemetry.Tags.ConnectionId, connection.Id);
+            response = await transport.SendAsync(proxyRequest, cancellationToken).ConfigureAwait(false);
+            var errorClass = HubTelemetry.ErrorClasses.Of(response.HasResponse ? response.StatusCode : 0, response.HasResponse ? null : ErrorClassOf(response.Failure.Kind));
+            HubTelemetry.RecordProxyRequest(errorClass);
+            activity?.SetTag(HubTelemetry.Tags.ErrorClass, errorClass);
+            activity?.SetTag(HubTelemetry.Tags.Attempt, response.Attempts);
+            if (response.HasResponse)
+            {
+                activity?.SetTag(HubTelemetry.Tags.StatusCode, response.StatusCode);
+            }
+
+            if (errorClass != HubTelemetry.ErrorClasses.None)
+            {
+                activity.Fail(errorClass);
+            }
+        }
+
         request.Response.Headers[AttemptsHeader] = response.Attempts.ToString(CultureInfo.InvariantCulture);
         if (response.HasResponse && response.StatusCode == StatusCodes.Status401Unauthorized && useCredential && !ConnectionTypes.IsOAuth(connection.Type))
         {
@@ -169,6 +193,14 @@ public sealed partial class ProxyEndpoints(
         ConnectionTestBlock.NoBaseUrl => Problems.Create(StatusCodes.Status409Conflict, ProxyProblems.NoBaseUrl, "No base URL",
             "The connection has no base_url: set one to send requests through it.", "base_url"),
         _ => null,
+    };
+
+    private static string ErrorClassOf(ProxyFailureKind kind) => kind switch
+    {
+        ProxyFailureKind.TargetRefused => HubTelemetry.ErrorClasses.TargetRefused,
+        ProxyFailureKind.CircuitOpen => HubTelemetry.ErrorClasses.CircuitOpen,
+        ProxyFailureKind.Timeout => HubTelemetry.ErrorClasses.Timeout,
+        _ => HubTelemetry.ErrorClasses.Network,
     };
 
     private static bool TryReadAuthOverride(HttpRequest request, out bool useCredential)
@@ -268,12 +300,20 @@ public sealed partial class ProxyEndpoints(
             // The event is written (once per window across instances); the log line is this instance's.
             Log.AuthErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, count);
         }
+
+        if (status >= 500 && await usage.RecordServerErrorAsync(connection, now, CancellationToken.None).ConfigureAwait(false) is { } serverErrors)
+        {
+            Log.ServerErrorsSpike(logger, connection.OrganizationId, connection.ProjectId, connection.Id, serverErrors);
+        }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 8601, Level = LogLevel.Error, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: {Count} 401/403 answers through the proxy in the alert window.")]
         public static partial void AuthErrorsSpike(ILogger logger, string organizationId, string projectId, string connectionId, int count);
+
+        [LoggerMessage(EventId = 9870, Level = LogLevel.Error, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: {Count} 5xx answers through the proxy in the alert window.")]
+        public static partial void ServerErrorsSpike(ILogger logger, string organizationId, string projectId, string connectionId, int count);
 
         [LoggerMessage(EventId = 8602, Level = LogLevel.Warning, Message = "Connection {OrganizationId}/{ProjectId}/{ConnectionId}: the upstream announced a deprecation or sunset.")]
         public static partial void ApiDeprecated(ILogger logger, string organizationId, string projectId, string connectionId);

@@ -1,4 +1,5 @@
 using Integrations.Core.Jobs;
+using Integrations.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,14 @@ public sealed partial class QueueJobRunner(
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(message);
+        if (message is { DequeueCount: 1, InsertedOn: { } inserted })
+        {
+            // First runs only: a retry's wait is the retry policy's, not lag. A message sent with a delay (a delivery retry,
+            // a device poll) counts its delay too — the histogram's upper buckets hold those, and a growing lower bucket is
+            // the sign of too few workers.
+            HubTelemetry.RecordQueueLag(job.Queue.Id, time.GetUtcNow() - inserted);
+        }
+
         QueueJobOutcome outcome;
         try
         {

@@ -6,6 +6,7 @@ using Integrations.Core.Common;
 using Integrations.Core.Connections.Proxy;
 using Integrations.Core.Counters;
 using Integrations.Core.OutboundWebhooks;
+using Integrations.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Api.Jobs;
@@ -171,7 +172,24 @@ public sealed partial class WebhookDeliveryJob(
                 return QueueJobOutcome.Completed;
             }
 
+            // The span names the endpoint, message and attempt: never the endpoint's URL (it may carry a token in its query)
+            // or the signature (the HTTP client span below records the URL without its query).
+            using var activity = HubTelemetry.StartActivity("webhook deliver", System.Diagnostics.ActivityKind.Internal);
+            activity?.SetTag(HubTelemetry.Tags.OrganizationId, ticket.OrganizationId);
+            activity?.SetTag(HubTelemetry.Tags.ProjectId, ticket.ProjectId);
+            activity?.SetTag(HubTelemetry.Tags.Endpoint, ticket.EndpointId);
+            activity?.SetTag(HubTelemetry.Tags.MessageId, ticket.MessageId);
+            activity?.SetTag(HubTelemetry.Tags.Attempt, ticket.Attempt);
             result = await SendAsync(ticket, target, body, cancellationToken).ConfigureAwait(false);
+            if (result.Attempt.StatusCode is { } statusCode)
+            {
+                activity?.SetTag(HubTelemetry.Tags.StatusCode, statusCode);
+            }
+
+            if (!result.Attempt.Succeeded)
+            {
+                activity.Fail("delivery attempt failed");
+            }
         }
         finally
         {
@@ -196,6 +214,7 @@ public sealed partial class WebhookDeliveryJob(
             };
             await deliveries.RecordAttemptAsync(delivered, result.Attempt, cancellationToken).ConfigureAwait(false);
             counters.Increment(key, OutboundWebhookCounters.Delivered);
+            HubTelemetry.RecordDelivery(ticket.EndpointId, HubTelemetry.Outcomes.Delivered);
             Log.Delivered(logger, ticket.MessageId, ticket.EndpointId, ticket.Attempt, result.Attempt.StatusCode ?? 0);
             return QueueJobOutcome.Completed;
         }
@@ -255,6 +274,7 @@ public sealed partial class WebhookDeliveryJob(
         }
 
         recorded = recorded with { Attempts = ticket.Attempt, LastAttemptAt = result.Attempt.At, LastStatusCode = result.Attempt.StatusCode, UpdatedAt = now };
+        HubTelemetry.RecordDelivery(ticket.EndpointId, next is null ? HubTelemetry.Outcomes.Failed : HubTelemetry.Outcomes.Retrying);
         var outcome = await deliveries.RecordAttemptAsync(recorded, result.Attempt, cancellationToken).ConfigureAwait(false);
         if (outcome != WriteOutcome.Written)
         {

@@ -21,6 +21,18 @@ public sealed class StoragePoisonMessages(QueueServiceClient service, IJobQueueN
         return received.Value.Select(m => new PoisonMessage(m.MessageId, m.PopReceipt, m.Body.ToString())).ToList();
     }
 
+    public async Task<long> CountAsync(JobQueueDefinition queue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        var client = Poison(queue);
+        if (!await client.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        return (await client.GetPropertiesAsync(cancellationToken).ConfigureAwait(false)).Value.ApproximateMessagesCount;
+    }
+
     public async Task DeleteAsync(JobQueueDefinition queue, PoisonMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);

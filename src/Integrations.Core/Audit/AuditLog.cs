@@ -1,6 +1,7 @@
 using System.Text;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
+using Integrations.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Integrations.Core.Audit;
@@ -14,9 +15,11 @@ public sealed partial class AuditLog(IAuditStore store, KeyRing keys, TimeProvid
         var record = new AuditRecord(Ids.New("aud"), time.GetUtcNow(), auditEvent.OrganizationId, auditEvent.ProjectId, auditEvent.Action,
             auditEvent.Outcome, auditEvent.Status, auditEvent.ActorType, auditEvent.ActorId, auditEvent.Target, auditEvent.SourceIp,
             auditEvent.UserAgent, auditEvent.RequestId, auditEvent.CredentialHmac, Count: auditEvent.Count);
+        var started = time.GetTimestamp();
         try
         {
             await store.AppendAsync(record, cancellationToken).ConfigureAwait(false);
+            HubTelemetry.RecordAuditWrite(time.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

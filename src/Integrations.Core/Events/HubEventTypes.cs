@@ -37,6 +37,9 @@ public static class HubEventTypes
     /// <summary>401/403 answers through the proxy passed the configured rate.</summary>
     public const string ConnectionAuthErrorsSpike = "connection.auth_errors_spike";
 
+    /// <summary>5xx answers through the proxy passed the configured rate (<c>Connections:ServerErrorAlert*</c>; data: connection_id, name, count, window_start, window_seconds).</summary>
+    public const string ConnectionServerErrorsSpike = "connection.server_errors_spike";
+
     /// <summary>The upstream sent <c>Deprecation</c> or <c>Sunset</c> (once per connection).</summary>
     public const string ConnectionApiDeprecated = "connection.api_deprecated";
 
@@ -53,6 +56,12 @@ public static class HubEventTypes
 
     /// <summary>The daily health check's test request failed for a connection whose previous test had passed (or that had none).</summary>
     public const string ConnectionHealthCheckFailed = "connection.health_check_failed";
+
+    /// <summary>
+    /// Deliveries of the project landed in the poison queue (their job failed every try) and were failed; at most one per
+    /// <c>Webhooks:PoisonAlertWindow</c> (data: count — drained in the run that raised it — queue, window_start, window_seconds).
+    /// </summary>
+    public const string WebhookDeliveriesPoisoned = "webhook.deliveries_poisoned";
 
     /// <summary>The hub disabled an outbound webhook endpoint (<c>data.endpoint_id</c>, <c>data.reason</c>: 410 Gone, or failing too long).</summary>
     public const string EndpointDisabled = "endpoint.disabled";
@@ -97,8 +106,8 @@ public static class HubEventTypes
     [
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
-        ConnectionAuthErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, MemberRemoved,
+        ConnectionAuthErrorsSpike, ConnectionServerErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, WebhookDeliveriesPoisoned, MemberRemoved,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
         AuthLoginFailed, AuthInvitationCreated, AuthSocialLogin,
     ];

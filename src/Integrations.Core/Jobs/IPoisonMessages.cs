@@ -11,6 +11,9 @@ public interface IPoisonMessages
     /// <summary>Up to <paramref name="max"/> messages of <paramref name="queue"/>'s poison queue, hidden for <paramref name="visibility"/> while they are handled.</summary>
     Task<IReadOnlyList<PoisonMessage>> ReceiveAsync(JobQueueDefinition queue, int max, TimeSpan visibility, CancellationToken cancellationToken = default);
 
+    /// <summary>About how many messages <paramref name="queue"/>'s poison queue holds (0 when it does not exist): the poison depth gauge.</summary>
+    Task<long> CountAsync(JobQueueDefinition queue, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a handled message.</summary>
     Task DeleteAsync(JobQueueDefinition queue, PoisonMessage message, CancellationToken cancellationToken = default);
 }

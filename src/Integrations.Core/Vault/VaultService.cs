@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Integrations.Core.Common;
 using Integrations.Core.Crypto;
+using Integrations.Core.Telemetry;
 using Integrations.Core.Tenancy;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +18,14 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     private const int MaxUpdateAttempts = 32;
 
     /// <summary>Creates version 1 of a secret in <paramref name="project"/> — a project the caller has already found in its organization (the request pipeline verifies it once).</summary>
-    public async Task<Result<SecretRecord>> CreateAsync(Project project, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
+    public Task<Result<SecretRecord>> CreateAsync(Project project, string? name, SecretInput input, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(project);
+        return TracedAsync("create", new SecretLocation(project.OrganizationId, project.Id, name ?? string.Empty), () => CreateCoreAsync(project, name, input, actor, cancellationToken));
+    }
+
+    private async Task<Result<SecretRecord>> CreateCoreAsync(Project project, string? name, SecretInput input, string actor, CancellationToken cancellationToken)
+    {
         if ((SecretRules.ValidateName(name) ?? ValidateInput(input)) is { } error)
         {
             return error;
@@ -78,7 +84,10 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     }
 
     /// <summary>Opens the latest value, or version <paramref name="version"/>.</summary>
-    public async Task<Result<RevealedSecret>> RevealAsync(SecretLocation location, int? version, CancellationToken cancellationToken = default)
+    public Task<Result<RevealedSecret>> RevealAsync(SecretLocation location, int? version, CancellationToken cancellationToken = default) =>
+        TracedAsync("reveal", location, () => RevealCoreAsync(location, version, cancellationToken));
+
+    private async Task<Result<RevealedSecret>> RevealCoreAsync(SecretLocation location, int? version, CancellationToken cancellationToken)
     {
         if (version is < 1)
         {
@@ -118,7 +127,10 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     /// Writes a new version. Concurrent updates become ordered versions; with <paramref name="expectedVersion"/>
     /// (HTTP If-Match) an update that is no longer based on the latest version fails with PreconditionFailed.
     /// </summary>
-    public async Task<Result<SecretRecord>> UpdateAsync(SecretLocation location, SecretInput input, int? expectedVersion, string actor, CancellationToken cancellationToken = default)
+    public Task<Result<SecretRecord>> UpdateAsync(SecretLocation location, SecretInput input, int? expectedVersion, string actor, CancellationToken cancellationToken = default) =>
+        TracedAsync("update", location, () => UpdateCoreAsync(location, input, expectedVersion, actor, cancellationToken));
+
+    private async Task<Result<SecretRecord>> UpdateCoreAsync(SecretLocation location, SecretInput input, int? expectedVersion, string actor, CancellationToken cancellationToken)
     {
         if (ValidateInput(input) is { } error)
         {
@@ -228,7 +240,10 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
     /// Changes description, tags, auth type and metadata without a new version (<see cref="SecretPatch"/>). With
     /// <paramref name="expectedVersion"/> (If-Match) it applies only while that is still the latest version.
     /// </summary>
-    public async Task<Result<SecretRecord>> PatchAsync(SecretLocation location, SecretPatch patch, int? expectedVersion, string actor, CancellationToken cancellationToken = default)
+    public Task<Result<SecretRecord>> PatchAsync(SecretLocation location, SecretPatch patch, int? expectedVersion, string actor, CancellationToken cancellationToken = default) =>
+        TracedAsync("patch", location, () => PatchCoreAsync(location, patch, expectedVersion, actor, cancellationToken));
+
+    private async Task<Result<SecretRecord>> PatchCoreAsync(SecretLocation location, SecretPatch patch, int? expectedVersion, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
         var invalid = (patch.SetsDescription ? SecretRules.ValidateDescription(patch.Description) : null)
@@ -272,25 +287,50 @@ public sealed class VaultService(ISecretStore store, EnvelopeCipher cipher, Time
 
     /// <summary>Soft delete: the secret is not found afterwards but can be restored within the retention window.</summary>
     public Task<Result<SecretRecord>> DeleteAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null ? null : HubError.NotFound("secret"), (s, now) => s with { DeletedAt = now }, cancellationToken);
+        TracedAsync("delete", location, () => ChangeAsync(location, actor, static (s, _) => s.DeletedAt is null ? null : HubError.NotFound("secret"), (s, now) => s with { DeletedAt = now }, cancellationToken));
 
     public Task<Result<SecretRecord>> RestoreAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(location, actor, (s, now) => s.DeletedAt switch
+        TracedAsync("restore", location, () => ChangeAsync(location, actor, (s, now) => s.DeletedAt switch
         {
             null => HubError.Conflict(VaultErrors.SecretNotDeleted, "The secret is not deleted."),
             _ when s.Purging => HubError.NotFound("deleted secret (it is being purged)"),
             var deletedAt when now - deletedAt > options.Value.SoftDeleteRetention => HubError.NotFound("deleted secret (its retention window has passed)"),
             _ => null,
-        }, static (s, _) => s with { DeletedAt = null }, cancellationToken);
+        }, static (s, _) => s with { DeletedAt = null }, cancellationToken));
 
     /// <summary>
     /// Removes a deleted secret and every version for good. The secret is first marked as purging (under its ETag,
     /// so a concurrent restore either wins or is refused), then removed.
     /// </summary>
     public Task<Result<SecretRecord>> PurgeAsync(SecretLocation location, string actor, CancellationToken cancellationToken = default) =>
-        PurgeAsync(location, actor, static (s, _) => s.DeletedAt is null
+        TracedAsync("purge", location, () => PurgeAsync(location, actor, static (s, _) => s.DeletedAt is null
             ? HubError.Conflict(VaultErrors.SecretNotDeleted, "Only a deleted secret can be purged: delete it first.")
-            : null, cancellationToken);
+            : null, cancellationToken));
+
+    /// <summary>
+    /// Runs one vault operation in a span of its own and counts it (<c>hub.vault.operations</c>). The span carries ids and the
+    /// outcome's code: never the value, and not the name either (a name is chosen by the caller and could say more than it should).
+    /// </summary>
+    private static async Task<Result<T>> TracedAsync<T>(string operation, SecretLocation location, Func<Task<Result<T>>> run)
+    {
+        HubTelemetry.RecordVaultOperation(operation);
+        using var activity = HubTelemetry.StartActivity("vault " + operation);
+        activity?.SetTag(HubTelemetry.Tags.Operation, operation);
+        activity?.SetTag(HubTelemetry.Tags.OrganizationId, location.OrganizationId);
+        activity?.SetTag(HubTelemetry.Tags.ProjectId, location.ProjectId);
+        if (location.SecretId is { } secretId)
+        {
+            activity?.SetTag(HubTelemetry.Tags.SecretId, secretId);
+        }
+
+        var result = await run().ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            activity?.SetTag("hub.error_code", result.Error.Code);
+        }
+
+        return result;
+    }
 
     private async Task<Result<SecretRecord>> PurgeAsync(
         SecretLocation location, string actor, Func<SecretRecord, DateTimeOffset, HubError?> check, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Integrations.Core.Audit;
 using Integrations.Core.Counters;
+using Integrations.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -64,15 +65,31 @@ public sealed partial class WebhookIngress(
 
         var keys = resolved.Keys.Where(k => k.IsActiveAt(request.ReceivedAt)).ToArray();
         WebhookVerification verification;
-        try
+        // The span names the source and scheme and the outcome's code: never a header, the signature or the body.
+        using (var activity = HubTelemetry.StartActivity("webhook verify"))
         {
-            verification = scheme.Verify(request, keys, source.Settings);
-        }
-        catch (Exception ex)
-        {
-            // Schemes never throw for bad input; if one does, the delivery is refused, not answered with a 500.
-            Log.SchemeFailed(logger, ex, source.Id, source.Scheme);
-            verification = WebhookVerification.Refuse(WebhookRefusal.Malformed, "The delivery could not be read.");
+            activity?.SetTag(HubTelemetry.Tags.OrganizationId, source.OrganizationId);
+            activity?.SetTag(HubTelemetry.Tags.ProjectId, source.ProjectId);
+            activity?.SetTag(HubTelemetry.Tags.Source, source.Id);
+            activity?.SetTag("hub.webhook.scheme", source.Scheme);
+            try
+            {
+                verification = scheme.Verify(request, keys, source.Settings);
+            }
+            catch (Exception ex)
+            {
+                // Schemes never throw for bad input; if one does, the delivery is refused, not answered with a 500.
+                Log.SchemeFailed(logger, ex, source.Id, source.Scheme);
+                verification = WebhookVerification.Refuse(WebhookRefusal.Malformed, "The delivery could not be read.");
+            }
+
+            var outcome = verification.Refusal is { } refused ? CodeOf(refused) : HubTelemetry.Outcomes.Verified;
+            HubTelemetry.RecordWebhookVerification(source.Id, outcome);
+            activity?.SetTag(HubTelemetry.Tags.Outcome, outcome);
+            if (verification.Refusal is not null)
+            {
+                activity.Fail(outcome);
+            }
         }
 
         if (verification.Refusal is { } refusal)

@@ -61,6 +61,17 @@ public sealed class WebhookOptions
     [Required(ErrorMessage = "Webhooks:RetrySchedule is required, e.g. \"0s,5s,5m,30m,2h,5h,10h,10h\".")]
     public string RetrySchedule { get; set; } = DefaultRetrySchedule;
 
+    /// <summary>
+    /// Delivery tickets of one project drained from the poison queue within <see cref="PoisonAlertWindow"/> that raise
+    /// <c>webhook.deliveries_poisoned</c> for that project (at most once per window). Default 1: every poisoned delivery is news.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Webhooks:PoisonAlertThreshold must be between 1 and 1000000.")]
+    public int PoisonAlertThreshold { get; set; } = 1;
+
+    /// <summary>The fixed window <see cref="PoisonAlertThreshold"/> counts in, and the most often the event is raised per project. Default 1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Webhooks:PoisonAlertWindow must be between 1 minute and 1 day.")]
+    public TimeSpan PoisonAlertWindow { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The largest message payload accepted (<c>POST …/messages</c>); larger is 413. Default 256 KiB.</summary>
     [Range(1024, 1024 * 1024, ErrorMessage = "Webhooks:MaxMessageBytes must be between 1024 and 1048576 (1 MiB).")]
     public int MaxMessageBytes { get; set; } = 256 * 1024;

@@ -119,7 +119,7 @@ public sealed partial class QueueJobService(
 
     private async Task ProcessAsync(QueueClient queue, QueueMessage received, CancellationToken stoppingToken)
     {
-        var message = new QueueJobMessage(received.MessageId, received.Body.ToString(), received.DequeueCount);
+        var message = new QueueJobMessage(received.MessageId, received.Body.ToString(), received.DequeueCount, received.InsertedOn);
         if (received.DequeueCount > job.Retry.MaxAttempts)
         {
             // Its last attempt never reported back (the process stopped during it). Functions would poison it unseen;

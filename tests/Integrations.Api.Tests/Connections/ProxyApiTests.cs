@@ -27,6 +27,7 @@ public sealed class ProxyHubFixture : IAsyncLifetime
         Idp = await OpenIddictTestServer.StartAsync();
         Hub.Settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.0/8";
         Hub.Settings["Connections:AuthErrorAlertThreshold"] = "3";
+        Hub.Settings["Connections:ServerErrorAlertThreshold"] = "3";
         await Hub.InitializeAsync();
     }
 
@@ -306,6 +307,29 @@ public sealed class ProxyApiTests(ProxyHubFixture fixture) : IClassFixture<Proxy
         }
 
         var spiked = await Json(await client.GetAsync($"/v1/projects/{tenant.ProjectId}/activity?type=connection.auth_errors_spike"), HttpStatusCode.OK);
+        Assert.Empty(quiet["data"]!.AsArray());
+        var only = Assert.Single(spiked["data"]!.AsArray());
+        Assert.Equal((id, "3"), ((string?)only!["data"]!["connection_id"], (string?)only["data"]!["count"]));
+    }
+
+    [Fact]
+    public async Task Proxy_ServerErrorsPastTheThreshold_RaiseOneSpikeEventPerWindow()
+    {
+        var tenant = await Hub.CreateTenantAsync();
+        using var client = Hub.Client(tenant.OwnerKey);
+        await SecretsAsync(client, tenant);
+        var id = await CreateAsync(client, tenant, "failing-upstream", "bearer", new { token = "token" }, retries: 0);
+
+        await client.GetAsync(Proxy(tenant, id, "status/500"));
+        await client.GetAsync(Proxy(tenant, id, "status/503"));
+        await client.GetAsync(Proxy(tenant, id, "status/404"));
+        var quiet = await Json(await client.GetAsync($"/v1/projects/{tenant.ProjectId}/activity?type=connection.server_errors_spike"), HttpStatusCode.OK);
+        for (var i = 0; i < 4; i++)
+        {
+            await client.GetAsync(Proxy(tenant, id, "status/502"));
+        }
+
+        var spiked = await Json(await client.GetAsync($"/v1/projects/{tenant.ProjectId}/activity?type=connection.server_errors_spike"), HttpStatusCode.OK);
         Assert.Empty(quiet["data"]!.AsArray());
         var only = Assert.Single(spiked["data"]!.AsArray());
         Assert.Equal((id, "3"), ((string?)only!["data"]!["connection_id"], (string?)only["data"]!["count"]));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Integrations.Core.Common;
 using Integrations.Core.Connections.Proxy;
+using Integrations.Core.Telemetry;
 
 namespace Integrations.Core.Connections.Health;
 
@@ -61,6 +62,10 @@ public sealed class ConnectionTester(OutboundCredentials credentials, IProxyTran
             return credential.Error;
         }
 
+        using var activity = HubTelemetry.StartActivity("connection test");
+        activity?.SetTag(HubTelemetry.Tags.OrganizationId, connection.OrganizationId);
+        activity?.SetTag(HubTelemetry.Tags.ProjectId, connection.ProjectId);
+        activity?.SetTag(HubTelemetry.Tags.ConnectionId, connection.Id);
         var started = Stopwatch.GetTimestamp();
         ConnectionTestResult result;
         await using (var response = await transport.SendAsync(new ProxyRequest
@@ -83,6 +88,12 @@ public sealed class ConnectionTester(OutboundCredentials credentials, IProxyTran
                 : new ConnectionTestResult(false, null, elapsed, "No answer: " + response.Failure.Reason + ".", response.Attempts);
         }
 
+        activity?.SetTag(HubTelemetry.Tags.Outcome, result.Success ? HubTelemetry.Outcomes.Healthy : HubTelemetry.Outcomes.Failed);
+        if (!result.Success)
+        {
+            activity.Fail("connection test failed");
+        }
+
         var recorded = await RecordAsync(connection, result.Success, result.Message, CancellationToken.None).ConfigureAwait(false);
         if (!recorded.IsSuccess)
         {
@@ -99,6 +110,8 @@ public sealed class ConnectionTester(OutboundCredentials credentials, IProxyTran
     /// </summary>
     public async Task<Result<ConnectionState>> RecordAsync(Connection connection, bool success, string message, CancellationToken cancellationToken = default)
     {
+        // Every test and health check ends here, whoever ran it (POST …/test, the daily check, a check that could not run).
+        HubTelemetry.RecordConnectionCheck(success);
         ArgumentNullException.ThrowIfNull(connection);
         var now = time.GetUtcNow();
         ConnectionState? before = null;

@@ -30,6 +30,9 @@ public sealed class ConnectionUsage(
     /// <summary>Counter of a connection's alert-window key: 401/403 answers in that window.</summary>
     public const string AuthErrors = "auth_errors";
 
+    /// <summary>Counter of a connection's alert-window key: 5xx answers in that window.</summary>
+    public const string ServerErrors = "server_errors";
+
     /// <summary>The limiter slot of <c>POST …/test</c>.</summary>
     public const string Tests = "tests";
 
@@ -96,71 +99,88 @@ public sealed class ConnectionUsage(
     /// is derived from the connection and the window (<see cref="DeterministicEventIds"/>): a second instance that crosses
     /// the threshold in the same window appends the same id, which the outbox keeps once — one alert per window.
     /// </remarks>
-    public async Task<int?> RecordAuthErrorAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<int?> RecordAuthErrorAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RecordSpikeAsync(connection, now, AuthErrorSpike, cancellationToken);
+
+    /// <summary>
+    /// Counts a 5xx answer through the proxy and raises <c>connection.server_errors_spike</c> when the window's count across
+    /// instances reaches <see cref="ConnectionUsageOptions.ServerErrorAlertThreshold"/>: the same fixed windows, shared counts
+    /// and one-per-window event id as <see cref="RecordAuthErrorAsync"/>. Returns the count when this call raised it, else null.
+    /// </summary>
+    public Task<int?> RecordServerErrorAsync(Connection connection, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RecordSpikeAsync(connection, now, ServerErrorSpike, cancellationToken);
+
+    private SpikeKind AuthErrorSpike => new(AuthErrors, HubEventTypes.ConnectionAuthErrorsSpike, _options.AuthErrorAlertThreshold, _options.AuthErrorAlertWindow, e => e.Auth);
+
+    private SpikeKind ServerErrorSpike =>
+        new(ServerErrors, HubEventTypes.ConnectionServerErrorsSpike, _options.ServerErrorAlertThreshold, _options.ServerErrorAlertWindow, e => e.Server);
+
+    private async Task<int?> RecordSpikeAsync(Connection connection, DateTimeOffset now, SpikeKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var windowLength = (long)_options.AuthErrorAlertWindow.TotalMilliseconds;
+        var windowLength = (long)kind.Window.TotalMilliseconds;
         var window = now.ToUnixTimeMilliseconds() / windowLength;
         var windowStart = DateTimeOffset.FromUnixTimeMilliseconds(window * windowLength);
-        var key = new CounterKey(connection.OrganizationId, connection.ProjectId, connection.Id + ".auth_errors." + window.ToString(CultureInfo.InvariantCulture));
-        counters.Increment(key, AuthErrors);
+        var key = new CounterKey(connection.OrganizationId, connection.ProjectId, connection.Id + "." + kind.Counter + "." + window.ToString(CultureInfo.InvariantCulture));
+        counters.Increment(key, kind.Counter);
 
-        var entry = EntryOf(connection.Id);
+        var entry = kind.StateOf(EntryOf(connection.Id));
         long count;
         bool read;
         lock (entry)
         {
-            if (entry.AuthWindow != window)
+            if (entry.Window != window)
             {
-                entry.AuthWindow = window;
-                entry.AuthErrors = 0;
-                entry.AuthAlerted = false;
-                entry.AuthCheckedAt = null;
+                entry.Window = window;
+                entry.Count = 0;
+                entry.Alerted = false;
+                entry.CheckedAt = null;
             }
 
-            count = ++entry.AuthErrors;
-            if (entry.AuthAlerted)
+            count = ++entry.Count;
+            if (entry.Alerted)
             {
                 return null;
             }
 
-            read = count < _options.AuthErrorAlertThreshold
-                && (entry.AuthCheckedAt is not { } checkedAt || now - checkedAt >= counterOptions.Value.FlushInterval);
+            read = count < kind.Threshold
+                && (entry.CheckedAt is not { } checkedAt || now - checkedAt >= counterOptions.Value.FlushInterval);
             if (read)
             {
-                entry.AuthCheckedAt = now;
+                entry.CheckedAt = now;
             }
         }
 
         if (read)
         {
-            count = Math.Max(count, (await counters.ReadAsync(key, windowStart, cancellationToken).ConfigureAwait(false)).Count(AuthErrors));
+            count = Math.Max(count, (await counters.ReadAsync(key, windowStart, cancellationToken).ConfigureAwait(false)).Count(kind.Counter));
         }
 
-        if (count < _options.AuthErrorAlertThreshold)
+        if (count < kind.Threshold)
         {
             return null;
         }
 
         lock (entry)
         {
-            if (entry.AuthAlerted || entry.AuthWindow != window)
+            if (entry.Alerted || entry.Window != window)
             {
                 return null;
             }
 
-            entry.AuthAlerted = true;
+            entry.Alerted = true;
         }
 
-        var alert = events.Create(connection.OrganizationId, connection.ProjectId, HubEventTypes.ConnectionAuthErrorsSpike, "connection/" + connection.Id,
+        var alert = events.Create(connection.OrganizationId, connection.ProjectId, kind.EventType, "connection/" + connection.Id,
             new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["connection_id"] = connection.Id,
                 ["name"] = connection.Name,
                 ["count"] = count.ToString(CultureInfo.InvariantCulture),
                 ["window_start"] = windowStart.ToString("O", CultureInfo.InvariantCulture),
+                ["window_seconds"] = ((long)kind.Window.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             });
-        await events.AppendAsync(DeterministicEventIds.WithIdFor(alert, HubEventTypes.ConnectionAuthErrorsSpike, connection.OrganizationId, connection.ProjectId,
+        await events.AppendAsync(DeterministicEventIds.WithIdFor(alert, kind.EventType, connection.OrganizationId, connection.ProjectId,
             connection.Id, window.ToString(CultureInfo.InvariantCulture), windowLength.ToString(CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
         return (int)Math.Min(count, int.MaxValue);
     }
@@ -189,6 +209,22 @@ public sealed class ConnectionUsage(
         }
     }
 
+    /// <summary>An alert that counts one kind of answer per connection in fixed windows.</summary>
+    private sealed record SpikeKind(string Counter, string EventType, int Threshold, TimeSpan Window, Func<Entry, SpikeState> StateOf);
+
+    /// <summary>This instance's count in one connection's current window of one <see cref="SpikeKind"/> (locked on itself).</summary>
+    private sealed class SpikeState
+    {
+        public long Window { get; set; } = -1;
+
+        public long Count { get; set; }
+
+        public bool Alerted { get; set; }
+
+        /// <summary>When this instance last read the window's count across instances.</summary>
+        public DateTimeOffset? CheckedAt { get; set; }
+    }
+
     private Entry EntryOf(string connectionId) => _entries.GetOrAdd(connectionId, static _ => new Entry());
 
     private sealed class Entry
@@ -197,15 +233,11 @@ public sealed class ConnectionUsage(
 
         public DateTimeOffset? LastUsedWrite { get; set; }
 
-        public long AuthWindow { get; set; } = -1;
+        /// <summary>This instance's 401/403 window.</summary>
+        public SpikeState Auth { get; } = new();
 
-        /// <summary>This instance's 401/403 count in <see cref="AuthWindow"/>.</summary>
-        public long AuthErrors { get; set; }
-
-        public bool AuthAlerted { get; set; }
-
-        /// <summary>When this instance last read the window's count across instances.</summary>
-        public DateTimeOffset? AuthCheckedAt { get; set; }
+        /// <summary>This instance's 5xx window.</summary>
+        public SpikeState Server { get; } = new();
 
         public bool DeprecationHandled { get; set; }
     }

@@ -6,6 +6,7 @@ using Integrations.Core.Connections;
 using Integrations.Core.OAuth.Protocol;
 using Integrations.Core.Tenancy;
 using Integrations.Core.Vault;
+using Integrations.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -383,9 +384,21 @@ public sealed partial class ConnectionTokenService(
                 wanted.Count > 0 ? With(provider.ExtraTokenParameters, "scope", string.Join(provider.ScopeSeparator, wanted)) : provider.ExtraTokenParameters,
                 connection.Id);
         Log.Refreshing(logger, connection.Id, request.GrantType);
+        // The span and the counter name the provider by its template (github, google, …) or id, and the grant type: never
+        // the refresh token, the client secret or the provider's answer (its error description is the provider's text).
+        var providerTag = provider.TemplateId ?? provider.Id;
+        using var activity = HubTelemetry.StartActivity("oauth token refresh", System.Diagnostics.ActivityKind.Internal);
+        activity?.SetTag(HubTelemetry.Tags.OrganizationId, connection.OrganizationId);
+        activity?.SetTag(HubTelemetry.Tags.ProjectId, connection.ProjectId);
+        activity?.SetTag(HubTelemetry.Tags.ConnectionId, connection.Id);
+        activity?.SetTag(HubTelemetry.Tags.Provider, providerTag);
+        activity?.SetTag("oauth.grant_type", request.GrantType);
         var result = await protocol.RequestTokenAsync(request, lockLost).ConfigureAwait(false);
+        HubTelemetry.RecordTokenRefresh(providerTag, result.IsSuccess);
         if (!result.IsSuccess)
         {
+            activity?.SetTag("oauth.failure", result.Failure.Kind.ToString());
+            activity.Fail("token refresh failed");
             return await FailedAsync(connection, current, mustReplace, result.Failure, lockLost).ConfigureAwait(false);
         }
 
