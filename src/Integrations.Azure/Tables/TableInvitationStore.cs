@@ -91,6 +91,24 @@ public sealed class TableInvitationStore(HubTables tables, AuthorityRows authori
         return removed == WriteOutcome.Written;
     }
 
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default)
+    {
+        // A cross-partition scan filtered server-side, once a day: both rows of an invitation carry its expiry. Each delete is
+        // conditional on the ETag read, so an invitation re-issued meanwhile (same index key, new expiry) stays.
+        var removed = 0;
+        var filter = TableClient.CreateQueryFilter($"ExpiresAt lt {expiredBefore}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written
+                && row.RowKey == TokenRow)
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     private async Task<TableEntity> EntityAsync(Invitation invitation, bool index, CancellationToken cancellationToken)
     {
         var entity = index ? new TableEntity(invitation.OrganizationId, invitation.Id) : new TableEntity(invitation.LookupHash, TokenRow);

@@ -39,7 +39,8 @@ public sealed class PoisonAlertTests(PoisonAlertHub hub) : IClassFixture<PoisonA
         var events = await Json(await owner.GetAsync($"/v1/projects/{tenant.ProjectId}/activity?type=webhook.deliveries_poisoned"), HttpStatusCode.OK);
         var only = Assert.Single(events["data"]!.AsArray());
         Assert.Equal("webhook-delivery", (string?)only!["data"]!["queue"]);
-        Assert.Equal("1", (string?)only["data"]!["count"]);
+        // The count is what the raising run drained: one, or both when that run was still draining as the second arrived.
+        Assert.Contains((string?)only["data"]!["count"], new[] { "1", "2" });
         using var other = hub.Hub.Client(quietTenant.OwnerKey);
         var none = await Json(await other.GetAsync($"/v1/projects/{quietTenant.ProjectId}/activity?type=webhook.deliveries_poisoned"), HttpStatusCode.OK);
         Assert.Empty(none["data"]!.AsArray());

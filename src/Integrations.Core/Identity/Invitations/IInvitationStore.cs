@@ -28,4 +28,7 @@ public interface IInvitationStore
 
     /// <summary>Deletes the invitation (both rows, whatever their state); false when its authority row was already gone.</summary>
     Task<bool> DeleteAsync(Invitation invitation, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes every invitation that expired before <paramref name="expiredBefore"/> (the cleanup job). The number removed.</summary>
+    Task<int> DeleteExpiredAsync(DateTimeOffset expiredBefore, CancellationToken cancellationToken = default);
 }

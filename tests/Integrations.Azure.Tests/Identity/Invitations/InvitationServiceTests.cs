@@ -146,6 +146,26 @@ public sealed class InvitationServiceTests
         Assert.Empty(await Service(hub).ListPendingAsync(organization));
     }
 
+    [Fact]
+    public async Task DeleteExpired_RemovesBothRowsOfExpiredInvitations_AndKeepsLiveOnes()
+    {
+        await using var hub = await StartAsync();
+        var organization = Ids.New("org");
+        var old = await InviteAsync(hub, organization, "old@example.com", "member");
+        hub.Time.Advance(TimeSpan.FromDays(5));
+        var fresh = await InviteAsync(hub, organization, "fresh@example.com", "viewer");
+        hub.Time.Advance(TimeSpan.FromDays(3)); // the first expired a day ago, the second has four days left
+
+        var removed = await hub.Services.Get<IInvitationStore>().DeleteExpiredAsync(hub.Time.GetUtcNow() - TimeSpan.FromHours(12));
+
+        Assert.Equal(1, removed);
+        Assert.Null(await hub.Services.Get<IInvitationStore>().FindByTokenAsync(old.Invitation.LookupHash));
+        Assert.Null(await hub.Services.Get<IInvitationStore>().FindAsync(organization, old.Invitation.Id));
+        Assert.Equal(fresh.Invitation.Id, Assert.Single(await hub.Services.Get<IInvitationStore>().ListAsync(organization)).Id);
+        var user = await VerifiedUserAsync(hub, "fresh@example.com");
+        Assert.True((await Service(hub).AcceptAsync(user.Id, fresh.Token)).IsSuccess);
+    }
+
     private static Task<UserHub> StartAsync() =>
         UserHub.StartAsync(settings: RecoveryHub.Settings(), configure: s => s.AddIntegrationsRecovery().AddIntegrationsInvitations());
 
