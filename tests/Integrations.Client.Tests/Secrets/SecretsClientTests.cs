@@ -1,4 +1,5 @@
 using Integrations.Client.Secrets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integrations.Client.Tests.Secrets;
 
@@ -80,5 +81,27 @@ public sealed class SecretsClientTests(HubServer hub)
         Assert.NotNull(gone.PurgeAfter);
         Assert.Null(restored.DeletedAt);
         Assert.Equal("ghp_1", await client.Secrets.RevealAsync(tenant.ProjectId, "github-token"));
+    }
+}
+
+/// <summary>The DI-registered client against the Server process.</summary>
+[Collection(HubServerGroup.Name)]
+public sealed class DependencyInjectionTests(HubServer hub)
+{
+    [Fact]
+    public async Task AddIntegrationsHubClient_AgainstTheHub_CreatesAndRevealsASecret()
+    {
+        var tenant = await hub.NewTenantAsync();
+        var services = new ServiceCollection().AddIntegrationsHubClient(o =>
+        {
+            o.BaseAddress = hub.BaseAddress;
+            o.ApiKey = tenant.ApiKey;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IntegrationsHubClient>();
+
+        await client.Secrets.CreateAsync(tenant.ProjectId, new NewSecret("from-di", "v1"));
+
+        Assert.Equal("v1", await client.Secrets.RevealAsync(tenant.ProjectId, "from-di"));
     }
 }
