@@ -96,7 +96,8 @@ public sealed class ProblemExceptionTests(HubServer hub)
 
         var error = await Assert.ThrowsAsync<HubRateLimitedException>(async () =>
         {
-            for (var i = 0; i <= HubServer.RequestsPerMinute + 1; i++)
+            // Up to three windows' worth: a fixed window that rolls over mid-loop cannot make the test pass without a 429.
+            for (var i = 0; i < HubServer.RequestsPerMinute * 3; i++)
             {
                 await client.Secrets.ListAsync(tenant.ProjectId);
             }
@@ -104,6 +105,6 @@ public sealed class ProblemExceptionTests(HubServer hub)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, error.Status);
         Assert.NotNull(error.RetryAfter);
-        Assert.InRange(error.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.InRange(error.RetryAfter!.Value, TimeSpan.Zero, TimeSpan.FromMinutes(1));
     }
 }
