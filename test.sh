@@ -22,6 +22,8 @@ if ! command -v chromium >/dev/null; then
   fi
 fi
 dotnet build IntegrationsFunctions.sln -c Release --nologo -v quiet
+# The client SDK's package (nupkg + snupkg with XML docs): what a user's service would add.
+dotnet pack src/Integrations.Client -c Release --no-build --nologo -v quiet -o artifacts/packages
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
