@@ -1,30 +1,20 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Primitives;
 
 namespace Integrations.Client.Tests.Webhooks;
 
 /// <summary>A loopback webhook receiver that keeps each delivery as it arrived: its headers and its raw body bytes.</summary>
-public sealed class CapturingReceiver : IDisposable
+public sealed class CapturingReceiver : LoopbackListener
 {
-    private readonly HttpListener _listener = new();
     private readonly Channel<(Dictionary<string, StringValues> Headers, byte[] Body)> _deliveries = Channel.CreateUnbounded<(Dictionary<string, StringValues>, byte[])>();
-    private readonly Task _loop;
 
     public CapturingReceiver()
+        : base("hooks/")
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = new Uri($"http://127.0.0.1:{port}/hooks/");
-        _listener.Prefixes.Add(Url.AbsoluteUri);
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
     }
 
-    public Uri Url { get; }
+    public Uri Url => Address;
 
     /// <summary>The next delivery, or a timeout.</summary>
     public async Task<(Dictionary<string, StringValues> Headers, byte[] Body)> NextAsync(TimeSpan timeout)
@@ -33,45 +23,18 @@ public sealed class CapturingReceiver : IDisposable
         return await _deliveries.Reader.ReadAsync(cancel.Token);
     }
 
-    public void Dispose()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in context.Request.Headers.AllKeys.OfType<string>())
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            headers[name] = context.Request.Headers.GetValues(name);
         }
-        catch (AggregateException)
-        {
-            // Stopped under a pending GetContextAsync.
-        }
-    }
 
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var headers = new Dictionary<string, StringValues>(StringComparer.OrdinalIgnoreCase);
-            foreach (var name in context.Request.Headers.AllKeys.OfType<string>())
-            {
-                headers[name] = context.Request.Headers.GetValues(name);
-            }
-
-            _deliveries.Writer.TryWrite((headers, body.ToArray()));
-            context.Response.StatusCode = 204;
-            context.Response.Close();
-        }
+        _deliveries.Writer.TryWrite((headers, body.ToArray()));
+        context.Response.StatusCode = 204;
+        context.Response.Close();
     }
 }
