@@ -27,15 +27,17 @@ public sealed record MessageSummaryResponse(string Id, string EventType, string 
 }
 
 /// <summary>One message with its payload (as sent) and its delivery to each endpoint.</summary>
+/// <param name="SentBy">Who sent an <c>api</c> message (<c>{caller kind}:{caller id}</c>); null for the hub's own.</param>
 public sealed record MessageResponse(
-    string Id, string EventType, string Origin, string? IdempotencyKey, DateTimeOffset CreatedAt, JsonElement Payload, IReadOnlyList<DeliveryResponse> Deliveries)
+    string Id, string EventType, string Origin, string? SentBy, string? IdempotencyKey, DateTimeOffset CreatedAt, JsonElement Payload,
+    IReadOnlyList<DeliveryResponse> Deliveries)
 {
     public static MessageResponse From(MessageWithDeliveries found)
     {
         ArgumentNullException.ThrowIfNull(found);
         var m = found.Message;
         using var payload = JsonDocument.Parse(m.Payload, new JsonDocumentOptions { MaxDepth = 64 });
-        return new(m.Id, m.EventType, m.Origin, m.IdempotencyKey, m.CreatedAt, payload.RootElement.Clone(),
+        return new(m.Id, m.EventType, m.Origin, m.SentBy, m.IdempotencyKey, m.CreatedAt, payload.RootElement.Clone(),
             found.Deliveries.Select(DeliveryResponse.From).ToList());
     }
 }

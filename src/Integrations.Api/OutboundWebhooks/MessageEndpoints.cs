@@ -47,13 +47,13 @@ public sealed class MessageEndpoints(OutboundMessageService messages, IOutboundM
             return Problems.From(invalid);
         }
 
+        // The message row names its sender, in the transaction that stores it: no attempt record before it (ApiRoute.StoresItsActor).
         var message = new OutboundMessage(Ids.New(OutboundMessage.IdPrefix), request.OrganizationId, request.Project.Id, eventType, payload, idempotencyKey,
-            MessageOrigins.Api, time.GetUtcNow());
-        if (!await request.BeginChangeAsync(MessageRoutes.Target(message.Id)).ConfigureAwait(false))
+            MessageOrigins.Api, time.GetUtcNow())
         {
-            return ApiProblems.AuditUnavailable();
-        }
-
+            SentBy = request.Caller.Kind + ":" + request.Caller.Id,
+        };
+        request.Audit.Target = MessageRoutes.Target(message.Id);
         var accepted = await messages.AcceptAsync(message, cancellationToken).ConfigureAwait(false);
         if (!accepted.IsSuccess)
         {

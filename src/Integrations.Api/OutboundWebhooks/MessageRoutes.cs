@@ -20,7 +20,7 @@ public static class MessageRoutes
 
     public static ApiRoute Send { get; } = Route("SendMessage", "POST", Collection,
         "Send a message {event_type, payload, idempotency_key?}: stored, and one delivery queued per enabled endpoint whose filter matches. 202 with its id; the same idempotency_key within 24 h answers the first message (duplicate: true).",
-        Scopes.MessagesWrite, AuditActions.MessageSend, true, (e, r, ct) => e.SendAsync(r, ct), named: false) with { NamesItsTarget = true };
+        Scopes.MessagesWrite, AuditActions.MessageSend, true, (e, r, ct) => e.SendAsync(r, ct), named: false) with { StoresItsActor = true };
 
     public static ApiRoute List { get; } = Route("ListMessages", "GET", Collection,
         "The project's messages, newest first (no payloads); filter by event_type and since.",

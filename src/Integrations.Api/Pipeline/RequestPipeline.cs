@@ -98,10 +98,11 @@ public sealed class RequestPipeline(
         }
 
         // A change is recorded before it runs: if even that cannot be written, nothing happens (fail closed). A create
-        // records it from its handler, once it knows what it creates (ApiRoute.NamesItsTarget).
+        // records it from its handler, once it knows what it creates (ApiRoute.NamesItsTarget); a change whose own rows
+        // name its actor is its own record of having begun (ApiRoute.StoresItsActor).
         Func<Task<bool>> writeAttempt = () => audit.WriteAsync(context, action, caller, requestAudit, status: null);
         var request = new HubRequest(context, route, values, caller, scope.Verified, requestAudit, route.NamesItsTarget ? writeAttempt : null);
-        if (!route.NamesItsTarget && !await writeAttempt().ConfigureAwait(false))
+        if (!route.NamesItsTarget && !route.StoresItsActor && !await writeAttempt().ConfigureAwait(false))
         {
             return ApiProblems.AuditUnavailable();
         }

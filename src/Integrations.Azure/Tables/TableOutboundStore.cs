@@ -58,6 +58,7 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
         {
             ["EventType"] = message.EventType,
             ["Origin"] = message.Origin,
+            ["SentBy"] = message.SentBy,
             ["IdempotencyKey"] = message.IdempotencyKey,
             ["CreatedAt"] = message.CreatedAt,
             ["PayloadLength"] = message.Payload.Length,
@@ -253,7 +254,10 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
         payload,
         e.GetString("IdempotencyKey"),
         e.GetString("Origin") ?? "",
-        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch);
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch)
+    {
+        SentBy = e.GetString("SentBy"),
+    };
 
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";
 

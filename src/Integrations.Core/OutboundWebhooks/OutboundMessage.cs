@@ -21,4 +21,11 @@ public sealed record OutboundMessage(
     DateTimeOffset CreatedAt)
 {
     public const string IdPrefix = "msg";
+
+    /// <summary>
+    /// Who sent an <c>api</c> message, as <c>{caller kind}:{caller id}</c> (e.g. <c>ApiKey:key_…</c>), stored in the message's
+    /// own row in the transaction that stores it: the send's record of who began it (its audit log entry is the outcome
+    /// only). Null for the hub's own messages.
+    /// </summary>
+    public string? SentBy { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -10,7 +11,10 @@ using static Integrations.Api.Tests.HubFixture;
 
 namespace Integrations.Api.Tests.Audit;
 
-/// <summary>Every create's attempt record names what it creates; a change whose outcome record is lost says so.</summary>
+/// <summary>
+/// Every create's attempt record names what it creates; a change whose outcome record is lost says so; a message send is
+/// recorded by its outcome alone, its message naming its sender.
+/// </summary>
 public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTests.Fixture>
 {
     private const string LostOutcomeTarget = "secret/outcome-lost";
@@ -57,6 +61,40 @@ public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTest
         Assert.Equal([AuditOutcomes.Attempt], log.Where(r => r.Target == LostOutcomeTarget).Select(r => r.Outcome));
     }
 
+    [Fact]
+    public async Task MessageSend_IsRecordedOnceByItsOutcome_AndTheMessageNamesItsSender()
+    {
+        var tenant = await _hub.CreateTenantAsync();
+        using var owner = _hub.Client(tenant.OwnerKey);
+
+        var sent = await Json(await owner.PostAsJsonAsync($"/v1/projects/{tenant.ProjectId}/messages", new { event_type = "order.paid", payload = new { n = 1 } }),
+            HttpStatusCode.Accepted);
+        var id = (string)sent["id"]!;
+
+        var records = (await ReadAsync(AuditPartition.For(tenant.OrganizationId, tenant.ProjectId))).Where(r => r.Action == AuditActions.MessageSend).ToList();
+        var record = Assert.Single(records);
+        Assert.Equal((AuditOutcomes.Success, $"message/{id}"), (record.Outcome, record.Target));
+        var message = await Json(await owner.GetAsync($"/v1/projects/{tenant.ProjectId}/messages/{id}"), HttpStatusCode.OK);
+        Assert.Equal($"{record.ActorType}:{record.ActorId}", (string?)message["sent_by"]);
+    }
+
+    [Fact]
+    public async Task MessageSend_WhoseOutcomeRecordIsLost_StandsNamesItsSenderAndSaysSo()
+    {
+        var tenant = await _hub.CreateTenantAsync();
+        LosesOneOutcome.LoseMessageSendsOf(tenant.OrganizationId);
+        using var owner = _hub.Client(tenant.OwnerKey);
+
+        var response = await owner.PostAsJsonAsync($"/v1/projects/{tenant.ProjectId}/messages", new { event_type = "order.paid", payload = new { n = 2 } });
+
+        var id = (string)(await Json(response, HttpStatusCode.Accepted))["id"]!;
+        Assert.Equal("unrecorded", Assert.Single(response.Headers.GetValues(RequestPipeline.AuditOutcomeHeader)));
+        Assert.DoesNotContain(await ReadAsync(AuditPartition.For(tenant.OrganizationId, tenant.ProjectId)), r => r.Action == AuditActions.MessageSend);
+        // The message itself is the record of who sent it.
+        var message = await Json(await owner.GetAsync($"/v1/projects/{tenant.ProjectId}/messages/{id}"), HttpStatusCode.OK);
+        Assert.StartsWith("ApiKey:", (string?)message["sent_by"], StringComparison.Ordinal);
+    }
+
     private static void AssertAttemptNames(IReadOnlyList<AuditRecord> log, string action, string target)
     {
         var records = log.Where(r => r.Action == action && r.Target == target).ToList();
@@ -86,10 +124,16 @@ public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTest
         public Task DisposeAsync() => Hub.DisposeAsync();
     }
 
-    /// <summary>Forwards every call to the real store (a proxy, so it keeps up with the interface) but fails one outcome append.</summary>
+    /// <summary>
+    /// Forwards every call to the real store (a proxy, so it keeps up with the interface) but fails one outcome append, and
+    /// every <c>message.send</c> record of the organizations a test names.
+    /// </summary>
     public class LosesOneOutcome : DispatchProxy
     {
+        private static readonly ConcurrentDictionary<string, bool> LostSends = new(StringComparer.Ordinal);
         private IAuditStore _inner = null!;
+
+        public static void LoseMessageSendsOf(string organizationId) => LostSends[organizationId] = true;
 
         public static IAuditStore Around(IAuditStore inner)
         {
@@ -101,7 +145,9 @@ public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTest
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
-            if (targetMethod.Name == nameof(IAuditStore.AppendAsync) && args?[0] is AuditRecord { Target: LostOutcomeTarget } record && record.Outcome != AuditOutcomes.Attempt)
+            if (targetMethod.Name == nameof(IAuditStore.AppendAsync) && args?[0] is AuditRecord record
+                && ((record.Target == LostOutcomeTarget && record.Outcome != AuditOutcomes.Attempt)
+                    || (record.Action == AuditActions.MessageSend && LostSends.ContainsKey(record.OrganizationId))))
             {
                 return Task.FromException(new IOException("Injected: the audit table refused this outcome record."));
             }

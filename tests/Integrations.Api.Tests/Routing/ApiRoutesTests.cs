@@ -33,4 +33,12 @@ public sealed class ApiRoutesTests
         Assert.All(anonymous, r => Assert.False(string.IsNullOrEmpty(r.AuditAction), r.Name));
         Assert.All(anonymous, r => Assert.NotEqual(RateLimitPolicies.None, r.RateLimitPolicy));
     }
+
+    [Fact]
+    public void OnlyMessageSends_SkipTheAttemptRecord_AndNoRouteBothNamesItsTargetAndStoresItsActor()
+    {
+        // An attempt-free change is a deliberate exception to "recorded before it runs": a new one must be argued for here.
+        Assert.Equal(["SendMessage"], ApiRoutes.All.Where(r => r.StoresItsActor).Select(r => r.Name));
+        Assert.All(ApiRoutes.All.Where(r => r.StoresItsActor), r => Assert.True(r.ChangesState && !r.NamesItsTarget, r.Name));
+    }
 }
