@@ -15,7 +15,8 @@ namespace Integrations.Client.Connections;
 /// as they are; request headers too, except the user's <c>Authorization</c> and <c>Cookie</c> (the hub's <c>Authorization</c>
 /// is the client's API key, and the hub would drop both anyway), <c>Host</c>, <c>Expect</c>, the hop-by-hop headers
 /// (RFC 9110 §7.6.1, with those a <c>Connection</c> header names) and the hub's development header <c>X-Principal-Id</c>.
-/// <c>Hub-Auth: none</c> on a request is the hub's own switch: sent without the connection's credential.
+/// <c>Hub-Auth: none</c> on a request is the hub's own switch: sent without the connection's credential. Nothing is
+/// decompressed (this handler replaces the one that would): send <c>Accept-Encoding</c> and the encoded body comes back.
 /// </para>
 /// <para>
 /// Answers: the hub marks every answer of a proxied call with <c>X-Hub-Attempts</c> (how many attempts the upstream call
@@ -80,7 +81,9 @@ internal sealed class ConnectionProxyHandler : HttpMessageHandler
         {
             using (response)
             {
-                var error = await HubTransport.ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+                var error = (int)response.StatusCode < 400
+                    ? new IntegrationsHubException($"The answer to a proxied call ({(int)response.StatusCode}) came without {AttemptsHeader}: is {_transport.BaseAddress} the hub, with nothing in between that drops X-Hub-* headers?")
+                    : await HubTransport.ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
                 if (error is HubNotFoundException)
                 {
                     // The connection may be gone, or renamed: the next call looks its name up again.

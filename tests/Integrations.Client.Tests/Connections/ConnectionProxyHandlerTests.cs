@@ -69,6 +69,27 @@ public sealed class ConnectionProxyHandlerTests(HubServer hub)
     }
 
     [Fact]
+    public async Task Get_HubAuthNone_ReachesTheHub_AndTheUpstreamGetsNoCredential()
+    {
+        // Arrange
+        using var upstream = new ProxyUpstream();
+        var (tenant, client) = await ConnectionToAsync(upstream, "public-api");
+        using var _ = client;
+        using var http = new HttpClient(client.Connections.CreateProxyHandler(tenant.ProjectId, "public-api")) { BaseAddress = new Uri("https://api.example.test/") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "public");
+        request.Headers.Add("Hub-Auth", "none");
+
+        // Act
+        using var response = await http.SendAsync(request);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var seen = Assert.Single(upstream.Requests);
+        Assert.False(seen.Headers.ContainsKey("Authorization"));
+        Assert.False(seen.Headers.ContainsKey("Hub-Auth"));
+    }
+
+    [Fact]
     public async Task Send_Upstream404And500_ComeBackAsResponsesUnchanged()
     {
         // Arrange
