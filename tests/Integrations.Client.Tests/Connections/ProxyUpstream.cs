@@ -7,7 +7,7 @@ namespace Integrations.Client.Tests.Connections;
 /// <summary>
 /// The API a connection points at, on loopback under <c>/up/</c>: it keeps every request as it arrived (method, raw target,
 /// headers, body) and answers by path — <c>status/{code}</c> with that status (a 500 as the upstream's own problem details,
-/// a 503 with <c>Retry-After: 0</c>), <c>stream</c> with a first chunk and the rest only after <see cref="ReleaseStream"/>,
+/// a 5xx with <c>Retry-After: 0</c>), <c>stream</c> with a first chunk and the rest only after <see cref="ReleaseStream"/>,
 /// <c>hang</c> not until <see cref="ReleaseStream"/>, anything else 200 with a JSON body naming the path.
 /// </summary>
 public sealed class ProxyUpstream : LoopbackListener
@@ -70,8 +70,9 @@ public sealed class ProxyUpstream : LoopbackListener
             {
                 var status = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
                 response.StatusCode = status;
-                if (status == 503)
+                if (status >= 500)
                 {
+                    // The hub retries a 5xx; Retry-After keeps its backoff from slowing the tests.
                     response.Headers["Retry-After"] = "0";
                 }
 
