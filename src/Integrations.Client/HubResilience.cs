@@ -20,8 +20,16 @@ internal static class HubResilience
         Delay = options.RetryDelay,
         MaxDelay = options.MaxRetryDelay,
         ShouldHandle = args => ValueTask.FromResult(
-            options.MaxRetries > 0 && args.Outcome.Result?.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable),
+            options.MaxRetries > 0 && args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } response
+            && !IsProxied(response.RequestMessage)),
     };
+
+    /// <summary>
+    /// A call through the hub's proxy (<see cref="Connections.ConnectionsClient.CreateProxyHandler"/>) is never retried here:
+    /// its 503 may be the upstream's answer to a write that happened, and the hub's proxy has retried it by error class already.
+    /// </summary>
+    private static bool IsProxied(HttpRequestMessage? request) =>
+        request is not null && request.Options.TryGetValue(Connections.ConnectionsClient.ProxiedRequestOption, out var proxied) && proxied;
 
     /// <summary>The pipeline for a client built without DI (<see cref="IntegrationsHubClient(Uri, string)"/>).</summary>
     public static ResiliencePipeline<HttpResponseMessage> Pipeline(IntegrationsHubClientOptions options) =>

@@ -77,6 +77,19 @@ internal sealed class HubTransport
         }
     }
 
+    /// <summary>The hub's address (ends with a slash); the proxy handler builds its request URIs below it.</summary>
+    internal Uri BaseAddress => _baseAddress;
+
+    /// <summary>
+    /// Sends a request built by the proxy handler (Connections/ConnectionProxyHandler) with the API key, and returns the
+    /// answer as soon as its headers are in (the body streams), whatever its status: the handler decides what it means.
+    /// </summary>
+    internal Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        return _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
     internal static async Task<IntegrationsHubException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;

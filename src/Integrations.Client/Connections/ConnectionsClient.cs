@@ -94,6 +94,31 @@ public sealed class ConnectionsClient
     /// <summary>Forgets a cached token (say, after the API it was for answered 401), so the next call asks the hub again.</summary>
     public void InvalidateAccessToken(string projectId, string connection) => _tokens.Invalidate(new TokenKey(projectId, connection));
 
+    /// <summary>
+    /// Set (to <c>true</c>) on every request <see cref="CreateProxyHandler"/> sends to the hub. The client's own retries skip
+    /// such requests (a proxied call may be a write the upstream must not see twice, and the hub's proxy retries by error
+    /// class already); a retry policy of your own on the hub's HttpClients should skip them too.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> ProxiedRequestOption = new("Integrations.Client.Proxied");
+
+    /// <summary>
+    /// A handler that sends an <see cref="HttpClient"/>'s requests through the hub's proxy for one connection (by id or name),
+    /// with the connection's credential injected by the hub:
+    /// <c>new HttpClient(hub.Connections.CreateProxyHandler(projectId, "github")) { BaseAddress = new Uri("https://api.github.com/") }</c>.
+    /// The path and query of each request go below the connection's <c>base_url</c> (scheme and host are not used); method,
+    /// body and headers go as they are, except <c>Authorization</c>, <c>Cookie</c>, <c>Host</c>, <c>Expect</c> and hop-by-hop headers.
+    /// The upstream's answer comes back as it is — 4xx and 5xx included, streamed, with <c>X-Hub-Attempts</c> — while a
+    /// problem of the hub's own (missing scope, unknown connection, policy denial, upstream unreachable …) throws the
+    /// <see cref="IntegrationsHubException"/> for its status. Proxied calls are never retried by the client. A name is looked
+    /// up once per handler. Disposing the handler releases nothing of this client; the handler is thread-safe.
+    /// </summary>
+    public HttpMessageHandler CreateProxyHandler(string projectId, string connection)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectId);
+        ArgumentException.ThrowIfNullOrEmpty(connection);
+        return new ConnectionProxyHandler(_transport, projectId, connection, ResolveIdAsync);
+    }
+
     private async Task<ConnectionAccessToken> FetchTokenAsync(TokenKey key, CancellationToken cancellationToken)
     {
         var id = await ResolveIdAsync(key.ProjectId, key.Connection, cancellationToken).ConfigureAwait(false);
