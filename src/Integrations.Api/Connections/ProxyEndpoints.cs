@@ -224,20 +224,23 @@ public sealed partial class ProxyEndpoints(
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
+    /// <summary>A reason as the end of a sentence: one full stop, whether or not the reason brought its own.</summary>
+    private static string Sentence(string reason) => reason.EndsWith('.') ? reason : reason + ".";
+
     private static IResult FailureProblem(HttpResponse response, ProxyFailure failure)
     {
         switch (failure.Kind)
         {
             case ProxyFailureKind.TargetRefused:
                 return Problems.Create(StatusCodes.Status502BadGateway, ProxyProblems.TargetRefused, "Upstream refused by the hub",
-                    $"The request was not sent: {failure.Reason}.");
+                    $"The request was not sent: {Sentence(failure.Reason)}");
             case ProxyFailureKind.CircuitOpen:
                 response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((failure.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProxyProblems.CircuitOpen, "Connection's circuit open", $"The request was not sent: {failure.Reason}.");
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProxyProblems.CircuitOpen, "Connection's circuit open", $"The request was not sent: {Sentence(failure.Reason)}");
             case ProxyFailureKind.Timeout:
-                return Problems.Create(StatusCodes.Status504GatewayTimeout, ProxyProblems.UpstreamTimeout, "Upstream timed out", failure.Reason + ".");
+                return Problems.Create(StatusCodes.Status504GatewayTimeout, ProxyProblems.UpstreamTimeout, "Upstream timed out", Sentence(failure.Reason));
             default:
-                return Problems.Create(StatusCodes.Status502BadGateway, ProxyProblems.UpstreamUnreachable, "Upstream unreachable", failure.Reason + ".");
+                return Problems.Create(StatusCodes.Status502BadGateway, ProxyProblems.UpstreamUnreachable, "Upstream unreachable", Sentence(failure.Reason));
         }
     }
 

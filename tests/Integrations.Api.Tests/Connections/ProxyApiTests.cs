@@ -492,8 +492,10 @@ public sealed class ProxyGuardTests(ProxyGuardTests.GuardFixture fixture) : ICla
 
         var response = await client.GetAsync(ProxyApiTests.Proxy(tenant, (string)created["id"]!, "echo/m-ssrf"));
 
-        await Problem(response, HttpStatusCode.BadGateway, "proxy-target-refused");
+        var problem = await Problem(response, HttpStatusCode.BadGateway, "proxy-target-refused");
         Assert.Empty(fixture.Upstream.With("m-ssrf"));
+        // One sentence, one full stop: the guard's reason brings its own.
+        Assert.False(((string)problem["detail"]!).EndsWith("..", StringComparison.Ordinal), (string)problem["detail"]!);
     }
 
     public sealed class GuardFixture : IAsyncLifetime
