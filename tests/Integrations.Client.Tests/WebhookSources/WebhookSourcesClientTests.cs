@@ -51,12 +51,15 @@ public sealed class WebhookSourcesClientTests(HubServer hub)
         var tenant = await hub.NewTenantAsync();
         using var client = hub.Client(tenant);
         var source = await client.WebhookSources.CreateAsync(tenant.ProjectId, new NewWebhookSource("provider", "standard") { GenerateSecret = true });
+        var another = await client.WebhookSources.CreateAsync(tenant.ProjectId, new NewWebhookSource("another", "standard") { GenerateSecret = true });
         var body = Encoding.UTF8.GetBytes("""{"type":"invoice.paid","data":{"amount":42}}""");
         var providerEventId = "msg_" + TestRandom.Hex(8);
+        await DeliverAsync(another.Id, another.Secret!, "msg_" + TestRandom.Hex(8), """{"type":"other"}"""u8.ToArray());
         await DeliverAsync(source.Id, source.Secret!, providerEventId, body);
         var since = TimeProvider.System.GetUtcNow().AddMinutes(-5);
 
         // Act
+        var all = await client.WebhookEvents.ListAsync(tenant.ProjectId);
         var listed = await client.WebhookEvents.ListAsync(tenant.ProjectId, new WebhookEventQuery { SourceId = source.Id, Since = since });
         var received = Assert.Single(listed.Data);
         var detail = await client.WebhookEvents.GetAsync(tenant.ProjectId, received.Id);
@@ -64,6 +67,7 @@ public sealed class WebhookSourcesClientTests(HubServer hub)
         var stats = await Eventually.UntilAsync(() => client.WebhookSources.GetStatsAsync(tenant.ProjectId, source.Id, since), s => s.Accepted >= 1);
 
         // Assert
+        Assert.Equal(2, all.Pagination.Total);
         Assert.Equal(providerEventId, received.ProviderEventId);
         Assert.Equal(body.Length, received.BodyLength);
         Assert.Equal(body, detail.DecodeBody());
