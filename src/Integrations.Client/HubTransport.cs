@@ -25,9 +25,10 @@ internal sealed class HubTransport
 
     private readonly Func<HttpClient> _http;
     private readonly Uri _baseAddress;
-    private readonly string _apiKey;
+    private readonly string? _apiKey;
 
-    public HubTransport(Func<HttpClient> http, Uri baseAddress, string apiKey)
+    /// <param name="apiKey">The bearer credential of every request; null: none (a client of the anonymous auth routes only).</param>
+    public HubTransport(Func<HttpClient> http, Uri baseAddress, string? apiKey)
     {
         _http = http;
         // Relative paths resolve under the base's own path only when it ends with a slash (https://host/hub/ + v1/… → /hub/v1/…).
@@ -49,15 +50,19 @@ internal sealed class HubTransport
         return value ?? throw new IntegrationsHubException($"The hub answered {(int)response.StatusCode} with an empty body where {typeof(T).Name} was expected.");
     }
 
-    public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken, Action<HttpRequestMessage>? configure = null)
     {
-        using var response = await SendRawAsync(method, path, body, null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendRawAsync(method, path, body, configure, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(_baseAddress, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        if (_apiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        }
+
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {

@@ -11,7 +11,7 @@ public sealed class IntegrationsHubClientOptions
     /// <summary>The hub's address, e.g. <c>https://hub.example.com</c> (http only for loopback).</summary>
     public Uri? BaseAddress { get; set; }
 
-    /// <summary>The organization API key the client authenticates with (<c>Authorization: Bearer</c>).</summary>
+    /// <summary>The organization API key the client authenticates with (<c>Authorization: Bearer</c>); a person's access token (<c>AuthTokens.AccessToken</c>) works too, acting as that person until it expires.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>How long before its <c>expires_at</c> a cached access token is fetched again (default 60 s).</summary>

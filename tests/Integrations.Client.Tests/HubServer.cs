@@ -32,6 +32,8 @@ public sealed class HubServer : IAsyncLifetime
         var settings = new HubTestSettings(azurite.ConnectionString).Build();
         settings["OutboundHttp:AllowedNetworks:0"] = "127.0.0.1/32";
         settings["RateLimits:PerCredentialPerMinute"] = RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Delivery counts (source and endpoint stats) are flushed every second, so a test reads them without waiting 30 s.
+        settings["Counters:FlushInterval"] = "00:00:01";
         _adminKey = settings["Hub:AdminKey"]!;
         _idp = await OpenIddictTestServer.StartAsync(new OpenIddictTestServerOptions { AccessTokenLifetime = TimeSpan.FromHours(1) });
         _server = await ServerProcess.StartAsync(settings, "Development");

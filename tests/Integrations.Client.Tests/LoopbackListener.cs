@@ -14,13 +14,27 @@ public abstract class LoopbackListener : IDisposable
 
     protected LoopbackListener(string path)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Address = new Uri($"http://127.0.0.1:{port}/{path}");
-        _listener.Prefixes.Add(Address.AbsoluteUri);
-        _listener.Start();
+        // HttpListener cannot bind port 0: a free port is probed, and between the probe and the bind another listener of a
+        // test running in parallel (or another process) may take it, so a taken port is probed again.
+        for (var attempt = 1; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            Address = new Uri($"http://127.0.0.1:{port}/{path}");
+            _listener.Prefixes.Add(Address.AbsoluteUri);
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Prefixes.Clear();
+            }
+        }
+
         _loop = Task.Run(ServeAsync);
     }
 

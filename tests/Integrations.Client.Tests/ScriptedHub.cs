@@ -22,6 +22,9 @@ public sealed class ScriptedHub : LoopbackListener
 
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>The <c>Authorization</c> header of each request, in order (null when absent).</summary>
+    public ConcurrentQueue<string?> Authorizations { get; } = new();
+
     /// <summary>The next answers, in order; once the script is spent every answer is 200 with an empty list.</summary>
     public ScriptedHub Then(int status, string? retryAfter = null)
     {
@@ -32,6 +35,7 @@ public sealed class ScriptedHub : LoopbackListener
     protected override async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
+        Authorizations.Enqueue(context.Request.Headers["Authorization"]);
         var (status, retryAfter) = _script.TryDequeue(out var next) ? next : (200, null);
         context.Response.StatusCode = status;
         if (retryAfter is not null)

@@ -16,11 +16,29 @@ public sealed class CapturingReceiver : LoopbackListener
 
     public Uri Url => Address;
 
+    /// <summary>The status each delivery is answered with (default 204); a 5xx makes the hub count the attempt failed.</summary>
+    public int Status { get; set; } = 204;
+
     /// <summary>The next delivery, or a timeout.</summary>
     public async Task<(Dictionary<string, StringValues> Headers, byte[] Body)> NextAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         return await _deliveries.Reader.ReadAsync(cancel.Token);
+    }
+
+    /// <summary>Whether a delivery arrives within <paramref name="wait"/> (for "nothing more was delivered"); one that does is consumed.</summary>
+    public async Task<bool> HasDeliveryWithinAsync(TimeSpan wait)
+    {
+        using var cancel = new CancellationTokenSource(wait);
+        try
+        {
+            await _deliveries.Reader.ReadAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     protected override async Task HandleAsync(HttpListenerContext context)
@@ -34,7 +52,7 @@ public sealed class CapturingReceiver : LoopbackListener
         }
 
         _deliveries.Writer.TryWrite((headers, body.ToArray()));
-        context.Response.StatusCode = 204;
+        context.Response.StatusCode = Status;
         context.Response.Close();
     }
 }
