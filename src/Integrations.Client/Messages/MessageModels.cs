@@ -41,12 +41,13 @@ public sealed record MessageSummary(string Id, string EventType, string Origin, 
 /// <param name="Id">The message id.</param>
 /// <param name="EventType">The event type.</param>
 /// <param name="Origin">Who sent it.</param>
+/// <param name="SentBy">The API key or person that sent an <c>api</c> message, as <c>{kind}:{id}</c> (e.g. <c>ApiKey:key_…</c>); null for the hub's own.</param>
 /// <param name="IdempotencyKey">The idempotency key it was sent with, if any.</param>
 /// <param name="CreatedAt">When it was stored.</param>
 /// <param name="Payload">The payload, as sent.</param>
 /// <param name="Deliveries">Its delivery to each endpoint.</param>
 public sealed record Message(
-    string Id, string EventType, string Origin, string? IdempotencyKey, DateTimeOffset CreatedAt, JsonElement Payload, IReadOnlyList<MessageDelivery> Deliveries);
+    string Id, string EventType, string Origin, string? SentBy, string? IdempotencyKey, DateTimeOffset CreatedAt, JsonElement Payload, IReadOnlyList<MessageDelivery> Deliveries);
 
 /// <summary>A message's delivery to one endpoint.</summary>
 /// <param name="EndpointId">The endpoint.</param>

@@ -36,6 +36,7 @@ public sealed class MessagesClientTests(HubServer hub)
         Assert.Equal(1, first.Deliveries);
         Assert.True(repeat.Duplicate);
         Assert.Equal(first.Id, repeat.Id);
+        Assert.StartsWith("ApiKey:", read.SentBy, StringComparison.Ordinal);
         Assert.Equal(first.Id, evt.Id);
         Assert.Equal("invoice.paid", evt.Type);
         using (var delivered = JsonDocument.Parse(evt.Body))
