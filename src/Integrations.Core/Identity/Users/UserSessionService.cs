@@ -21,8 +21,9 @@ namespace Integrations.Core.Identity.Users;
 /// <b>Sessions and refresh-token families.</b> A login creates a session: one family of refresh tokens. Each token names its
 /// user, session and generation and carries a tag under the authority key (<see cref="RefreshToken"/>), so there is no row
 /// per token: a refresh reads the user, the session and the user's memberships (for the token's organization and role) in
-/// one request, and the session row says, by keyed lookup hash (never the token), which one token is current. A refresh of the current token issues a new pair and moves the session
-/// to it with one write conditional on the session's ETag, so of two refreshes of one token exactly one rotates.
+/// one request, and the session row says, by keyed lookup hash (never the token), which one token is current. A refresh of
+/// the current token issues a new pair and moves the session to it with one write conditional on the session's ETag, so of
+/// two refreshes of one token exactly one rotates.
 /// </para>
 /// <para>
 /// <b>Reuse detection.</b> A token of the family (its tag verifies) from an earlier generation has been used before. Used again, someone else holds a
