@@ -102,6 +102,8 @@ public class JwtValidationBenchmarks : IDisposable
 
         public Task<WriteOutcome> TryReplaceAsync(KeyRecord record, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<WriteOutcome> TryDeleteAsync(KeyRecord record, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<KeyRingState?> GetStateAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<WriteOutcome> TrySetStateAsync(KeyRingState state, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -9,7 +9,7 @@ namespace Integrations.Api.Identity;
 /// <see cref="UserAuthenticationOptions.SessionCheckInterval"/> (≤ 30 s), then read again from the user store; a session seen
 /// ended stays ended (it cannot come back). So logout, logout everywhere, password change and reuse detection — which all
 /// write the session row (and the last three the user's security stamp) — stop the session's access tokens on every
-/// instance within the interval, at the cost of two point reads per session per interval rather than per request.
+/// instance within the interval, at the cost of one query of the user's partition per session per interval rather than per request.
 /// </summary>
 public sealed class SessionCheck(IUserStore users, IOptions<UserAuthenticationOptions> options, TimeProvider time)
 {
@@ -34,7 +34,7 @@ public sealed class SessionCheck(IUserStore users, IOptions<UserAuthenticationOp
             return false;
         }
 
-        var (user, session) = await users.GetWithSessionAsync(userId, sessionId, cancellationToken).ConfigureAwait(false);
+        var (user, session, _) = await users.GetWithSessionAsync(userId, sessionId, cancellationToken).ConfigureAwait(false);
         // The stamp check also catches a session row put back from before a logout everywhere or password change.
         var live = session is { RevokedAt: null } && user is not null && string.Equals(session.SecurityStamp, user.SecurityStamp, StringComparison.Ordinal);
         if (_sessions.Count >= MaxEntries)

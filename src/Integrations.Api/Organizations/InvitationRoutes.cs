@@ -35,7 +35,7 @@ public static class InvitationRoutes
     };
 
     public static ApiRoute Accept { get; } = new("AcceptInvitation", "POST", "v1/invitations/accept",
-        "Accept an invitation {token} as the signed-in person: their account's address must be the invited one, verified. 200 {organization_id, role}; log in or refresh with organization_id to act there.",
+        "Accept an invitation {token} as the signed-in person: their account's address must be the invited one, verified. 200 {organization_id, role}, and each project of the organization gets a member.added event; log in or refresh with organization_id to act there.",
         RouteAccess.User, AuditActions.InvitationAccept, true, RateLimitPolicies.Invitations,
         RouteHandlers.Of<InvitationEndpoints>((e, r, ct) => e.AcceptAsync(r, ct)));
 

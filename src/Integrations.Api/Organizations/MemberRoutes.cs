@@ -17,7 +17,7 @@ public static class MemberRoutes
         RouteHandlers.Of<MemberEndpoints>((e, r, ct) => e.ListAsync(r, ct)));
 
     public static ApiRoute Add { get; } = new("AddMember", "POST", Collection,
-        "Add an existing user {user_id, role} directly (a platform provisioning its users): 201 with the member; 404 for an unknown user, 409 when already a member. Only an owner adds an owner.",
+        "Add an existing user {user_id, role} directly (a platform provisioning its users): 201 with the member, and each project gets a member.added event; 404 for an unknown user, 409 when already a member. Only an owner adds an owner.",
         RouteAccess.Organization(Scopes.MembersWrite), AuditActions.MemberAdd, true, RateLimitPolicies.Standard,
         RouteHandlers.Of<MemberEndpoints>((e, r, ct) => e.AddAsync(r, ct)));
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Users;
 using Integrations.Core.Integrity;
 
@@ -13,6 +14,9 @@ namespace Integrations.Azure.Tables;
 /// <item>PartitionKey = user id, RowKey <c>s:{sessionId}</c>: a session (MAC'd, <c>session/v1</c>) — a point read by the
 /// access token's <c>sub</c> and <c>sid</c>; a user's sessions are one range read, and the user row and all their sessions
 /// change in one entity-group transaction (password change, logout everywhere);</item>
+/// <item>PartitionKey = user id, RowKey <c>m:{organizationId}</c>: a membership's authority row (MAC'd, <c>membership/v1</c>),
+/// written by <see cref="TableMembershipStore"/> (<see cref="MembershipRows"/>) and kept here so that the refresh's one query
+/// of the partition returns the user, the session and the memberships together;</item>
 /// <item>PartitionKey = <c>e:{email lookup hash}</c>, RowKey <c>email</c>: the claim of an address (→ user id, MAC'd,
 /// <c>email-claim/v1</c>) — login's point read, and the one-account-per-address guarantee: sign-up inserts it before the
 /// user row, and an insert that finds it answers "taken". The hash is a MAC under the authority key of the normalised
@@ -116,30 +120,35 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         return entity is null ? null : await VerifiedSessionAsync(entity, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<(User? User, Session? Session)> GetWithSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default)
+    public async Task<(User? User, Session? Session, IReadOnlyList<Membership> Memberships)> GetWithSessionAsync(
+        string userId, string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        // One query for both rows of the partition instead of two point reads: a refresh is storage-bound, and this is its
-        // only read.
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId} and (RowKey eq {UserRow} or RowKey eq {SessionRowPrefix + sessionId})");
-        TableEntity? userRow = null;
-        TableEntity? sessionRow = null;
+        // One query of the partition for the user row, the session row and the membership rows (TableMembershipStore keeps
+        // their authority rows here for this): a refresh is storage-bound, and this is its only read.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {userId} and (RowKey eq {UserRow} or RowKey eq {SessionRowPrefix + sessionId} or (RowKey ge {MembershipRows.RowPrefix} and RowKey lt {MembershipRows.RowRangeEnd}))");
+        User? user = null;
+        Session? session = null;
+        var memberships = new List<Membership>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (row.RowKey == UserRow)
             {
-                userRow = row;
+                user = await VerifiedUserAsync(row, cancellationToken).ConfigureAwait(false);
             }
-            else
+            else if (row.RowKey.StartsWith(SessionRowPrefix, StringComparison.Ordinal))
             {
-                sessionRow = row;
+                session = await VerifiedSessionAsync(row, cancellationToken).ConfigureAwait(false);
+            }
+            else if (await MembershipRows.VerifiedAsync(authority, row, cancellationToken).ConfigureAwait(false) is { } membership)
+            {
+                memberships.Add(membership);
             }
         }
 
-        var user = userRow is null ? null : await VerifiedUserAsync(userRow, cancellationToken).ConfigureAwait(false);
-        var session = sessionRow is null ? null : await VerifiedSessionAsync(sessionRow, cancellationToken).ConfigureAwait(false);
-        return (user, session);
+        return (user, session, memberships);
     }
 
     public async Task<IReadOnlyList<Session>> ListSessionsAsync(string userId, CancellationToken cancellationToken = default)
@@ -233,7 +242,8 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         }
 
         var lookupKey = Read(() => entity.GetString("EmailLookupKey"));
-        // Sessions first, the user row, then the claim: the address is free again only once the account is gone.
+        // The partition's other rows first (sessions, social link rows, membership authority rows), the user row, then the claim:
+        // the address is free again only once the account is gone.
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {userId}");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {

@@ -13,6 +13,12 @@ public interface IKeyRecordStore
     /// <summary>Replaces a record if its ETag still matches.</summary>
     Task<Common.WriteOutcome> TryReplaceAsync(KeyRecord record, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes a record if its ETag still matches (<see cref="Common.WriteOutcome.Conflict"/> when it changed,
+    /// <see cref="Common.WriteOutcome.NotFound"/> when it is gone). Only for keys nothing can need again.
+    /// </summary>
+    Task<Common.WriteOutcome> TryDeleteAsync(KeyRecord record, CancellationToken cancellationToken = default);
+
     Task<KeyRingState?> GetStateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Adds the state when none exists (first start), or replaces it when <see cref="KeyRingState.ETag"/> still matches.</summary>

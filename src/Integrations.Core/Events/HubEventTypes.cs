@@ -97,6 +97,12 @@ public static class HubEventTypes
     public const string MemberRemoved = "member.removed";
 
     /// <summary>
+    /// A person became a member of the organization, added directly or by accepting an invitation (data: user_id, role, and
+    /// invitation_id when they accepted one).
+    /// </summary>
+    public const string MemberAdded = "member.added";
+
+    /// <summary>
     /// A person was invited into an organization (data: invitation_id, organization_id, email, role, invited_by, expires_at;
     /// <c>data.sealed_link</c> holds the sealed token and link, associated data <c>{type}\n{invitation id}</c>; see InvitationDelivery).
     /// </summary>
@@ -107,7 +113,7 @@ public static class HubEventTypes
         ConnectionCreated, ConnectionDeleted, ConnectionConnected, ConnectionRefreshFailed, ConnectionRefreshRecovered, ConnectionNeedsReauth,
         ConnectionRevoked, ConnectionDisabled, ConnectionEnabled, ConnectionClientSecretExpired, ConnectionScopesInsufficient,
         ConnectionAuthErrorsSpike, ConnectionServerErrorsSpike, ConnectionApiDeprecated, SecretExpiring, SecretExpired, ProviderClientSecretExpiring,
-        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, WebhookDeliveriesPoisoned, MemberRemoved,
+        ConnectionDeviceAuthorizationFailed, ConnectionHealthCheckFailed, EndpointDisabled, WebhookDeliveriesPoisoned, MemberRemoved, MemberAdded,
         AuthEmailVerificationRequired, AuthPasswordResetRequested, AuthSignUp, AuthPasswordChanged, AuthRefreshTokenReuseDetected, AuthAccountLocked,
         AuthLoginFailed, AuthInvitationCreated, AuthSocialLogin,
     ];

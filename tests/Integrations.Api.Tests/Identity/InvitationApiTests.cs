@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Integrations.Api.Tests.Connections;
+using Integrations.Core.Common;
 using Integrations.Core.Events;
 using Integrations.Core.Identity.Invitations;
 using Integrations.Core.Identity.Organizations;
@@ -282,6 +283,31 @@ public sealed class InvitationApiTests(InvitationApiFixture fixture) : IClassFix
         await Problem(byMember, HttpStatusCode.Forbidden, "missing-scope");
         Assert.Equal("owner", (string?)byKey["role"]);
         Assert.Equal(OrganizationRole.Viewer, (await Hub.Services.GetRequiredService<IMembershipStore>().FindAsync(person.UserId, team.OrganizationId))!.Role);
+    }
+
+    [Fact]
+    public async Task AddMember_AndAcceptingAnInvitation_EachWriteAMemberAddedEventToTheOrganizationsProjects()
+    {
+        var team = await TeamAsync();
+        var added = await SignUpAsync(NewEmail(), verified: false);
+        var invitedEmail = NewEmail();
+        var invitee = await SignUpAsync(invitedEmail, verified: true);
+
+        await Json(await team.Owner.PostAsJsonAsync(team.Members, new { user_id = added.UserId, role = "viewer" }), HttpStatusCode.Created);
+        var invitation = await Json(await team.Owner.PostAsJsonAsync(team.Invitations, new { email = invitedEmail, role = "member" }), HttpStatusCode.Created);
+        using var person = Hub.Client(invitee.AccessToken);
+        await Json(await person.PostAsJsonAsync("/v1/invitations/accept", new { token = (string)invitation["token"]! }), HttpStatusCode.OK);
+        var refused = await team.Owner.PostAsJsonAsync(team.Members, new { user_id = added.UserId, role = "member" }); // already a member
+
+        await Problem(refused, HttpStatusCode.Conflict, InvitationErrors.AlreadyMember);
+        var events = (await Hub.Services.GetRequiredService<IEventOutbox>().ListAsync(team.OrganizationId, team.Tenant.ProjectId,
+            new ActivityQuery(new PageRequest(1, 50), HubEventTypes.MemberAdded))).Items;
+        var direct = Assert.Single(events, e => e.Data["user_id"] == added.UserId);
+        Assert.Equal("viewer", direct.Data["role"]);
+        Assert.False(direct.Data.ContainsKey("invitation_id"));
+        var accepted = Assert.Single(events, e => e.Data["user_id"] == invitee.UserId);
+        Assert.Equal(("member", (string?)invitation["id"]), (accepted.Data["role"], accepted.Data["invitation_id"]));
+        Assert.Equal(2, events.Count); // the team's own members were written to the store directly, and the refused add wrote nothing
     }
 
     private async Task<JsonNode?> EventDataAsync(string invitationId)

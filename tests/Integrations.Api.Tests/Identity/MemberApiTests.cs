@@ -186,7 +186,8 @@ public sealed class MemberApiTests(MemberHubFixture fixture) : IClassFixture<Mem
         var table = new TableServiceClient(Hub.ConnectionString).GetTableClient(Hub.Prefix + "memberships");
         // The attacker copies the owner's genuine index row under another user id (and another row's authority MAC).
         var ownerIndex = (await table.GetEntityAsync<TableEntity>(team.OrganizationId, team.People[OrganizationRole.Owner].UserId)).Value;
-        var ownerAuthority = (await table.GetEntityAsync<TableEntity>(team.People[OrganizationRole.Owner].UserId, team.OrganizationId)).Value;
+        var users = new TableServiceClient(Hub.ConnectionString).GetTableClient(Hub.Prefix + "users");
+        var ownerAuthority = (await users.GetEntityAsync<TableEntity>(team.People[OrganizationRole.Owner].UserId, "m:" + team.OrganizationId)).Value;
         var planted = new TableEntity(ownerIndex) { PartitionKey = team.OrganizationId, RowKey = "usr_" + new string('a', 20) };
         await table.UpsertEntityAsync(planted);
         var raised = new TableEntity(ownerIndex) { PartitionKey = team.OrganizationId, RowKey = team.People[OrganizationRole.Viewer].UserId };

@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Azure.Data.Tables;
+using Integrations.Core.Common;
 using Integrations.Core.Crypto;
 using Integrations.Core.Identity.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Azure.Tests.Identity;
 
@@ -96,6 +98,31 @@ public sealed class SigningKeyStorageTests
         Assert.Equal(4, rewrapped); // the first KEK, the audit key, the authority key and the signing key
         Assert.Equal(kid, set.Signer.Id);
         Assert.True((await onlyNewRoot.Get<AccessTokenValidator>().ValidateAsync(token)).Succeeded);
+    }
+
+    [Fact]
+    public async Task DeleteExpired_OnTableStorage_RemovesTheReplacedKeyOnceItsTokensExpired_AndADeleteIsConditionalOnTheRowRead()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        await using var hub = await HubServices.StartAsync(settings: Settings, configure: s => s.AddIntegrationsAccessTokens().AddSingleton<TimeProvider>(time));
+        var keys = hub.Get<AccessTokenSigningKeys>();
+        var lifecycle = hub.Get<AccessTokenKeyLifecycle>();
+        var store = hub.Get<IKeyRecordStore>();
+        var first = (await keys.GetAsync()).Signer.Id;
+        var read = (await store.GetAsync(first))!;
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (second, _) = await lifecycle.RotateAsync();
+
+        time.Advance(keys.AcceptanceAfterReplacement - TimeSpan.FromSeconds(1));
+        var early = await lifecycle.DeleteExpiredAsync(time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(1));
+        var stale = await store.TryDeleteAsync(read with { ETag = "W/\"datetime'2000-01-01T00%3A00%3A00.0000000Z'\"" });
+        var deleted = await lifecycle.DeleteExpiredAsync(time.GetUtcNow());
+
+        Assert.Equal((0, WriteOutcome.Conflict, 1), (early, stale, deleted));
+        Assert.Null(await store.GetAsync(first));
+        Assert.Equal(WriteOutcome.NotFound, await store.TryDeleteAsync(read));
+        Assert.Equal(second, (await keys.ReloadAsync()).Signer.Id);
     }
 
     private static Task<HubServices> StartAsync(HubServices? same = null) =>

@@ -132,8 +132,9 @@ public sealed partial class AdminUserService(
             // Social links before the user's partition goes: their rows there name the claims that would log in as the person.
             await socialLinks.DeleteForUserAsync(user.Id, cancellationToken).ConfigureAwait(false);
             await users.DeleteAsync(user.Id, cancellationToken).ConfigureAwait(false);
-            // After the user row: a membership left by a crash here names a user who no longer exists, so it grants nothing
-            // (every authenticated request and refresh reads the user first), and member lists show it until re-run.
+            // The memberships' authority rows went with the user's partition; their index rows go after (the index is removed
+            // last). An index row left by a crash here names a user who no longer exists and grants nothing (authority is
+            // read from the user's partition, and every authenticated request and refresh reads the user first).
             foreach (var membership in memberOf)
             {
                 await memberships.RemoveAsync(user.Id, membership.OrganizationId, cancellationToken).ConfigureAwait(false);

@@ -24,6 +24,7 @@ namespace Integrations.Core.Identity.Invitations;
 public sealed partial class InvitationService(
     IInvitationStore invitations,
     IMembershipStore memberships,
+    OrganizationMembers members,
     IUserStore users,
     ITenancyStore tenancy,
     KeyRing keyRing,
@@ -168,6 +169,7 @@ public sealed partial class InvitationService(
         }
 
         Log.Accepted(logger, invitation.Id, invitation.OrganizationId, userId, invitation.Role);
+        await members.AnnounceAdditionAsync(membership, invitation.Id, cancellationToken).ConfigureAwait(false);
         return membership;
     }
 

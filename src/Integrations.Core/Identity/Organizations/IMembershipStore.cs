@@ -4,8 +4,9 @@ namespace Integrations.Core.Identity.Organizations;
 
 /// <summary>
 /// Storage of memberships (authority rows: the store signs what it writes and refuses, as absent, a row whose MAC fails).
-/// Each membership is two rows: the authority row keyed by user (what login, refresh and the pipeline read) and an index row
-/// keyed by organization (an organization's member list in one read), each MAC'd in its own domain. The index row is written
+/// Each membership is two rows: the authority row keyed by user (what login and refresh read; the Azure store keeps it in the
+/// user's partition, so <see cref="Users.IUserStore.GetWithSessionAsync"/> returns it with the user and the session) and an
+/// index row keyed by organization (an organization's member list in one read), each MAC'd in its own domain. The index row is written
 /// before and removed after the authority row, so the index is never missing a member the authority rows hold.
 /// </summary>
 public interface IMembershipStore

@@ -14,7 +14,8 @@ public sealed record OrganizationMember(Membership Membership, string? Email, st
 /// An organization's members: list, change a role, remove. The rules that a scope alone cannot say live here: an organization
 /// always keeps an Owner; only an Owner grants or takes away Owner, or changes or removes an Owner; the person a personal
 /// organization was made for stays in it. Removing a member ends all their sessions (every organization: a token cannot be
-/// ended for one organization alone) and writes <see cref="HubEventTypes.MemberRemoved"/> to each of the organization's projects.
+/// ended for one organization alone) and writes <see cref="HubEventTypes.MemberRemoved"/> to each of the organization's projects;
+/// adding one writes <see cref="HubEventTypes.MemberAdded"/> there.
 /// </summary>
 public sealed partial class OrganizationMembers(
     IMembershipStore memberships, IUserStore users, UserSessionService sessions, ITenancyStore tenancy, IConnectionStore connections, EventWriter events,
@@ -61,6 +62,7 @@ public sealed partial class OrganizationMembers(
         }
 
         Log.MemberAdded(logger, organizationId, user.Id, role);
+        await AnnounceAdditionAsync(membership, invitationId: null, cancellationToken).ConfigureAwait(false);
         return new OrganizationMember(membership, user.Email, user.DisplayName);
     }
 
@@ -230,6 +232,30 @@ public sealed partial class OrganizationMembers(
 
             var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["user_id"] = userId, ["connections"] = Joined(authorized) };
             await events.AppendAsync(organizationId, project.Id, HubEventTypes.MemberRemoved, "user/" + userId, data, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes <see cref="HubEventTypes.MemberAdded"/> to each of the organization's projects (user id, role, and the invitation
+    /// when one was accepted). Called once a membership is written — an add here, or an invitation accepted.
+    /// </summary>
+    public async Task AnnounceAdditionAsync(Membership membership, string? invitationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["user_id"] = membership.UserId,
+            ["role"] = OrganizationRoles.Name(membership.Role),
+        };
+        if (invitationId is not null)
+        {
+            data["invitation_id"] = invitationId;
+        }
+
+        foreach (var project in await tenancy.ListProjectsAsync(membership.OrganizationId, cancellationToken).ConfigureAwait(false))
+        {
+            await events.AppendAsync(membership.OrganizationId, project.Id, HubEventTypes.MemberAdded, "user/" + membership.UserId, data, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 

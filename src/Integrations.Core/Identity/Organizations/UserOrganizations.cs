@@ -45,17 +45,19 @@ public sealed partial class UserOrganizations(IMembershipStore memberships, ITen
     public async Task<UserOrganization?> FindAsync(string userId, string? organizationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        if (organizationId is not null)
-        {
-            // A made-up id costs no storage read; a well-formed one the user is not a member of is the same null (a 404).
-            var membership = Ids.IsValid("org", organizationId)
-                ? await memberships.FindAsync(userId, organizationId, cancellationToken).ConfigureAwait(false)
-                : null;
-            return membership is null ? null : new UserOrganization(membership.OrganizationId, OrganizationRoles.Name(membership.Role));
-        }
+        // A made-up id costs no storage read; a well-formed one the user is not a member of is the same null (a 404).
+        return organizationId is not null && !Ids.IsValid("org", organizationId)
+            ? null
+            : Choose(await memberships.ListByUserAsync(userId, cancellationToken).ConfigureAwait(false), organizationId);
+    }
 
-        var all = await memberships.ListByUserAsync(userId, cancellationToken).ConfigureAwait(false);
-        var chosen = all.FirstOrDefault(m => m.Personal) ?? (all.Count > 0 ? all[0] : null);
+    public UserOrganization? Choose(IReadOnlyList<Membership> memberships, string? organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(memberships);
+        // The default is the personal organization, else the oldest membership: ordered here, whoever read the list.
+        var chosen = organizationId is not null
+            ? memberships.FirstOrDefault(m => string.Equals(m.OrganizationId, organizationId, StringComparison.Ordinal))
+            : memberships.OrderBy(m => !m.Personal).ThenBy(m => m.CreatedAt).ThenBy(m => m.OrganizationId, StringComparer.Ordinal).FirstOrDefault();
         return chosen is null ? null : new UserOrganization(chosen.OrganizationId, OrganizationRoles.Name(chosen.Role));
     }
 

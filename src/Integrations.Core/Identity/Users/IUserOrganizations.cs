@@ -1,3 +1,5 @@
+using Integrations.Core.Identity.Organizations;
+
 namespace Integrations.Core.Identity.Users;
 
 /// <summary>
@@ -18,4 +20,10 @@ public interface IUserOrganizations
     /// when given and the user is a member (null when not), else the user's default (their personal organization).
     /// </summary>
     Task<UserOrganization?> FindAsync(string userId, string? organizationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="FindAsync"/>'s answer from memberships already read (<see cref="IUserStore.GetWithSessionAsync"/> returns them
+    /// with the user and the session, so a refresh reads no more): the given organization's, else the default one.
+    /// </summary>
+    UserOrganization? Choose(IReadOnlyList<Membership> memberships, string? organizationId);
 }

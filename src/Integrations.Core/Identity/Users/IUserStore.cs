@@ -1,4 +1,5 @@
 using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 
 namespace Integrations.Core.Identity.Users;
 
@@ -28,10 +29,12 @@ public interface IUserStore
     Task<Session?> GetSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The user and one of their sessions in one read (a refresh needs both; they share the user's partition). Each is null
-    /// when absent or when its row does not verify.
+    /// The user, one of their sessions and their memberships in one read (a refresh needs all three: the session to rotate,
+    /// the user's security stamp, and the membership its access token speaks for). User and session are each null when
+    /// absent or when the row does not verify; memberships whose row does not verify are left out (unordered).
     /// </summary>
-    Task<(User? User, Session? Session)> GetWithSessionAsync(string userId, string sessionId, CancellationToken cancellationToken = default);
+    Task<(User? User, Session? Session, IReadOnlyList<Membership> Memberships)> GetWithSessionAsync(
+        string userId, string sessionId, CancellationToken cancellationToken = default);
 
     /// <summary>Every session of the user (ended ones too), oldest first.</summary>
     Task<IReadOnlyList<Session>> ListSessionsAsync(string userId, CancellationToken cancellationToken = default);
@@ -52,7 +55,10 @@ public interface IUserStore
     /// </summary>
     Task<PagedList<User>> ListAsync(string? emailPrefix, PageRequest page, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes the user row, their sessions and their email claim. False when there was no such user.</summary>
+    /// <summary>
+    /// Removes the user row, their sessions, every other row of their partition (a store may keep memberships' authority rows
+    /// there) and their email claim. False when there was no such user.
+    /// </summary>
     Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>

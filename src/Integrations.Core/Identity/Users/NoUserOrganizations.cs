@@ -1,3 +1,5 @@
+using Integrations.Core.Identity.Organizations;
+
 namespace Integrations.Core.Identity.Users;
 
 /// <summary>
@@ -10,4 +12,6 @@ public sealed class NoUserOrganizations : IUserOrganizations
 
     public Task<UserOrganization?> FindAsync(string userId, string? organizationId, CancellationToken cancellationToken = default) =>
         Task.FromResult<UserOrganization?>(null);
+
+    public UserOrganization? Choose(IReadOnlyList<Membership> memberships, string? organizationId) => null;
 }

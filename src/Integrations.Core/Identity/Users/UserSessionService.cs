@@ -20,9 +20,10 @@ namespace Integrations.Core.Identity.Users;
 /// <para>
 /// <b>Sessions and refresh-token families.</b> A login creates a session: one family of refresh tokens. Each token names its
 /// user, session and generation and carries a tag under the authority key (<see cref="RefreshToken"/>), so there is no row
-/// per token: a refresh reads the user and the session in one request, and the session row says, by keyed lookup hash
-/// (never the token), which one token is current. A refresh of the current token issues a new pair and moves the session
-/// to it with one write conditional on the session's ETag, so of two refreshes of one token exactly one rotates.
+/// per token: a refresh reads the user, the session and the user's memberships (for the token's organization and role) in
+/// one request, and the session row says, by keyed lookup hash (never the token), which one token is current. A refresh of
+/// the current token issues a new pair and moves the session to it with one write conditional on the session's ETag, so of
+/// two refreshes of one token exactly one rotates.
 /// </para>
 /// <para>
 /// <b>Reuse detection.</b> A token of the family (its tag verifies) from an earlier generation has been used before. Used again, someone else holds a
@@ -213,8 +214,8 @@ public sealed partial class UserSessionService(
         var grace = options.Value.RefreshTokenReuseGrace;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            // The user and the session in one read: the token names both.
-            var (user, session) = await users.GetWithSessionAsync(subject.UserId, subject.SessionId, cancellationToken).ConfigureAwait(false);
+            // The user, the session and the memberships in one read: the token names the user and the session.
+            var (user, session, memberships) = await users.GetWithSessionAsync(subject.UserId, subject.SessionId, cancellationToken).ConfigureAwait(false);
             if (session is null || user is null)
             {
                 return Refused("no session or user", subject.SessionId);
@@ -238,12 +239,9 @@ public sealed partial class UserSessionService(
                     return Refused("expired", session.Id);
                 }
 
-                var organization = await organizations.FindAsync(user.Id, organizationId ?? session.OrganizationId, cancellationToken).ConfigureAwait(false);
-                if (organization is null && organizationId is null)
-                {
-                    // No longer a member of the session's organization: fall back to the user's default.
-                    organization = await organizations.FindAsync(user.Id, null, cancellationToken).ConfigureAwait(false);
-                }
+                // No longer a member of the session's organization (and none asked for): the user's default.
+                var organization = organizations.Choose(memberships, organizationId ?? session.OrganizationId)
+                    ?? (organizationId is null ? organizations.Choose(memberships, null) : null);
 
                 if (organization is null)
                 {

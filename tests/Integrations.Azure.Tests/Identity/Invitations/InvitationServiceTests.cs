@@ -82,7 +82,9 @@ public sealed class InvitationServiceTests
         };
 
         Assert.All(outcomes, o => Assert.Equal(InvitationErrors.InvalidInvitation, o.Error?.Code));
-        Assert.Empty(await hub.Services.Get<IMembershipStore>().ListByUserAsync(attacker.Id));
+        // Only the personal organization sign-up made for them.
+        Assert.Equal([UserOrganizations.PersonalOrganizationId(attacker.Id)],
+            (await hub.Services.Get<IMembershipStore>().ListByUserAsync(attacker.Id)).Select(m => m.OrganizationId));
     }
 
     [Fact]

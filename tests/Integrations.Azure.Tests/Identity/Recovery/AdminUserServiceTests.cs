@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Integrations.Azure.Tests.Identity.Users;
 using Integrations.Core.Common;
 using Integrations.Core.Identity.Administration;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Users;
 
 namespace Integrations.Azure.Tests.Identity.Recovery;
@@ -80,6 +81,7 @@ public sealed class AdminUserServiceTests
         Assert.Null(await hub.Store.GetAsync(user.Id));
         Assert.Null(await hub.Store.FindByEmailAsync("gone@example.com"));
         Assert.Empty(await RowsAsync(hub, "users", user.Id));
+        Assert.Empty(await RowsAsync(hub, "memberships", UserOrganizations.PersonalOrganizationId(user.Id)));
         Assert.Equal(UserErrors.InvalidRefreshToken, (await hub.Users.RefreshAsync(refreshed.RefreshToken)).Error?.Code);
         Assert.Empty(await RowsWhereAsync(hub, "recoverytokens", "UserId", user.Id));
         Assert.Empty(await RowsAsync(hub, "recoverytokens", "u:" + user.Id));

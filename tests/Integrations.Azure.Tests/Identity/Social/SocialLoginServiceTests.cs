@@ -24,7 +24,7 @@ public sealed class SocialLoginServiceTests
         Assert.Null(user.PasswordHash);
         Assert.True(user.EmailVerified);
         Assert.Equal("Social Person", user.DisplayName);
-        Assert.Single(hub.Organizations.Memberships[user.Id]);
+        Assert.Single(await hub.Memberships.ListByUserAsync(user.Id));
         Assert.Equal(SocialLoginBranch.Linked, second.Value!.Branch);
         Assert.Equal(user.Id, second.Value!.Tokens.User.Id);
         Assert.True((await hub.Users.RefreshAsync(second.Value!.Tokens.RefreshToken)).IsSuccess);

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Users;
 
 namespace Integrations.Azure.Tests.Identity.Users;
@@ -12,7 +13,7 @@ public sealed class SessionCleanupTests
     private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
     [Fact]
-    public async Task Refreshes_LeaveNoRowsBehind_OnlyTheUserAndTheSession()
+    public async Task Refreshes_LeaveNoRowsBehind_OnlyTheUserTheSessionAndTheMembership()
     {
         await using var hub = await UserHub.StartAsync();
         var user = await hub.SignUpAsync("tess@example.com");
@@ -30,7 +31,7 @@ public sealed class SessionCleanupTests
         }
 
         // Nothing per refresh token for the cleanup job to chase: each token names its session, which says which one is current.
-        Assert.Equal(["s:" + tokens.SessionId, "user"], rowKeys.Order(StringComparer.Ordinal));
+        Assert.Equal(["m:" + UserOrganizations.PersonalOrganizationId(user.Id), "s:" + tokens.SessionId, "user"], rowKeys.Order(StringComparer.Ordinal));
         Assert.True((await hub.Users.RefreshAsync(tokens.RefreshToken)).IsSuccess);
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Integrations.Azure.Tests.OAuth.Tokens;
-using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Identity.Users;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Integrations.Azure.Tests.Identity.Users;
 
-/// <summary>The hub's services with users and sessions registered, a fake clock, test organizations and every log line recorded.</summary>
+/// <summary>The hub's services with users, sessions and memberships registered, a fake clock and every log line recorded.</summary>
 internal sealed class UserHub : IAsyncDisposable
 {
     public const string StrongPassword = "Kettle-Harbour-Quartz-91";
@@ -39,11 +39,13 @@ internal sealed class UserHub : IAsyncDisposable
 
     public IUserStore Store => Services.Get<IUserStore>();
 
+    public IMembershipStore Memberships => Services.Get<IMembershipStore>();
+
     public static async Task<UserHub> StartAsync(
         string? prefix = null, string? rootKey = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
-        var organizations = new TestOrganizations();
+        TestOrganizations? organizations = null;
         var logs = new LogSink();
         var all = new Dictionary<string, string?> { ["Auth:Issuer"] = "https://hub.example.com" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -55,7 +57,8 @@ internal sealed class UserHub : IAsyncDisposable
         var services = await HubServices.StartAsync(prefix, rootKey, all, s =>
         {
             s.AddSingleton<TimeProvider>(time);
-            s.AddSingleton<IUserOrganizations>(organizations);
+            s.AddSingleton<IUserOrganizations>(sp => organizations = new TestOrganizations(sp.GetRequiredService<UserOrganizations>()));
+            s.AddIntegrationsMemberships();
             s.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
             configure?.Invoke(s);
             s.AddIntegrationsUserSessions();
@@ -63,7 +66,8 @@ internal sealed class UserHub : IAsyncDisposable
             s.Replace(ServiceDescriptor.Singleton<IPasswordHasher>(sp => hasher = new CountingPasswordHasher(sp.GetRequiredService<Argon2idPasswordHasher>())));
         });
         _ = services.Get<IPasswordHasher>();
-        return new UserHub(services, time, organizations, logs, hasher!);
+        _ = services.Get<IUserOrganizations>();
+        return new UserHub(services, time, organizations!, logs, hasher!);
     }
 
     /// <summary>Signs up <paramref name="email"/> with <see cref="StrongPassword"/>.</summary>
@@ -84,24 +88,21 @@ internal sealed class UserHub : IAsyncDisposable
     public ValueTask DisposeAsync() => Services.DisposeAsync();
 }
 
-/// <summary>Organizations as the organizations part will provide them: a personal organization per user, more by hand.</summary>
-internal sealed class TestOrganizations : IUserOrganizations
+/// <summary>The real organizations (memberships on Azurite), recording whom a personal organization was made for.</summary>
+internal sealed class TestOrganizations(UserOrganizations inner) : IUserOrganizations
 {
-    public ConcurrentDictionary<string, List<UserOrganization>> Memberships { get; } = new();
+    public ConcurrentQueue<string> PersonalCreatedFor { get; } = new();
 
-    public Task CreatePersonalOrganizationAsync(User user, CancellationToken cancellationToken = default)
+    public async Task CreatePersonalOrganizationAsync(User user, CancellationToken cancellationToken = default)
     {
-        Memberships.TryAdd(user.Id, [new UserOrganization(Ids.New("org"), "owner")]);
-        return Task.CompletedTask;
+        await inner.CreatePersonalOrganizationAsync(user, cancellationToken);
+        PersonalCreatedFor.Enqueue(user.Id);
     }
 
-    public Task<UserOrganization?> FindAsync(string userId, string? organizationId, CancellationToken cancellationToken = default)
-    {
-        var memberships = Memberships.GetValueOrDefault(userId) ?? [];
-        return Task.FromResult(organizationId is null
-            ? memberships.FirstOrDefault()
-            : memberships.FirstOrDefault(m => m.OrganizationId == organizationId));
-    }
+    public Task<UserOrganization?> FindAsync(string userId, string? organizationId, CancellationToken cancellationToken = default) =>
+        inner.FindAsync(userId, organizationId, cancellationToken);
+
+    public UserOrganization? Choose(IReadOnlyList<Membership> memberships, string? organizationId) => inner.Choose(memberships, organizationId);
 }
 
 /// <summary>The real hasher, counting its calls by kind (each is one Argon2id computation).</summary>

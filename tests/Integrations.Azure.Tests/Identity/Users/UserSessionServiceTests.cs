@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Identity.Tokens;
 using Integrations.Core.Identity.Users;
@@ -26,7 +27,7 @@ public sealed class UserSessionServiceTests
         Assert.Equal("Alice Liddell", stored.DisplayName);
         Assert.False(stored.EmailVerified);
         Assert.StartsWith("$argon2id$v=19$", stored.PasswordHash, StringComparison.Ordinal);
-        Assert.True(hub.Organizations.Memberships.ContainsKey(stored.Id));
+        Assert.Equal([stored.Id], hub.Organizations.PersonalCreatedFor);
         Assert.Equal(stored.Id, (await hub.Store.FindByEmailAsync("alice@example.com"))?.Id);
     }
 
@@ -43,7 +44,7 @@ public sealed class UserSessionServiceTests
 
         Assert.Equal(UserErrors.EmailTaken, duplicate.Error?.Code);
         Assert.Equal(ErrorKind.Conflict, duplicate.Error?.Kind);
-        Assert.Single(hub.Organizations.Memberships);
+        Assert.Single(hub.Organizations.PersonalCreatedFor);
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class UserSessionServiceTests
         Assert.NotNull(principal);
         Assert.Equal(user.Id, principal.UserId);
         Assert.Equal(tokens.SessionId, principal.SessionId);
-        Assert.Equal(hub.Organizations.Memberships[user.Id][0].OrganizationId, principal.OrganizationId);
+        Assert.Equal(UserOrganizations.PersonalOrganizationId(user.Id), principal.OrganizationId);
         Assert.Equal("owner", principal.Role);
         Assert.True(RefreshToken.IsWellFormed(tokens.RefreshToken));
         var session = await hub.Store.GetSessionAsync(user.Id, tokens.SessionId);
@@ -131,7 +132,6 @@ public sealed class UserSessionServiceTests
 
         // The operator raised the parameters: a new instance over the same storage.
         await using var after = await UserHub.StartAsync(before.Services.Prefix, RootKey(before));
-        after.Organizations.Memberships[user.Id] = before.Organizations.Memberships[user.Id];
         await after.LoginAsync("erin@example.com");
         var hashes = after.Hasher.Hashes;
         await after.LoginAsync("erin@example.com");
@@ -251,7 +251,7 @@ public sealed class UserSessionServiceTests
     {
         await using var hub = await UserHub.StartAsync();
         var user = await hub.SignUpAsync("ken@example.com");
-        hub.Organizations.Memberships[user.Id].Add(new UserOrganization("org_otherorgaaaaaaaaaaaa", "viewer"));
+        await hub.Memberships.AddAsync(new Membership("org_otherorgaaaaaaaaaaaa", user.Id, OrganizationRole.Viewer, Personal: false, hub.Time.GetUtcNow()));
         var login = await hub.LoginAsync("ken@example.com");
 
         var elsewhere = await hub.Users.RefreshAsync(login.RefreshToken, "org_notmineaaaaaaaaaaaa");

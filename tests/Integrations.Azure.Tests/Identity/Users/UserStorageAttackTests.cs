@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Integrations.Core.Common;
+using Integrations.Core.Identity.Organizations;
 using Integrations.Core.Identity.Passwords;
 using Integrations.Core.Identity.Users;
 using Integrations.Testing;
@@ -151,6 +153,26 @@ public sealed class UserStorageAttackTests
 
         Assert.Null(await hub.Store.GetSessionAsync(attacker.Id, victim.SessionId));
         Assert.Empty(await hub.Store.ListSessionsAsync(attacker.Id));
+    }
+
+    [Fact]
+    public async Task VictimsMembershipRowCopiedIntoTheAttackersPartition_DoesNotLetTheirRefreshSpeakForThatOrganization()
+    {
+        await using var hub = await UserHub.StartAsync();
+        var victim = await hub.SignUpAsync("victim@example.com");
+        await hub.SignUpAsync("attacker@example.com", AttackerPassword);
+        var attacker = await hub.LoginAsync("attacker@example.com", AttackerPassword);
+        var victimsOrganization = UserOrganizations.PersonalOrganizationId(victim.Id);
+        var table = UsersTable(hub);
+        // The refresh reads the memberships in the same query as the user and the session: the victim's Owner row, copied
+        // beside the attacker's session, must not verify there (the user id in its MAC is the victim's).
+        var row = (await table.GetEntityAsync<TableEntity>(victim.Id, "m:" + victimsOrganization)).Value;
+        await table.AddEntityAsync(new TableEntity(row) { PartitionKey = attacker.User.Id });
+
+        var switched = await hub.Users.RefreshAsync(attacker.RefreshToken, victimsOrganization);
+
+        Assert.Equal(ErrorKind.NotFound, switched.Error?.Kind);
+        Assert.Contains(hub.Logs.Lines, l => l.StartsWith("1201 Error", StringComparison.Ordinal) && l.Contains("membership/v1", StringComparison.Ordinal));
     }
 
     private static TableClient UsersTable(UserHub hub) => new(hub.Services.ConnectionString, hub.Services.Prefix + "users");

@@ -144,6 +144,51 @@ public sealed class AccessTokenKeyRotationTests
         Assert.Equal(AccessTokenFailure.UnknownKey, await fresh.RefusalOf(forged));
     }
 
+    [Fact]
+    public async Task DeleteExpired_RemovesAKeyOnceItsLastTokenExpiredBeforeTheCutoff_NeverTheSignerOrAKeyStillAccepted()
+    {
+        using var hub = new TokenInstance();
+        var first = (await hub.IssueAsync()).KeyId;
+        hub.Time.Advance(TimeSpan.FromSeconds(1));
+        var (second, _) = await hub.Lifecycle.RotateAsync();
+        hub.Time.Advance(Window); // every token of the first key has now expired
+        var secondsToken = await hub.IssueAsync();
+        var (third, _) = await hub.Lifecycle.RotateAsync();
+
+        var tooEarly = await hub.Lifecycle.DeleteExpiredAsync(hub.Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var deleted = await hub.Lifecycle.DeleteExpiredAsync(hub.Time.GetUtcNow());
+        var again = await hub.Lifecycle.DeleteExpiredAsync(hub.Time.GetUtcNow() + TimeSpan.FromDays(365));
+
+        Assert.Equal((0, 1, 0), (tooEarly, deleted, again));
+        Assert.Null(await hub.Store.GetAsync(first));
+        Assert.NotNull(await hub.Store.GetAsync(second)); // replaced just now: its tokens live on
+        Assert.NotNull(await hub.Store.GetAsync(third));
+        Assert.True((await hub.Validator.ValidateAsync(secondsToken.Token)).Succeeded);
+        Assert.Equal(third, (await hub.IssueAsync()).KeyId);
+    }
+
+    [Fact]
+    public async Task DeleteExpired_ANewerRowThatDoesNotLoad_NeverGetsTheSignerDeleted()
+    {
+        using var hub = new TokenInstance();
+        var legit = (await hub.IssueAsync()).KeyId;
+        hub.Time.Advance(TimeSpan.FromMinutes(1));
+        // A storage writer's newer row (a key wrapped under their own root key, naming the hub's): were it taken as the replacement, the
+        // hub's only usable key would be deleted once the window passed.
+        using var attacker = new TokenInstance(time: hub.Time);
+        var planted = (await attacker.Keys.GetAsync()).Signer.Id;
+        var row = (await attacker.Store.GetAsync(planted))!;
+        var hubRoot = (await hub.Store.GetAsync(legit))!.Wrapped.RootKeyId;
+        hub.Store.Put(row with { Wrapped = row.Wrapped with { RootKeyId = hubRoot }, CreatedAt = hub.Time.GetUtcNow() });
+        hub.Time.Advance(Window + TimeSpan.FromDays(2));
+
+        var deleted = await hub.Lifecycle.DeleteExpiredAsync(hub.Time.GetUtcNow());
+
+        Assert.Equal(0, deleted);
+        Assert.NotNull(await hub.Store.GetAsync(legit));
+        Assert.Equal(legit, (await hub.IssueAsync()).KeyId);
+    }
+
     private static List<string> Kids(string jwks) =>
         [.. JsonNode.Parse(jwks)!["keys"]!.AsArray().Select(k => (string)k!["kid"]!)];
 }

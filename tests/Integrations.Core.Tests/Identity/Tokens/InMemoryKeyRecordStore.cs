@@ -33,6 +33,18 @@ internal sealed class InMemoryKeyRecordStore : IKeyRecordStore
         return Task.FromResult(_records.TryUpdate(record.Id, record with { ETag = NextETag() }, stored) ? WriteOutcome.Written : WriteOutcome.Conflict);
     }
 
+    public Task<WriteOutcome> TryDeleteAsync(KeyRecord record, CancellationToken cancellationToken = default)
+    {
+        if (!_records.TryGetValue(record.Id, out var stored))
+        {
+            return Task.FromResult(WriteOutcome.NotFound);
+        }
+
+        return Task.FromResult(stored.ETag == record.ETag && _records.TryRemove(new KeyValuePair<string, KeyRecord>(record.Id, stored))
+            ? WriteOutcome.Written
+            : WriteOutcome.Conflict);
+    }
+
     /// <summary>Writes a record as a storage writer would: no ETag check.</summary>
     public void Put(KeyRecord record) => _records[record.Id] = record with { ETag = NextETag() };
 
