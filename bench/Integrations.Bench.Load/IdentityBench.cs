@@ -120,8 +120,9 @@ internal static class IdentityBench
             }
         }
 
+        var interleaved = await CompareCredentialsInterleavedAsync(scenarios, options.Duration * 3, cancellationToken);
         var timing = await CompareLoginFailuresAsync(http, server.BaseAddress, users.TakeLast(4).Select(u => u.Email).ToList(), cancellationToken);
-        var report = Render(results, reads, timing, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
+        var report = Render(results, reads, interleaved, timing, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
         Console.WriteLine();
         Console.WriteLine(report.Text);
         Console.WriteLine(Invariant($"Total run time {clock.Elapsed.TotalSeconds:F0} s."));
@@ -134,7 +135,8 @@ internal static class IdentityBench
         return results.Concat(reads).Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    private static (string Text, bool Met) Render(IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, LoginFailureTiming timing, RunContext context)
+    private static (string Text, bool Met) Render(
+        IReadOnlyList<Measurement> results, IReadOnlyList<Measurement> reads, CredentialTiming interleaved, LoginFailureTiming timing, RunContext context)
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
@@ -175,13 +177,16 @@ internal static class IdentityBench
         var apiKeyP50 = reads.Where(r => r.Scenario == "api-key-read").Min(r => r.P50Ms);
         var jwtP50 = reads.Where(r => r.Scenario == "jwt-read").Min(r => r.P50Ms);
         var added = jwtP50 - apiKeyP50;
-        met &= added <= JwtAddedP50TargetMs;
+        // The verdict is the interleaved comparison: the rounds' p50s move by more than the target between rounds.
+        var addedInterleaved = interleaved.Jwt.P50 - interleaved.ApiKey.P50;
+        met &= addedInterleaved <= JwtAddedP50TargetMs;
         text.AppendLine();
         text.AppendLine();
         var p50Gap = Math.Abs(timing.Wrong.P50 - timing.Unknown.P50);
         met &= timing.SameAnswer && p50Gap <= LoginTimingBoundMs;
         text.AppendLine(Invariant($"Login failures, {timing.Wrong.Count} of each, interleaved, one at a time: wrong password p50 {timing.Wrong.P50:F1} ms (p90 {timing.Wrong.P90:F1}, mean {timing.Wrong.Mean:F1}); unknown address p50 {timing.Unknown.P50:F1} ms (p90 {timing.Unknown.P90:F1}, mean {timing.Unknown.Mean:F1}). Same status and body (bar traceId) every time: {(timing.SameAnswer ? "yes" : "NO")}. p50 gap {p50Gap:F1} ms, bound <= {LoginTimingBoundMs:F0} ms: {(timing.SameAnswer && p50Gap <= LoginTimingBoundMs ? "PASS" : "MISS")}."));
-        text.AppendLine(Invariant($"JWT per request: p50 {jwtP50 * 1000:F0} µs with the access token against {apiKeyP50 * 1000:F0} µs with an API key (best of three rounds each): {added * 1000:F0} µs added, target <= {JwtAddedP50TargetMs * 1000:F0} µs: {(added <= JwtAddedP50TargetMs ? "PASS" : "MISS")}."));
+        text.AppendLine(Invariant($"JWT per request, interleaved ({interleaved.ApiKey.Count} pairs, one caller, each pair both credentials back to back, which first alternating): p50 {interleaved.Jwt.P50 * 1000:F0} µs with the access token against {interleaved.ApiKey.P50 * 1000:F0} µs with an API key: {addedInterleaved * 1000:F0} µs added (p90 {interleaved.Jwt.P90 * 1000:F0} against {interleaved.ApiKey.P90 * 1000:F0} µs; mean {(interleaved.Jwt.Mean - interleaved.ApiKey.Mean) * 1000:F0} µs more), target <= {JwtAddedP50TargetMs * 1000:F0} µs: {(addedInterleaved <= JwtAddedP50TargetMs ? "PASS" : "MISS")}."));
+        text.AppendLine(Invariant($"For reference, the rounds above (best p50 of three each, taken minutes apart): {jwtP50 * 1000:F0} µs against {apiKeyP50 * 1000:F0} µs, {added * 1000:F0} µs added."));
         return (text.ToString(), met);
     }
 
@@ -213,6 +218,39 @@ internal static class IdentityBench
 
         return new LoginFailureTiming(Summary.Of(wrong), Summary.Of(unknown), same);
     }
+
+    /// <summary>
+    /// The API key and the access token on the same read, one caller, in pairs for <paramref name="duration"/>: each pair
+    /// sends both back to back, which first alternating, so both kinds meet the same moment of the machine (the separate rounds
+    /// differ from each other by more than the 50 µs being judged). Latencies in ms.
+    /// </summary>
+    private static async Task<CredentialTiming> CompareCredentialsInterleavedAsync(IdentityScenarios scenarios, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var apiKey = new List<double>();
+        var jwt = new List<double>();
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        for (var pair = 0; Stopwatch.GetTimestamp() < end; pair++)
+        {
+            // Alternating which goes first cancels what going first or second costs (a warm connection, a woken thread).
+            var jwtFirst = pair % 2 == 1;
+            foreach (var (run, into) in jwtFirst
+                ? new[] { (scenarios.JwtRead.Run, jwt), (scenarios.ApiKeyRead.Run, apiKey) }
+                : new[] { (scenarios.ApiKeyRead.Run, apiKey), (scenarios.JwtRead.Run, jwt) })
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (!await run(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException("A read in the interleaved credential comparison failed.");
+                }
+
+                into.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        return new CredentialTiming(Summary.Of(apiKey), Summary.Of(jwt));
+    }
+
+    private sealed record CredentialTiming(Summary ApiKey, Summary Jwt);
 
     private sealed record LoginFailureTiming(Summary Wrong, Summary Unknown, bool SameAnswer);
 
