@@ -20,6 +20,13 @@ public sealed partial class QueueJobService(
     QueueJob job, QueueJobRunner runner, QueueServiceClient queues, IJobQueueNames names,
     IOptions<ServerJobOptions> options, TimeProvider time, ILogger<QueueJobService> logger) : BackgroundService
 {
+    /// <summary>
+    /// The first wait after a queue is found empty; each further empty poll doubles it up to <c>Jobs:QueuePollInterval</c>,
+    /// and a receive that finds messages starts again here. Work that arrives just after a busy spell waits a tenth of a
+    /// second, not the full interval, while an idle queue costs no more polls than the interval allows.
+    /// </summary>
+    public static readonly TimeSpan FirstEmptyPollWait = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Moving a message to the poison queue finishes within this long, even while the Server stops.</summary>
     private static readonly TimeSpan PoisonTimeout = TimeSpan.FromSeconds(30);
 
@@ -37,6 +44,7 @@ public sealed partial class QueueJobService(
         var running = new ConcurrentDictionary<Task, byte>();
         using var finished = new SemaphoreSlim(0);
         var queueExists = false;
+        var emptyWait = FirstEmptyPollWait;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -52,7 +60,7 @@ public sealed partial class QueueJobService(
                 {
                     if (!queueExists)
                     {
-                        // Once, not before every receive: an empty queue is polled every QueuePollInterval, and the
+                        // Once, not before every receive: an empty queue is polled every QueuePollInterval at most, and the
                         // hub creates its queues at start anyway (a test's own job queue may not exist yet).
                         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
                         queueExists = true;
@@ -72,9 +80,13 @@ public sealed partial class QueueJobService(
 
                 if (received.Length == 0)
                 {
-                    await Task.Delay(options.Value.QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
+                    var wait = emptyWait < options.Value.QueuePollInterval ? emptyWait : options.Value.QueuePollInterval;
+                    await Task.Delay(wait, time, stoppingToken).ConfigureAwait(false);
+                    emptyWait = wait * 2;
                     continue;
                 }
+
+                emptyWait = FirstEmptyPollWait;
 
                 foreach (var message in received)
                 {

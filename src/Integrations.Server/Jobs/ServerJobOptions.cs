@@ -10,7 +10,10 @@ public sealed class ServerJobOptions
 {
     public const string SectionName = "Jobs";
 
-    /// <summary>How often an empty job queue is polled.</summary>
+    /// <summary>
+    /// The longest wait between polls of an empty job queue: after a receive that found messages the wait starts at
+    /// 100 ms and doubles with each empty poll up to this.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

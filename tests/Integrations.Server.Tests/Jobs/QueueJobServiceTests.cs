@@ -57,6 +57,28 @@ public sealed class QueueJobServiceTests
     }
 
     [Fact]
+    public async Task Worker_MessageQueuedJustAfterWork_IsPickedUpWithinAFractionOfThePollInterval()
+    {
+        // Arrange: a long poll interval, so a worker that slept it after every empty poll would leave the second message
+        // waiting seconds.
+        await using var hub = await QueueJobHarness.StartAsync(new Dictionary<string, string?> { ["Jobs:QueuePollInterval"] = "00:00:06" }, TestQueueJobs.AddHandlers);
+        var job = TestQueueJobs.Succeeds;
+        var handler = hub.Provider.GetRequiredService<SucceedsHandler>();
+        await hub.EnqueueAsync(job, "first");
+        await hub.StartWorkerAsync(job);
+        await QueueJobHarness.EventuallyAsync(() => Task.FromResult(handler.Seen.Count == 1), "the first message");
+        await Task.Delay(300); // the worker has found the queue empty by now
+
+        // Act
+        var queued = TimeProvider.System.GetTimestamp();
+        await hub.EnqueueAsync(job, "second");
+        await QueueJobHarness.EventuallyAsync(() => Task.FromResult(handler.Seen.Count == 2), "the second message");
+
+        // Assert: the empty polls after work wait 100 ms, 200 ms, 400 ms … — not the 6 s interval.
+        Assert.True(TimeProvider.System.GetElapsedTime(queued) < TimeSpan.FromSeconds(3), $"picked up after {TimeProvider.System.GetElapsedTime(queued)}");
+    }
+
+    [Fact]
     public async Task Worker_ManyMessages_RunsABatchAtOnceAndNoMoreThanBatchPlusThreshold()
     {
         // Arrange: 40 messages, a batch of 8 (the next batch once 4 or fewer run), a job that holds every message.
