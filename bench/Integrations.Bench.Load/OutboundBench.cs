@@ -67,6 +67,7 @@ internal static class OutboundBench
         var runner = new LoadRunner(first.ServerProcessId, azuritePid);
         var baselines = new List<(int Instances, Measurement Result)>();
         var hubs = new List<OutboundMeasurement>();
+        var closedLoops = new List<(int Instances, Measurement Result)>();
         HubServerProcess? second = null;
         try
         {
@@ -100,6 +101,10 @@ internal static class OutboundBench
                         $"  {instances} inst {count,2} callers  baseline-delivery {baseline.OpsPerSecond,8:F0} ops/s  p50 {baseline.P50Ms,7:F2} ms  p99 {baseline.P99Ms,7:F2} ms  errors {baseline.Errors}{(baseline.FirstError is null ? "" : " (" + baseline.FirstError + ")")}"));
                     var hub = await load.MeasureAsync(servers, receiver, azuritePid, count, options.Warmup, options.Duration, options.Messages, options.Drain, cancellationToken);
                     hubs.Add(hub);
+                    var closed = await runner.MeasureAsync(load.HubClosedLoop(servers, receiver), count, options.Warmup, options.Duration, cancellationToken);
+                    closedLoops.Add((instances, closed));
+                    Console.WriteLine(Invariant(
+                        $"  {instances} inst {count,2} callers  hub-closed-loop {closed.OpsPerSecond,8:F0} deliveries/s  p50 {closed.P50Ms,7:F1} ms  p99 {closed.P99Ms,7:F1} ms  errors {closed.Errors}{(closed.FirstError is null ? "" : " (" + closed.FirstError + ")")}"));
                     Console.WriteLine(Invariant(
                         $"  {instances} inst {count,2} callers  hub-accept {hub.AcceptedPerSecond,8:F0} msg/s  hub-delivery {hub.DeliveredPerSecond,8:F0} deliveries/s  p50 {OutboundLoad.Percentile(hub.DeliveryLatenciesMs, 0.5),7:F1} ms  p99 {OutboundLoad.Percentile(hub.DeliveryLatenciesMs, 0.99),7:F1} ms  backlog {hub.BacklogAtAcceptEnd}  duplicates {hub.Duplicates}  errors {hub.AcceptErrors + hub.Missing}{(hub.FirstError is null ? "" : " (" + hub.FirstError + ")")}"));
                 }
@@ -113,7 +118,7 @@ internal static class OutboundBench
             }
         }
 
-        var report = Render(baselines, hubs, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
+        var report = Render(baselines, hubs, closedLoops, new RunContext(HubServerProcess.Version, Environment.ProcessorCount, loadBefore, ProcessTree.LoadAverage(), options));
         Console.WriteLine();
         Console.WriteLine(report);
         Console.WriteLine(Invariant($"Total run time {clock.Elapsed.TotalSeconds:F0} s."));
@@ -123,7 +128,7 @@ internal static class OutboundBench
             Console.WriteLine($"Report written to {Path.GetFullPath(reportPath)}.");
         }
 
-        if (baselines.Any(b => b.Result.Errors > 0) || hubs.Any(h => h.AcceptErrors > 0 || h.Missing > 0))
+        if (baselines.Any(b => b.Result.Errors > 0) || hubs.Any(h => h.AcceptErrors > 0 || h.Missing > 0) || closedLoops.Any(c => c.Result.Errors > 0))
         {
             Console.WriteLine("Some operations failed; the first Server's recent warnings:\n" + first.RecentOutput);
             return 1;
@@ -133,7 +138,9 @@ internal static class OutboundBench
     }
 
     /// <summary>The suite's Markdown: every phase, then the ratios and verdicts.</summary>
-    public static string Render(IReadOnlyList<(int Instances, Measurement Result)> baselines, IReadOnlyList<OutboundMeasurement> hubs, RunContext context)
+    public static string Render(
+        IReadOnlyList<(int Instances, Measurement Result)> baselines, IReadOnlyList<OutboundMeasurement> hubs, IReadOnlyList<(int Instances, Measurement Result)> closedLoops,
+        RunContext context)
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
@@ -185,6 +192,22 @@ internal static class OutboundBench
             {
                 text.AppendLine(Invariant(
                     $"The machine's {context.Cores} cores were {two.MachineBusyShare:P0} busy during the two-instance phase (one instance: {one.MachineBusyShare:P0}): the cores, not the hub, were the bottleneck. CPU per delivery: Servers {string.Join(" + ", two.ServerCpuMs.Select(c => c.ToString("F3", CultureInfo.InvariantCulture)))} ms, Azurite {two.AzuriteCpuMs:F3} ms, bench and receiver {two.BenchCpuMs:F3} ms, other {two.OtherCpuMs:F3} ms."));
+            }
+        }
+
+        if (closedLoops.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Closed loop — each caller sends a message and waits for its arrival at the receiver before the next (hub-closed-loop), as each baseline caller enqueues, dequeues, writes and deletes its own ticket before the next: at most as many messages in the queue as callers in both. p50/p99 from send to arrival; CPU of the first Server only.");
+            text.AppendLine();
+            text.AppendLine(Invariant($"| instances | callers | hub-closed-loop deliveries/s | p50 ms | p99 ms | errors | CPU ms/op: Server | Azurite | bench + receiver | baseline ops/s | hub/baseline | >= {ThroughputTarget}x |"));
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+            foreach (var (instances, closed) in closedLoops)
+            {
+                var baseline = baselines.First(b => b.Instances == instances && b.Result.Callers == closed.Callers).Result;
+                var ratio = baseline.OpsPerSecond > 0 ? closed.OpsPerSecond / baseline.OpsPerSecond : double.NaN;
+                text.AppendLine(Invariant(
+                    $"| {instances} | {closed.Callers} | {closed.OpsPerSecond:F0} | {closed.P50Ms:F2} | {closed.P99Ms:F2} | {closed.Errors} | {closed.Cpu.ServerMs:F3} | {closed.Cpu.AzuriteMs:F3} | {closed.Cpu.BenchMs:F3} | {baseline.OpsPerSecond:F0} | {ratio:F2}x | {Verdict(ratio >= ThroughputTarget)} |"));
             }
         }
 

@@ -103,6 +103,33 @@ internal sealed class OutboundLoad
         return true;
     });
 
+    /// <summary>
+    /// <c>hub-closed-loop</c>: one operation is a message sent to the instances in turn and awaited at the receiver — each
+    /// caller has at most one message in the hub at a time, as each baseline caller has one ticket in its queue. So the
+    /// delivery queue holds at most as many messages as there are callers in both, which matters on Azurite: its cost per
+    /// queue operation grows with the queue's depth (bench/results/2026-12-01-issue10-closed-loop.md), a property of the
+    /// emulator that the open-loop phase's backlog of hundreds charges to the hub alone.
+    /// </summary>
+    public Scenario HubClosedLoop(IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, LoopbackWebhookReceiver receiver) => new("hub-closed-loop", async ct =>
+    {
+        var n = Interlocked.Increment(ref _next);
+        var server = servers[(int)(n % servers.Count)];
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.BaseAddress, $"v1/projects/{_projectId}/messages"))
+        {
+            Content = new StringContent("""{"event_type":"bench.order","payload":""" + Payload(n, Stopwatch.GetTimestamp(), _padding) + "}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = _bearer;
+        using var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            return false;
+        }
+
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+        await receiver.WaitForAsync(answer.RootElement.GetProperty("id").GetString()!, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        return true;
+    });
+
     /// <summary>Creates the baseline's table and queue (the hub creates its own).</summary>
     public async Task CreateBaselineStorageAsync(CancellationToken cancellationToken)
     {

@@ -30,6 +30,7 @@ public sealed class LoopbackWebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int?> _senders = new(StringComparer.Ordinal);
     private readonly List<(int Distinct, TaskCompletionSource Reached)> _waiters = [];
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _firstArrivals = new(StringComparer.Ordinal);
     private int _port;
 
     private LoopbackWebhookReceiver(WebApplication app)
@@ -112,11 +113,16 @@ public sealed class LoopbackWebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when <paramref name="messageId"/> has arrived at least once (it may have already); throws a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public Task WaitForAsync(string messageId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        FirstArrivalOf(messageId).Task.WaitAsync(timeout, cancellationToken);
+
     /// <summary>Forgets every arrival (between the phases of a bench).</summary>
     public void Clear()
     {
         _arrivals.Clear();
         _attempts.Clear();
+        _firstArrivals.Clear();
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
@@ -133,9 +139,13 @@ public sealed class LoopbackWebhookReceiver : IAsyncDisposable
         var sender = SenderCandidates.Count == 0 ? null : SenderOf(context.Connection);
         var attempt = _attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
         _arrivals.Enqueue(new WebhookArrival(id, attempt, timestamp, arrived, SentTicks(body), valid, sender));
+        FirstArrivalOf(id).TrySetResult();
         Release();
         context.Response.StatusCode = StatusCode;
     }
+
+    private TaskCompletionSource FirstArrivalOf(string messageId) =>
+        _firstArrivals.GetOrAdd(messageId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private int? SenderOf(ConnectionInfo connection) =>
         // Once per connection: the client's socket is looked up in /proc while the connection is open.
