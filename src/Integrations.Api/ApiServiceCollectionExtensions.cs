@@ -103,11 +103,11 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<RateLimitStep>();
         services.TryAddSingleton<ResolveScopeStep>();
         services.TryAddSingleton<AuditStep>();
-        services.TryAddSingleton<RepeatedRefusals>();
+        services.TryAddSingleton<RepeatedRecords>();
         services.TryAddSingleton<ProblemMapping>();
         services.TryAddSingleton<RequestPipeline>();
-        services.TryAddSingleton<RefusalAuditFlusher>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RefusalAuditFlusher>(sp => sp.GetRequiredService<RefusalAuditFlusher>()));
+        services.TryAddSingleton<RepeatedRecordFlusher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RepeatedRecordFlusher>(sp => sp.GetRequiredService<RepeatedRecordFlusher>()));
         return services;
     }
 }

@@ -44,9 +44,11 @@ public sealed partial record ApiRoute(
     /// <summary>
     /// A change whose own rows name who made it, written in the same transaction as the change (a message send stores its
     /// sender in the message row): those rows are the record that it began, so the pipeline writes no attempt before it,
-    /// only the outcome after. For high-volume data-plane writes, where an attempt record would double the audit log's
-    /// writes per request. If the outcome record is lost the change stands, as for any change, and the response says so.
-    /// The handler names its target in <see cref="HubRequest.Audit"/>.
+    /// only the outcome after — and a successful one as <see cref="Pipeline.RepeatedRecords"/> counts them: the first of a
+    /// minute per credential and project in full, the rest as that minute's count. For high-volume data-plane writes,
+    /// whose rows are the per-request record; the log keeps who, where, when and how many at about one write a minute.
+    /// If the outcome record is lost the change stands, as for any change, and the response says so. The handler names
+    /// its target in <see cref="HubRequest.Audit"/>.
     /// </summary>
     public bool StoresItsActor { get; init; }
 

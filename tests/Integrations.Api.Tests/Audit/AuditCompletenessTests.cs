@@ -13,7 +13,7 @@ namespace Integrations.Api.Tests.Audit;
 
 /// <summary>
 /// Every create's attempt record names what it creates; a change whose outcome record is lost says so; a message send is
-/// recorded by its outcome alone, its message naming its sender.
+/// recorded by its outcome alone (the first of a minute in full, a count of the rest), its message naming its sender.
 /// </summary>
 public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTests.Fixture>
 {
@@ -76,6 +76,35 @@ public sealed class AuditCompletenessTests : IClassFixture<AuditCompletenessTest
         Assert.Equal((AuditOutcomes.Success, $"message/{id}"), (record.Outcome, record.Target));
         var message = await Json(await owner.GetAsync($"/v1/projects/{tenant.ProjectId}/messages/{id}"), HttpStatusCode.OK);
         Assert.Equal($"{record.ActorType}:{record.ActorId}", (string?)message["sent_by"]);
+    }
+
+    [Fact]
+    public async Task MessageSends_OfOneKeyInOneMinute_AreTheFirstInFullAndACountOfTheRest()
+    {
+        var tenant = await _hub.CreateTenantAsync();
+        using var owner = _hub.Client(tenant.OwnerKey);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((string)(await Json(await owner.PostAsJsonAsync($"/v1/projects/{tenant.ProjectId}/messages", new { event_type = "order.paid", payload = new { i } }),
+                HttpStatusCode.Accepted))["id"]!);
+        }
+
+        var partition = AuditPartition.For(tenant.OrganizationId, tenant.ProjectId);
+        var beforeFlush = (await ReadAsync(partition)).Where(r => r.Action == AuditActions.MessageSend).ToList();
+        await _hub.Services.GetRequiredService<RepeatedRecordFlusher>().FlushAsync(all: true);
+        var afterFlush = (await ReadAsync(partition)).Where(r => r.Action == AuditActions.MessageSend).ToList();
+
+        var first = Assert.Single(beforeFlush);
+        Assert.Equal($"message/{ids[0]}", first.Target);
+        var summary = Assert.Single(afterFlush, r => r.Id != first.Id);
+        Assert.Equal((2, AuditOutcomes.Success, first.ActorId, (string?)null), (summary.Count, summary.Outcome, summary.ActorId, summary.Target));
+        // Each message names its sender, so the count loses no one.
+        foreach (var id in ids)
+        {
+            var message = await Json(await owner.GetAsync($"/v1/projects/{tenant.ProjectId}/messages/{id}"), HttpStatusCode.OK);
+            Assert.Equal($"{first.ActorType}:{first.ActorId}", (string?)message["sent_by"]);
+        }
     }
 
     [Fact]

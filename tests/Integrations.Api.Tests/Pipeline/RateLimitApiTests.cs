@@ -78,7 +78,7 @@ public sealed class RateLimitApiTests
                 using var _ = await bad.GetAsync(tenant.Secrets);
             }
 
-            await hub.Services.GetRequiredService<RefusalAuditFlusher>().FlushAsync(all: true);
+            await hub.Services.GetRequiredService<RepeatedRecordFlusher>().FlushAsync(all: true);
             var platform = await hub.Services.GetRequiredService<IAuditStore>()
                 .QueryAsync(AuditPartition.Platform, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddDays(-1), new PageRequest(1, 100));
 

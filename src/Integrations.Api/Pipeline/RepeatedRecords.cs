@@ -3,12 +3,14 @@ using Integrations.Core.Audit;
 namespace Integrations.Api.Pipeline;
 
 /// <summary>
-/// Keeps a flood of refusals (failed authentications from one address, 429s of one credential) from flooding the audit
-/// log while losing none of them: within a one-minute window the first refusal from a source is recorded in full, the
-/// rest are counted, and <see cref="RefusalAuditFlusher"/> writes one summary record with their count once the window
-/// has passed. At most two records per source per minute, whatever the rate.
+/// Keeps a flood of like records from flooding the audit log while losing none of them: within a one-minute window the
+/// first from a source is recorded in full, the rest are counted, and <see cref="RepeatedRecordFlusher"/> writes one
+/// summary record with their count once the window has passed. At most two records per source per minute, whatever the
+/// rate. Two kinds of flood go through it: refusals (failed authentications from one address, 429s of one credential),
+/// and the successful data-plane sends of one credential in one project (<see cref="IsRepeatWithinTenant"/>), whose own
+/// rows name who sent each (<see cref="Routing.ApiRoute.StoresItsActor"/>).
 /// </summary>
-public sealed class RepeatedRefusals(TimeProvider time)
+public sealed class RepeatedRecords(TimeProvider time)
 {
     /// <summary>Past this many sources in one window, further sources share one summary (a flood from rotating addresses stays bounded).</summary>
     public const int MaxSources = 10_000;
@@ -28,7 +30,16 @@ public sealed class RepeatedRefusals(TimeProvider time)
     /// false when it opens a window, and the caller records it in full.
     /// </summary>
     /// <param name="summary">The summary record to write for this source's repeats (its count is filled in at flush).</param>
-    public bool IsRepeat(string source, AuditEvent summary)
+    public bool IsRepeat(string source, AuditEvent summary) => Count(source, summary, overflowShared: true);
+
+    /// <summary>
+    /// As <see cref="IsRepeat"/>, for records of one tenant (<paramref name="summary"/> names its organization and project):
+    /// past <see cref="MaxSources"/> windows a new source is not folded into a shared one — whose summary would land in one
+    /// tenant's log with another's count — but answered false, and the caller records it in full.
+    /// </summary>
+    public bool IsRepeatWithinTenant(string source, AuditEvent summary) => Count(source, summary, overflowShared: false);
+
+    private bool Count(string source, AuditEvent summary, bool overflowShared)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var now = time.GetUtcNow();
@@ -36,6 +47,11 @@ public sealed class RepeatedRefusals(TimeProvider time)
         {
             if (!_windows.ContainsKey(source) && _windows.Count >= MaxSources)
             {
+                if (!overflowShared)
+                {
+                    return false;
+                }
+
                 (source, summary) = (OverflowSource, summary with { SourceIp = null });
             }
 
@@ -94,7 +110,8 @@ public sealed class RepeatedRefusals(TimeProvider time)
         }
     }
 
-    // Bounded whatever the audit log does: past the cap, summaries of the same action add their counts into one.
+    // Bounded whatever the audit log does: past the cap, summaries of the same action in the same log (organization and
+    // project, so no tenant's log counts another's) add their counts into one.
     private void Enqueue(AuditEvent summary)
     {
         if (_summaries.Count < MaxPendingSummaries)
@@ -103,7 +120,8 @@ public sealed class RepeatedRefusals(TimeProvider time)
             return;
         }
 
-        _folded[summary.Action] = _folded.TryGetValue(summary.Action, out var folded)
+        var fold = summary.Action + "|" + summary.OrganizationId + "|" + summary.ProjectId;
+        _folded[fold] = _folded.TryGetValue(fold, out var folded)
             ? folded with { Count = folded.Count + summary.Count }
             : summary with { SourceIp = null, ActorId = OverflowSource };
     }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Integrations.Api.Pipeline;
 
-/// <summary>Writes the summaries of <see cref="RepeatedRefusals"/> as their windows end, and all of them at shutdown.</summary>
-public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, AuditLog audit, TimeProvider time, ILogger<RefusalAuditFlusher> logger) : BackgroundService
+/// <summary>Writes the summaries of <see cref="RepeatedRecords"/> as their windows end, and all of them at shutdown.</summary>
+public sealed partial class RepeatedRecordFlusher(RepeatedRecords repeated, AuditLog audit, TimeProvider time, ILogger<RepeatedRecordFlusher> logger) : BackgroundService
 {
     private const int SummariesInFlight = 100;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -15,7 +15,7 @@ public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, Audit
     {
         var failed = new List<AuditEvent>();
         // Written a chunk at a time, concurrently: the audit store group-commits them, so a flood's summaries keep up.
-        foreach (var chunk in refusals.TakeSummaries(all).Chunk(SummariesInFlight))
+        foreach (var chunk in repeated.TakeSummaries(all).Chunk(SummariesInFlight))
         {
             var written = await Task.WhenAll(chunk.Select(async summary =>
             {
@@ -35,7 +35,7 @@ public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, Audit
         if (failed.Count > 0)
         {
             Log.SummariesDeferred(logger, failed.Count);
-            refusals.Return(failed);
+            repeated.Return(failed);
         }
     }
 
@@ -56,7 +56,7 @@ public sealed partial class RefusalAuditFlusher(RepeatedRefusals refusals, Audit
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "{Count} refusal summaries could not be written to the audit log; they are retried.")]
+        [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "{Count} audit summaries could not be written to the audit log; they are retried.")]
         public static partial void SummariesDeferred(ILogger logger, int count);
     }
 }
