@@ -107,7 +107,7 @@ internal sealed class OutboundLoad
     /// <c>hub-closed-loop</c>: one operation is a message sent to the instances in turn and awaited at the receiver — each
     /// caller has at most one message in the hub at a time, as each baseline caller has one ticket in its queue. So the
     /// delivery queue holds at most as many messages as there are callers in both, which matters on Azurite: its cost per
-    /// queue operation grows with the queue's depth (bench/results/2026-12-01-issue10-closed-loop.md), a property of the
+    /// queue operation grows with the queue's depth (bench/results/2026-12-01-issue10-send-outcomes-counted.md), a property of the
     /// emulator that the open-loop phase's backlog of hundreds charges to the hub alone.
     /// </summary>
     public Scenario HubClosedLoop(IReadOnlyList<(Uri BaseAddress, int ProcessId)> servers, LoopbackWebhookReceiver receiver) => new("hub-closed-loop", async ct =>
