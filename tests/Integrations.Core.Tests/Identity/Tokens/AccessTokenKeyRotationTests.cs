@@ -129,10 +129,7 @@ public sealed class AccessTokenKeyRotationTests
         // A storage writer adds a newer signing-key row holding a key they made, wrapped under a root key of their own
         // (they cannot use the hub's), and names the hub's root key id on it.
         using var attacker = new TokenInstance(time: hub.Time);
-        var planted = (await attacker.Keys.GetAsync()).Signer.Id;
-        var row = (await attacker.Store.GetAsync(planted))!;
-        var hubRoot = (await hub.Store.GetAsync(legit))!.Wrapped.RootKeyId;
-        hub.Store.Put(row with { Wrapped = row.Wrapped with { RootKeyId = hubRoot }, CreatedAt = hub.Time.GetUtcNow() });
+        var planted = await PlantForeignSigningKeyAsync(hub, attacker, legit);
         hub.Time.Advance(TimeSpan.FromSeconds(31));
 
         using var fresh = hub.Sibling();
@@ -176,10 +173,7 @@ public sealed class AccessTokenKeyRotationTests
         // A storage writer's newer row (a key wrapped under their own root key, naming the hub's): were it taken as the replacement, the
         // hub's only usable key would be deleted once the window passed.
         using var attacker = new TokenInstance(time: hub.Time);
-        var planted = (await attacker.Keys.GetAsync()).Signer.Id;
-        var row = (await attacker.Store.GetAsync(planted))!;
-        var hubRoot = (await hub.Store.GetAsync(legit))!.Wrapped.RootKeyId;
-        hub.Store.Put(row with { Wrapped = row.Wrapped with { RootKeyId = hubRoot }, CreatedAt = hub.Time.GetUtcNow() });
+        await PlantForeignSigningKeyAsync(hub, attacker, legit);
         hub.Time.Advance(Window + TimeSpan.FromDays(2));
 
         var deleted = await hub.Lifecycle.DeleteExpiredAsync(hub.Time.GetUtcNow());
@@ -191,4 +185,18 @@ public sealed class AccessTokenKeyRotationTests
 
     private static List<string> Kids(string jwks) =>
         [.. JsonNode.Parse(jwks)!["keys"]!.AsArray().Select(k => (string)k!["kid"]!)];
+
+    /// <summary>
+    /// What a storage writer can do: add to <paramref name="hub"/>'s store a newer signing-key row holding a key of
+    /// <paramref name="attacker"/>'s, wrapped under the attacker's own root key but naming the hub's (that of <paramref name="legit"/>).
+    /// The planted key's id.
+    /// </summary>
+    private static async Task<string> PlantForeignSigningKeyAsync(TokenInstance hub, TokenInstance attacker, string legit)
+    {
+        var planted = (await attacker.Keys.GetAsync()).Signer.Id;
+        var row = (await attacker.Store.GetAsync(planted))!;
+        var hubRoot = (await hub.Store.GetAsync(legit))!.Wrapped.RootKeyId;
+        hub.Store.Put(row with { Wrapped = row.Wrapped with { RootKeyId = hubRoot }, CreatedAt = hub.Time.GetUtcNow() });
+        return planted;
+    }
 }
