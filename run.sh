@@ -18,7 +18,8 @@ chmod 600 .local/root.key .local/admin.key
 
 log=.local/azurite.log
 : > "$log"
-node node_modules/azurite/dist/src/azurite.js --location .azurite --disableTelemetry --skipApiVersionCheck --loose \
+# --silent: no access log (a line per request, which would grow this file without bound); errors still land here.
+node node_modules/azurite/dist/src/azurite.js --location .azurite --silent --disableTelemetry --skipApiVersionCheck --loose \
   --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 >"$log" 2>&1 &
 azurite=$!
 trap 'kill $azurite 2>/dev/null || true' EXIT INT TERM
