@@ -95,7 +95,7 @@ public sealed class AuthorityRowUpgrade(HubTables tables, AuthorityRows authorit
             // New hash row first, then the listed row, then the old hash row goes: a crash leaves a key that works or is re-run.
             await table.UpsertEntityAsync(TableApiKeyStore.ToEntity(signed, lookup, TableApiKeyStore.HashRow), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             await table.UpsertEntityAsync(TableApiKeyStore.ToEntity(signed, signed.OrganizationId, signed.Id), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            await TableWrites.TryAsync(() => table.DeleteEntityAsync(key.Hash, TableApiKeyStore.HashRow, ETag.All, cancellationToken)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(table, key.Hash, TableApiKeyStore.HashRow, ETag.All, cancellationToken).ConfigureAwait(false);
             upgraded.Add(name);
         }
     }

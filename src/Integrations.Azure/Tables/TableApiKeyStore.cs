@@ -125,8 +125,8 @@ public sealed class TableApiKeyStore(HubTables tables, AuthorityRows authority) 
     public async Task DeleteAsync(ApiKey key, CancellationToken cancellationToken = default)
     {
         // The lookup row first: a key that is no longer listed can never authenticate.
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(key.Hash, HashRow, ETag.All, cancellationToken)).ConfigureAwait(false);
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(key.OrganizationId, key.Id, ETag.All, cancellationToken)).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Table, key.Hash, HashRow, ETag.All, cancellationToken).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Table, key.OrganizationId, key.Id, ETag.All, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>RevokedAt and the MAC over the key with it: both rows of a key get the same pair, so either verifies.</summary>

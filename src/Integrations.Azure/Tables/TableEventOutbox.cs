@@ -89,7 +89,7 @@ public sealed class TableEventOutbox(HubTables tables) : IEventOutbox, IEventHan
     {
         ArgumentNullException.ThrowIfNull(handOff);
         // Gone already (a racing relay closed it) is as good as closed.
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(HandOffPartition(handOff.OpenedAt), HandOffKey(handOff), global::Azure.ETag.All, cancellationToken))
+        await TableWrites.TryDeleteAsync(Table, HandOffPartition(handOff.OpenedAt), HandOffKey(handOff), global::Azure.ETag.All, cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -208,7 +208,9 @@ internal sealed class TableGroupCommit(TableClient table)
         {
             // A lone action as the plain request: a transaction of one costs Azurite more than the request it wraps.
             var outcome = pending.Unit is [var only]
-                ? await TableWrites.TryAsync(() => WriteOneAsync(only)).ConfigureAwait(false)
+                ? only.ActionType == TableTransactionActionType.Delete
+                    ? await TableWrites.TryDeleteAsync(table, only.Entity.PartitionKey, only.Entity.RowKey, only.ETag, CancellationToken.None).ConfigureAwait(false)
+                    : await TableWrites.TryAsync(() => WriteOneAsync(only)).ConfigureAwait(false)
                 : await TableWrites.TryTransactionAsync(table, pending.Unit, CancellationToken.None).ConfigureAwait(false);
             pending.Done.TrySetResult(outcome);
         }
@@ -225,7 +227,6 @@ internal sealed class TableGroupCommit(TableClient table)
         TableTransactionActionType.UpdateReplace => table.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace, CancellationToken.None),
         TableTransactionActionType.UpsertMerge => table.UpsertEntityAsync(action.Entity, TableUpdateMode.Merge, CancellationToken.None),
         TableTransactionActionType.UpsertReplace => table.UpsertEntityAsync(action.Entity, TableUpdateMode.Replace, CancellationToken.None),
-        TableTransactionActionType.Delete => table.DeleteEntityAsync(action.Entity, action.ETag, CancellationToken.None),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action.ActionType, "Not a table action."),
     };
 

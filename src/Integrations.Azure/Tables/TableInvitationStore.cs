@@ -73,11 +73,11 @@ public sealed class TableInvitationStore(HubTables tables, AuthorityRows authori
             throw new ArgumentException("ConsumeAsync needs the invitation as read by FindByTokenAsync (with its ETag).", nameof(invitation));
         }
 
-        var outcome = await TableWrites.TryAsync(() => Table.DeleteEntityAsync(invitation.LookupHash, TokenRow, new ETag(invitation.ETag), cancellationToken))
+        var outcome = await TableWrites.TryDeleteAsync(Table, invitation.LookupHash, TokenRow, new ETag(invitation.ETag), cancellationToken)
             .ConfigureAwait(false);
         if (outcome == WriteOutcome.Written)
         {
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(invitation.OrganizationId, invitation.Id, ETag.All, cancellationToken)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, invitation.OrganizationId, invitation.Id, ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
         return outcome;
@@ -86,8 +86,8 @@ public sealed class TableInvitationStore(HubTables tables, AuthorityRows authori
     public async Task<bool> DeleteAsync(Invitation invitation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(invitation);
-        var removed = await TableWrites.TryAsync(() => Table.DeleteEntityAsync(invitation.LookupHash, TokenRow, ETag.All, cancellationToken)).ConfigureAwait(false);
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(invitation.OrganizationId, invitation.Id, ETag.All, cancellationToken)).ConfigureAwait(false);
+        var removed = await TableWrites.TryDeleteAsync(Table, invitation.LookupHash, TokenRow, ETag.All, cancellationToken).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Table, invitation.OrganizationId, invitation.Id, ETag.All, cancellationToken).ConfigureAwait(false);
         return removed == WriteOutcome.Written;
     }
 
@@ -99,7 +99,7 @@ public sealed class TableInvitationStore(HubTables tables, AuthorityRows authori
         var filter = TableClient.CreateQueryFilter($"ExpiresAt lt {expiredBefore}");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written
+            if (await TableWrites.TryDeleteAsync(Table, row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written
                 && row.RowKey == TokenRow)
             {
                 removed++;

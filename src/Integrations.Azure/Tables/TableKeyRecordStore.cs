@@ -41,14 +41,8 @@ public sealed class TableKeyRecordStore(HubTables tables) : IKeyRecordStore
     public Task<WriteOutcome> TryReplaceAsync(KeyRecord record, CancellationToken cancellationToken = default) =>
         TableWrites.TryAsync(() => Table.UpdateEntityAsync(ToEntity(record), new ETag(record.ETag!), TableUpdateMode.Replace, cancellationToken));
 
-    public async Task<WriteOutcome> TryDeleteAsync(KeyRecord record, CancellationToken cancellationToken = default)
-    {
-        var status = 0;
-        var outcome = await TableWrites.TryAsync(async () => status = (await Table.DeleteEntityAsync(KeyPartition, record.Id, new ETag(record.ETag!), cancellationToken)
-            .ConfigureAwait(false)).Status).ConfigureAwait(false);
-        // The SDK answers the delete of a missing row with its 404 response rather than an exception.
-        return outcome == WriteOutcome.Written && status == 404 ? WriteOutcome.NotFound : outcome;
-    }
+    public Task<WriteOutcome> TryDeleteAsync(KeyRecord record, CancellationToken cancellationToken = default) =>
+        TableWrites.TryDeleteAsync(Table, KeyPartition, record.Id, new ETag(record.ETag!), cancellationToken);
 
     public async Task<KeyRingState?> GetStateAsync(CancellationToken cancellationToken = default)
     {

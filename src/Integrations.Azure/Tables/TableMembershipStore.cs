@@ -79,9 +79,9 @@ public sealed class TableMembershipStore(HubTables tables, AuthorityRows authori
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         ArgumentException.ThrowIfNullOrEmpty(organizationId);
-        var removed = await TableWrites.TryAsync(() => Authority.DeleteEntityAsync(userId, MembershipRows.RowPrefix + organizationId, ETag.All, cancellationToken))
+        var removed = await TableWrites.TryDeleteAsync(Authority, userId, MembershipRows.RowPrefix + organizationId, ETag.All, cancellationToken)
             .ConfigureAwait(false);
-        await TableWrites.TryAsync(() => Index.DeleteEntityAsync(organizationId, userId, ETag.All, cancellationToken)).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Index, organizationId, userId, ETag.All, cancellationToken).ConfigureAwait(false);
         return removed == WriteOutcome.Written;
     }
 

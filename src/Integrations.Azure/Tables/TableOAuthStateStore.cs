@@ -78,7 +78,7 @@ public sealed class TableOAuthStateStore(HubTables tables, AuthorityRows authori
         await foreach (var entity in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             // One at a time: every row is in a partition of its own, so there is nothing to batch.
-            var outcome = await TableWrites.TryAsync(() => Table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken)).ConfigureAwait(false);
+            var outcome = await TableWrites.TryDeleteAsync(Table, entity.PartitionKey, entity.RowKey, entity.ETag, cancellationToken).ConfigureAwait(false);
             if (outcome == WriteOutcome.Written && entity.RowKey == StateRow)
             {
                 removed++;

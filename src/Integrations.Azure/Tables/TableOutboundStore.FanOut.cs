@@ -81,7 +81,7 @@ public sealed partial class TableOutboundStore
                 if (minuteEnd <= openedBefore && !open.Any(m => m.Marker.OpenedAt < minuteEnd))
                 {
                     // Nothing of that minute (or before) is open: forget it. Conditional, so a row written again meanwhile stays.
-                    await TableWrites.TryAsync(() => Table.DeleteEntityAsync(minute, minute.ETag, cancellationToken)).ConfigureAwait(false);
+                    await TableWrites.TryDeleteAsync(Table, minute.PartitionKey, minute.RowKey, minute.ETag, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -220,7 +220,7 @@ public sealed partial class TableOutboundStore(HubTables tables, BlobContainerCl
                 }
 
                 // Expired: the key is free again. Conditional, so two senders reusing it at once cannot both win.
-                await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim, claim.ETag, cancellationToken)).ConfigureAwait(false);
+                await TableWrites.TryDeleteAsync(Table, claim.PartitionKey, claim.RowKey, claim.ETag, cancellationToken).ConfigureAwait(false);
                 return null;
             }
         }

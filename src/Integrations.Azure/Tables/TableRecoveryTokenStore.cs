@@ -81,12 +81,12 @@ public sealed class TableRecoveryTokenStore(HubTables tables, AuthorityRows auth
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         await foreach (var index in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (await TableWrites.TryAsync(() => Table.DeleteEntityAsync(index.RowKey, TokenRow, ETag.All, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written)
+            if (await TableWrites.TryDeleteAsync(Table, index.RowKey, TokenRow, ETag.All, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
             {
                 count++;
             }
 
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(partition, index.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, partition, index.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
         return count;

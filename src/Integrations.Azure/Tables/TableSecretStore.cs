@@ -214,8 +214,8 @@ public sealed class TableSecretStore(HubTables tables) : ISecretStore, ISealedVa
         // marked purging (nothing can restore or update it), and running the purge again finishes the job.
         await TableWrites.DeleteAllAsync(Table, versions, cancellationToken).ConfigureAwait(false);
         // The id row, if there is one (secrets older than id rows have none): a 404 is as good as a delete.
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(location), IdKey(purging.SecretId), ETag.All, cancellationToken)).ConfigureAwait(false);
-        return await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(location), SecretKey(location.Name), new ETag(purging.ETag!), cancellationToken))
+        await TableWrites.TryDeleteAsync(Table, Partition(location), IdKey(purging.SecretId), ETag.All, cancellationToken).ConfigureAwait(false);
+        return await TableWrites.TryDeleteAsync(Table, Partition(location), SecretKey(location.Name), new ETag(purging.ETag!), cancellationToken)
             .ConfigureAwait(false);
     }
 

@@ -104,7 +104,7 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
         if (linked != WriteOutcome.Written)
         {
             // The person has a link for this provider already (another account there): give the claim back.
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim.PartitionKey, ClaimRow, ETag.All, CancellationToken.None)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, claim.PartitionKey, ClaimRow, ETag.All, CancellationToken.None).ConfigureAwait(false);
             return WriteOutcome.Conflict;
         }
 
@@ -126,7 +126,7 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
         // put back. Of two removals decided on the same reading of the user row exactly one passes its If-Match; and a removal
         // that read the user row after another's write reads the links after that removal's delete. Single-entity writes, not
         // one transaction: Azurite ignores If-Match inside a batch (Azure/Azurite#1233), and the guarantee must hold there too.
-        var deleted = await TableWrites.TryAsync(() => Table.DeleteEntityAsync(link.UserId, LinkRowPrefix + link.Provider, new ETag(link.ETag), cancellationToken))
+        var deleted = await TableWrites.TryDeleteAsync(Table, link.UserId, LinkRowPrefix + link.Provider, new ETag(link.ETag), cancellationToken)
             .ConfigureAwait(false);
         if (deleted != WriteOutcome.Written)
         {
@@ -165,7 +165,7 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
                 await DeleteClaimAsync(lookupHash, userId, cancellationToken).ConfigureAwait(false);
             }
 
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(userId, entity.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, userId, entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
             removed++;
         }
 
@@ -178,7 +178,7 @@ public sealed class TableSocialLinkStore(HubTables tables, AuthorityRows authori
         // Only this person's claim: one another person has taken over meanwhile stays theirs.
         if (claim is not null && string.Equals(Read(() => claim.GetString("UserId")), userId, StringComparison.Ordinal))
         {
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim.PartitionKey, ClaimRow, claim.ETag, cancellationToken)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, claim.PartitionKey, ClaimRow, claim.ETag, cancellationToken).ConfigureAwait(false);
         }
     }
 

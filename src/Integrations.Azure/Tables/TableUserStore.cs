@@ -64,7 +64,7 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         }
         catch
         {
-            await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim.PartitionKey, EmailRow, ETag.All, CancellationToken.None)).ConfigureAwait(false);
+            await TableWrites.TryDeleteAsync(Table, claim.PartitionKey, EmailRow, ETag.All, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -249,11 +249,11 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
         {
             if (row.RowKey != UserRow)
             {
-                await TableWrites.TryAsync(() => Table.DeleteEntityAsync(userId, row.RowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+                await TableWrites.TryDeleteAsync(Table, userId, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(userId, UserRow, ETag.All, cancellationToken)).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Table, userId, UserRow, ETag.All, cancellationToken).ConfigureAwait(false);
         if (lookupKey is not null)
         {
             var emailHash = await authority.EmailLookupHashAsync(lookupKey, cancellationToken).ConfigureAwait(false);
@@ -261,7 +261,7 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
             // Only the deleted user's claim: an address another account has claimed meanwhile stays theirs.
             if (claim is not null && string.Equals(Read(() => claim.GetString("UserId")), userId, StringComparison.Ordinal))
             {
-                await TableWrites.TryAsync(() => Table.DeleteEntityAsync(claim.PartitionKey, EmailRow, claim.ETag, cancellationToken)).ConfigureAwait(false);
+                await TableWrites.TryDeleteAsync(Table, claim.PartitionKey, EmailRow, claim.ETag, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -277,7 +277,7 @@ public sealed class TableUserStore(HubTables tables, AuthorityRows authority) : 
             $"RowKey ge {SessionRowPrefix} and RowKey lt {"s;"} and (ExpiresAt lt {endedBefore} or RevokedAt lt {endedBefore})");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (await TableWrites.TryAsync(() => Table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken)).ConfigureAwait(false) == WriteOutcome.Written)
+            if (await TableWrites.TryDeleteAsync(Table, row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false) == WriteOutcome.Written)
             {
                 count++;
             }

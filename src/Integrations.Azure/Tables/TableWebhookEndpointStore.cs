@@ -60,8 +60,8 @@ public sealed class TableWebhookEndpointStore(HubTables tables, AuthorityRows au
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(endpoint.ETag);
-        return await TableWrites.TryAsync(() => Table.DeleteEntityAsync(Partition(endpoint.OrganizationId, endpoint.ProjectId), RowPrefix + endpoint.Id,
-            new ETag(endpoint.ETag), cancellationToken)).ConfigureAwait(false);
+        return await TableWrites.TryDeleteAsync(Table, Partition(endpoint.OrganizationId, endpoint.ProjectId), RowPrefix + endpoint.Id,
+            new ETag(endpoint.ETag), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PagedList<WebhookEndpoint>> ListAsync(string organizationId, string projectId, PageRequest page, CancellationToken cancellationToken = default)

@@ -210,7 +210,7 @@ public sealed class TableWebhookSourceStore(HubTables tables, AuthorityRows auth
     private async Task DeleteIndexAsync(string sourceId, CancellationToken cancellationToken)
     {
         // The project's index row stays: other sources of the project use it, and it names only the project's own organization.
-        await TableWrites.TryAsync(() => Table.DeleteEntityAsync(IdIndexPartition(sourceId), IndexRowKey, ETag.All, cancellationToken)).ConfigureAwait(false);
+        await TableWrites.TryDeleteAsync(Table, IdIndexPartition(sourceId), IndexRowKey, ETag.All, cancellationToken).ConfigureAwait(false);
     }
 
     private static string Partition(string organizationId, string projectId) => $"{organizationId}_{projectId}";

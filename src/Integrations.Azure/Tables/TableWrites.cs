@@ -7,6 +7,20 @@ namespace Integrations.Azure.Tables;
 /// <summary>Maps Table Storage's answers to conditional writes onto <see cref="WriteOutcome"/>.</summary>
 internal static class TableWrites
 {
+    /// <summary>
+    /// Deletes one entity, conditional on <paramref name="ifMatch"/> (<see cref="ETag.All"/>: whatever is there). The SDK
+    /// answers the delete of a missing entity with its 404 response instead of throwing, so without this check a
+    /// conditional delete of a row another caller already removed would read as <see cref="WriteOutcome.Written"/> —
+    /// and two consumers of one single-use row (an invitation, a link) would both think they took it.
+    /// </summary>
+    public static async Task<WriteOutcome> TryDeleteAsync(TableClient table, string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        var status = 0;
+        var outcome = await TryAsync(async () => status = (await table.DeleteEntityAsync(partitionKey, rowKey, ifMatch, cancellationToken).ConfigureAwait(false)).Status)
+            .ConfigureAwait(false);
+        return outcome == WriteOutcome.Written && status == 404 ? WriteOutcome.NotFound : outcome;
+    }
+
     public static async Task<WriteOutcome> TryAsync(Func<Task> write)
     {
         try

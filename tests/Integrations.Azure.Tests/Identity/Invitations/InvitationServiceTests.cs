@@ -57,6 +57,24 @@ public sealed class InvitationServiceTests
     }
 
     [Fact]
+    public async Task Consume_TwiceFromOneReading_OnlyTheFirstTakesTheInvitation()
+    {
+        // Two accepts that both read the invitation before either consumed it: the second's delete finds no row. (The
+        // Tables SDK answers that delete with a 404 response instead of throwing; read as written, both took it.)
+        await using var hub = await StartAsync();
+        var issued = await InviteAsync(hub, Ids.New("org"), "twice@example.com", "member");
+        var store = hub.Services.Get<IInvitationStore>();
+        var read = await store.FindByTokenAsync(issued.Invitation.LookupHash);
+        Assert.NotNull(read);
+
+        var first = await store.ConsumeAsync(read);
+        var second = await store.ConsumeAsync(read);
+
+        Assert.Equal(WriteOutcome.Written, first);
+        Assert.Equal(WriteOutcome.NotFound, second);
+    }
+
+    [Fact]
     public async Task StorageWriter_RaisingTheRole_OrRepointingOrganizationOrAddress_MakesTheInvitationInvalid()
     {
         await using var hub = await StartAsync();
